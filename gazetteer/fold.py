@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold_name", "MAX_NAME_LENGTH"]
+__all__ = ["MAX_NAME_LENGTH", "fold_name"]
 
 #: Longer strings are not place names; refusing them keeps lookups cheap.
 MAX_NAME_LENGTH = 200
@@ -32,7 +32,8 @@ def fold_name(name: str) -> str:
     >>> fold_name("Ivano-Frankivsk")
     'ivano frankivsk'
     """
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    # NFKD before case-folding too: compatibility forms such as "𝐀" only fold once decomposed.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.translate(_DELETE).translate(_TO_SPACE)
     return _SPACES.sub(" ", stripped).strip()

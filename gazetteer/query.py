@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .fold import fold_name
 
-__all__ = ["Attempt", "parse_query", "DESIGNATORS"]
+__all__ = ["DESIGNATORS", "Attempt", "parse_query"]
 
 _ADMIN1_FIRST = ("ADM1", "ADM2")
 _ADMIN2_FIRST = ("ADM2", "ADM1", "ADM3")

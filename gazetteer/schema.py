@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA_VERSION", "CREATE_TABLES", "CREATE_INDEXES", "PLACE_COLUMNS"]
+__all__ = ["CREATE_INDEXES", "CREATE_TABLES", "PLACE_COLUMNS", "SCHEMA_VERSION"]
 
 #: Bumped whenever the layout or the meaning of a column changes; a store of another
 #: version is rebuilt (embedded default) or refused (user stores).

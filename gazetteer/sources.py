@@ -24,16 +24,16 @@ from typing import IO
 from placemap.exc import InputFormatError
 
 __all__ = [
-    "PlaceRecord",
     "DATA",
+    "PlaceRecord",
+    "capital_names",
+    "read_admin1",
+    "read_areas",
     "read_cities500",
     "read_countries",
-    "read_admin1",
-    "read_us_counties",
-    "read_places_csv",
     "read_geonames_dump",
-    "read_areas",
-    "capital_names",
+    "read_places_csv",
+    "read_us_counties",
 ]
 
 #: The package's own data folder.
@@ -63,7 +63,7 @@ class PlaceRecord:
 def _open_data(name: str) -> IO[str]:
     raw = DATA.joinpath(name).open("rb")
     if name.endswith(".gz"):
-        raw = gzip.open(raw)
+        raw = gzip.open(raw)  # noqa: SIM115
     return io.TextIOWrapper(raw, encoding="utf-8", newline="")
 
 
@@ -165,7 +165,7 @@ def read_areas() -> Iterator[tuple[int, str, bytes]]:
         collection = json.load(handle)
     features = [f for f in collection["features"] if f["properties"].get("geonameid")]
     geometries = shapely.from_geojson([json.dumps(f["geometry"]) for f in features])
-    for feature, wkb in zip(features, shapely.to_wkb(geometries)):
+    for feature, wkb in zip(features, shapely.to_wkb(geometries), strict=False):
         yield int(feature["properties"]["geonameid"]), feature["properties"]["kind"], wkb
 
 
@@ -180,8 +180,7 @@ def read_places_csv(path: str | Path | None = None, *, source: str = "user") -> 
     ``admin1_code``, ``population``. A row without lat/lon adds aliases to ``geonameid``.
     """
     label = str(path) if path is not None else "curated.csv"
-    handle = open(path, encoding="utf-8-sig", newline="") if path is not None else _open_data("curated.csv")
-    with handle:
+    with _open_data("curated.csv") if path is None else open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [column for column in _CSV_REQUIRED if column not in (reader.fieldnames or [])]
         if missing:
@@ -254,7 +253,9 @@ def _parse_dump(handle: IO[str], label: str) -> Iterator[PlaceRecord]:
                 continue
             columns = line.rstrip("\n").split("\t")
             if len(columns) != 19:
-                raise InputFormatError(f"expected 19 tab-separated columns, found {len(columns)}", path=label, line=number)
+                raise InputFormatError(
+                    f"expected 19 tab-separated columns, found {len(columns)}", path=label, line=number
+                )
             try:
                 record = PlaceRecord(
                     geonameid=int(columns[0]),

@@ -21,7 +21,7 @@ from .fold import MAX_NAME_LENGTH, fold_name
 from .query import parse_query
 from .schema import PLACE_COLUMNS, SCHEMA_VERSION
 
-__all__ = ["Gazetteer", "ENV_VAR", "default_store_path"]
+__all__ = ["ENV_VAR", "Gazetteer", "default_store_path"]
 
 #: Environment variable naming a store to use instead of the embedded default.
 ENV_VAR = "PLACEMAP_GAZETTEER"
@@ -136,7 +136,10 @@ class Gazetteer:
         codes: tuple[str, ...],
         admin1: str | None,
     ) -> list[tuple[Any, ...]]:
-        sql = [f"SELECT {_SELECT_PLACE}, p.importance, n.exact FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?"]
+        sql = [
+            f"SELECT {_SELECT_PLACE}, p.importance, n.exact FROM names n JOIN places p ON p.id = n.place_id",
+            "WHERE n.key = ?",
+        ]
         params: list[Any] = [key]
         for column, values in (("country_code", countries), ("feature_class", classes), ("feature_code", codes)):
             if values:
@@ -282,7 +285,7 @@ def _rank(rows: list[tuple[Any, ...]], limit: int) -> list[Candidate]:
     top = max(scores)
     weights = [10.0 ** (score - top) for score in scores]
     total = sum(weights)
-    ranked = sorted(zip(rows, weights), key=lambda pair: -pair[1])[:limit]
+    ranked = sorted(zip(rows, weights, strict=False), key=lambda pair: -pair[1])[:limit]
     return [Candidate(_row_to_place(row), weight / total, bool(row[width + 1])) for row, weight in ranked]
 
 

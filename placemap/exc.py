@@ -7,11 +7,11 @@ would expect, so ``except FileNotFoundError`` still works for a missing gazettee
 from __future__ import annotations
 
 __all__ = [
-    "PlacemapError",
     "ConfigurationError",
-    "GazetteerNotFound",
     "GazetteerCorrupt",
+    "GazetteerNotFound",
     "InputFormatError",
+    "PlacemapError",
     "QueryError",
 ]
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Place", "Candidate", "Mention", "Toponym", "Event", "Document", "lonlat"]
+__all__ = ["Candidate", "Document", "Event", "Mention", "Place", "Toponym", "lonlat"]
 
 
 def _check_coordinates(lat: float, lon: float) -> None:

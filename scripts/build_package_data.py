@@ -251,10 +251,10 @@ def fetch(package: Package, cache: Path) -> Path:
     log(f"downloading {package.spec} from {package.registry}")
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         if package.registry == "pypi":
-            command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
+            command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
             command += ["--dest", tmp, package.spec]
         else:
-            command = ["npm", "pack", package.spec, "--ignore-scripts", "--pack-destination", tmp]
+            command = ["npm", "pack", package.spec, "--ignore-scripts", "--loglevel=error", "--pack-destination", tmp]
         subprocess.run(command, check=True, cwd=tmp, stdout=subprocess.DEVNULL)
         downloaded = Path(tmp) / package.filename
         if not downloaded.is_file():

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from placemap.geo.evaluate import (
     EARTH_RADIUS_KM,
     MAX_ERROR_KM,
