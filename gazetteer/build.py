@@ -72,10 +72,30 @@ CLASS_BONUS = {"A": 1.0, "H": 1.0, "T": 1.0, "L": 1.0, "S": 0.5, "V": 0.0, "U": 
 SOURCE_BONUS = {"user": 50.0, "curated": 0.0}
 
 
-def importance(record: PlaceRecord) -> float:
-    """The gazetteer's prior weight of a place, before any context."""
+def importance(record: PlaceRecord, area_km2: float = 0.0) -> float:
+    """The gazetteer's prior weight of a place, before any context.
+
+    Admin-1 units carry no population here, so their size stands in for it: Ontario or
+    Queensland outrank the towns named after them, while Kherson Oblast stays below the
+    city of Kherson.
+    """
     bonus = FEATURE_BONUS.get(record.feature_code, CLASS_BONUS.get(record.feature_class, 0.0))
+    if record.feature_code == "ADM1" and area_km2 > 0:
+        bonus = min(max(4.0 + 0.5 * math.log10(area_km2 / 1000.0), 3.5), 6.0)
     return math.log10(max(record.population, 0) + 1) + bonus + SOURCE_BONUS.get(record.source, 0.0)
+
+
+def _areas_km2(areas: list[tuple[int, str, bytes]]) -> dict[int, float]:
+    """Approximate area of each polygon: degrees² scaled by the cosine of its latitude."""
+    import numpy as np
+    import shapely
+
+    if not areas:
+        return {}
+    geometries = shapely.from_wkb([wkb for _, _, wkb in areas])
+    latitudes = shapely.get_y(shapely.centroid(geometries))
+    km2 = shapely.area(geometries) * 111.32**2 * np.cos(np.radians(latitudes))
+    return {geonameid: float(value) for (geonameid, _, _), value in zip(areas, km2, strict=True)}
 
 
 class StoreWriter:
@@ -151,6 +171,7 @@ class StoreWriter:
             os.replace(temporary, target)
 
     def _write_places(self, db: sqlite3.Connection) -> None:
+        area_km2 = _areas_km2(self._areas)
         admin1_names = {(r.country_code, r.admin1_code): r.name for r in self._records if r.feature_code == "ADM1"}
         names: dict[tuple[str, int], int] = {}
         place_rows = []
@@ -170,7 +191,7 @@ class StoreWriter:
                     admin1_name,
                     record.population,
                     record.source,
-                    importance(record),
+                    importance(record, area_km2.get(record.geonameid, 0.0)),
                 )
             )
             for name in record.names:

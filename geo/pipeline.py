@@ -97,7 +97,8 @@ def mentions_from_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[Men
     for start, end in spans:
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
             raise ValueError(f"span [{start}, {end}] is outside the text (length {len(text)})")
-        mentions.append(Mention(start, end, text[start:end], "GPE"))
+        # No NER label: the caller's spans say nothing of the kind of place.
+        mentions.append(Mention(start, end, text[start:end], ""))
     return mentions
 
 

@@ -16,12 +16,15 @@ One sense per document: every mention of the same name gets the same place.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from typing import Protocol
 
+from placemap.exc import QueryError
 from placemap.gazetteer import Gazetteer, fold_name
 from placemap.types import Candidate, Mention, Place, Toponym
 
@@ -34,19 +37,43 @@ class Resolver(Protocol):
     def __call__(self, text: str, mentions: Sequence[Mention]) -> list[Toponym]: ...
 
 
+#: The candidate features, in the order of ``ResolverWeights.vector()``.
+FEATURES = ("log_prior", "country", "admin1", "coherence", "label", "qualifier", "dateline", "is_country", "is_admin1")
+WEIGHTS_FILE = "resolver_weights.json"
+
+
 @dataclass(frozen=True, slots=True)
 class ResolverWeights:
-    """Weights of the candidate features (log-linear) and the no-match threshold."""
+    """Weights of the candidate features (a log-linear model) and the no-match threshold.
 
-    prior: float = 1.0
+    The defaults are learned by ``benchmarks/train_resolver.py`` on the development
+    corpora and shipped in ``geo/data/resolver_weights.json``; ``ResolverWeights()`` gives
+    hand-set starting values.
+    """
+
+    log_prior: float = 0.4
     country: float = 4.0
     admin1: float = 2.0
     coherence: float = 1.5
     label: float = 1.0
     qualifier: float = 8.0
     dateline: float = 2.0
+    is_country: float = 0.0
+    is_admin1: float = 0.0
     rounds: int = 2
     min_score: float = 0.0
+
+    def vector(self) -> tuple[float, ...]:
+        return tuple(getattr(self, name) for name in FEATURES)
+
+    @classmethod
+    def learned(cls) -> ResolverWeights:
+        """The weights shipped with the package (hand-set defaults if the file is absent)."""
+        path = resources.files("placemap.geo") / "data" / WEIGHTS_FILE
+        if not path.is_file():
+            return cls()
+        values = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{key: value for key, value in values.items() if key in cls.__dataclass_fields__})
 
 
 _LABEL_CLASSES = {"LOC": frozenset("HTL"), "FAC": frozenset("SL"), "GPE": frozenset("AP")}
@@ -69,20 +96,36 @@ class _Name:
 class ContextResolver:
     """Document-context resolver (see the module docstring)."""
 
-    def __init__(self, gazetteer: Gazetteer, *, weights: ResolverWeights = ResolverWeights()) -> None:
+    def __init__(self, gazetteer: Gazetteer, *, weights: ResolverWeights | None = None) -> None:
         self.gazetteer = gazetteer
-        self.weights = weights
+        self.weights = weights if weights is not None else ResolverWeights.learned()
+        self._vector = self.weights.vector()
 
     def __call__(self, text: str, mentions: Sequence[Mention]) -> list[Toponym]:
+        names, dateline = self._decide(text, mentions)
+        return self._toponyms(mentions, names, dateline)
+
+    def candidate_features(
+        self, text: str, mentions: Sequence[Mention]
+    ) -> list[tuple[list[int], list[Candidate], list[tuple[float, ...]]]]:
+        """For each distinct name: its mention indices, candidates and feature rows.
+
+        The rows are those the final decision is made on (for training and explaining).
+        """
+        names, dateline = self._decide(text, mentions)
+        context = _context(names)
+        return [(name.mentions, name.candidates, features(name, context, dateline)) for name in names]
+
+    def _decide(self, text: str, mentions: Sequence[Mention]) -> tuple[list[_Name], str | None]:
         names = self._names(text, mentions)
         dateline = self._dateline_country(mentions, names)
         for _ in range(self.weights.rounds):
-            countries, admin1s, points = _context(names)
+            context = _context(names)
             for name in names:
                 if len(name.candidates) > 1:
-                    scores = self._scores(name, countries, admin1s, points, dateline)
+                    scores = self._scores(name, context, dateline)
                     name.choice = max(range(len(scores)), key=scores.__getitem__)
-        return self._toponyms(mentions, names, dateline)
+        return names, dateline
 
     # -- building the names ------------------------------------------------------------
     def _names(self, text: str, mentions: Sequence[Mention]) -> list[_Name]:
@@ -90,14 +133,23 @@ class ContextResolver:
         for index, mention in enumerate(mentions):
             key = fold_name(mention.text)
             if key not in by_key:
-                by_key[key] = _Name(key, [], self.gazetteer.lookup(mention.text, limit=_CANDIDATES), mention.label)
+                by_key[key] = _Name(key, [], self._candidates(mention.text), mention.label)
             by_key[key].mentions.append(index)
         for previous, mention in itertools.pairwise(mentions):
-            if text[previous.end : mention.start] in _QUALIFIER_GAP:
-                qualifier = self.gazetteer.country_code_for(mention.text)
-                if qualifier:
-                    by_key[fold_name(previous.text)].qualifier = qualifier
+            if text[previous.end : mention.start] not in _QUALIFIER_GAP:
+                continue
+            # "Brest, Belarus" qualifies Brest; "Syria, Iraq" is a list of two countries.
+            qualifier = self.gazetteer.country_code_for(mention.text)
+            name = by_key[fold_name(previous.text)]
+            if qualifier and any(c.place.country_code == qualifier and not c.place.is_country for c in name.candidates):
+                name.qualifier = qualifier
         return list(by_key.values())
+
+    def _candidates(self, name: str) -> list[Candidate]:
+        try:
+            return self.gazetteer.lookup(name, limit=_CANDIDATES)
+        except QueryError:  # a span too long to be a place name has no candidates
+            return []
 
     def _dateline_country(self, mentions: Sequence[Mention], names: list[_Name]) -> str | None:
         if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():
@@ -106,38 +158,16 @@ class ContextResolver:
         return first.candidates[0].place.country_code if first.candidates else None
 
     # -- scoring -----------------------------------------------------------------------
-    def _scores(
-        self,
-        name: _Name,
-        countries: dict[str, float],
-        admin1s: dict[tuple[str, str], float],
-        points: list[tuple[str, float, float]],
-        dateline: str | None,
-    ) -> list[float]:
-        w = self.weights
-        own_country = _votes_of(name)
-        total = sum(countries.values()) - sum(own_country.values()) or 1.0
-        scores = []
-        for candidate in name.candidates:
-            place = candidate.place
-            country_share = (countries.get(place.country_code, 0.0) - own_country.get(place.country_code, 0.0)) / total
-            admin1 = admin1s.get((place.country_code, place.admin1_code), 0.0) if place.admin1_code else 0.0
-            score = w.prior * math.log(max(candidate.prior, 1e-9))
-            score += w.country * country_share + w.admin1 * min(admin1, 1.0)
-            score += w.coherence * _coherence(place, points, name.key)
-            score += w.label * (place.feature_class in _LABEL_CLASSES.get(name.label, ()))
-            score += w.qualifier * (name.qualifier == place.country_code) if name.qualifier else 0.0
-            score += w.dateline * (dateline == place.country_code) if dateline else 0.0
-            scores.append(score)
-        return scores
+    def _scores(self, name: _Name, context: _Context, dateline: str | None) -> list[float]:
+        return [sum(w * f for w, f in zip(self._vector, row, strict=True)) for row in features(name, context, dateline)]
 
     def _toponyms(self, mentions: Sequence[Mention], names: list[_Name], dateline: str | None) -> list[Toponym]:
-        countries, admin1s, points = _context(names)
+        context = _context(names)
         result: list[Toponym | None] = [None] * len(mentions)
         for name in names:
             place, confidence = None, 0.0
             if name.candidates:
-                scores = self._scores(name, countries, admin1s, points, dateline)
+                scores = self._scores(name, context, dateline)
                 confidence = _softmax_share(scores, name.choice)
                 if confidence >= self.weights.min_score:
                     place = name.candidates[name.choice].place
@@ -156,9 +186,16 @@ def _votes_of(name: _Name) -> dict[str, float]:
     return votes
 
 
-def _context(
-    names: list[_Name],
-) -> tuple[dict[str, float], dict[tuple[str, str], float], list[tuple[str, float, float]]]:
+@dataclass(slots=True)
+class _Context:
+    """What the document as a whole says: country votes, admin-1 units, resolved points."""
+
+    countries: dict[str, float]
+    admin1s: dict[tuple[str, str], float]
+    points: list[tuple[str, float, float]]
+
+
+def _context(names: list[_Name]) -> _Context:
     countries: dict[str, float] = defaultdict(float)
     admin1s: dict[tuple[str, str], float] = defaultdict(float)
     points: list[tuple[str, float, float]] = []
@@ -168,11 +205,42 @@ def _context(
         if not name.candidates:
             continue
         chosen = name.candidates[name.choice].place
-        if chosen.admin1_code and chosen.feature_code != "PCLI":
+        if chosen.admin1_code and not chosen.is_country:
             admin1s[(chosen.country_code, chosen.admin1_code)] += 1.0
         if not chosen.is_country and chosen.feature_code not in ("CONT", "OCN", "RGN"):
             points.append((name.key, chosen.lat, chosen.lon))
-    return countries, admin1s, points
+    return _Context(countries, admin1s, points)
+
+
+def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple[float, ...]]:
+    """One feature row (in ``FEATURES`` order) per candidate of ``name``.
+
+    Every context feature leaves ``name`` itself out, so a name cannot vote for itself.
+    """
+    own_votes = _votes_of(name)
+    total = sum(context.countries.values()) - sum(own_votes.values()) or 1.0
+    chosen = name.candidates[name.choice].place if name.candidates else None
+    own_admin1 = (chosen.country_code, chosen.admin1_code) if chosen and chosen.admin1_code else None
+    rows = []
+    for candidate in name.candidates:
+        place = candidate.place
+        country = (context.countries.get(place.country_code, 0.0) - own_votes.get(place.country_code, 0.0)) / total
+        admin1_key = (place.country_code, place.admin1_code)
+        admin1 = context.admin1s.get(admin1_key, 0.0) - (admin1_key == own_admin1) if place.admin1_code else 0.0
+        rows.append(
+            (
+                math.log(max(candidate.prior, 1e-9)),
+                country,
+                min(admin1, 1.0),
+                _coherence(place, context.points, name.key),
+                float(place.feature_class in _LABEL_CLASSES.get(name.label, ())),
+                float(name.qualifier == place.country_code) if name.qualifier else 0.0,
+                float(dateline == place.country_code) if dateline else 0.0,
+                float(place.is_country),
+                float(place.is_admin1),
+            )
+        )
+    return rows
 
 
 def _coherence(place: Place, points: list[tuple[str, float, float]], own_key: str) -> float:

@@ -539,6 +539,12 @@ def admin1_rows(units: dict[int, Admin1Unit], dissolved: dict[int, shapely.Geome
             for props in unit.own:
                 for key in ADMIN1_NAME_FIELDS:
                     names.extend(split_names(props.get(key)))
+                # News abbreviates states ("Calif.", "N.S.W."); two-letter postal codes are
+                # left out because they collide with ordinary words ("IN", "OR", "ME").
+                names.extend(split_names(props.get("abbrev")))
+                postal = clean(props.get("postal"))
+                if len(postal) >= 3:
+                    names.append(postal)
         elif unit.geonameid in dissolved:
             lat, lon = label_point(dissolved[unit.geonameid])
             # Parts often carry the unit's name in the local language (Lombardia for Lombardy).
@@ -867,7 +873,8 @@ def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
             "joined by gn_id, then gn_a1_code (level-1 features only), then the GeoNames ADM hierarchy, "
             "then the feature's region name; alt_names, type and lat/lon (the NE label point) come from "
             "features that are the unit itself; units assembled from parts get the pole of inaccessibility "
-            "of their largest polygon. Licence of the table: CC BY 4.0 (GeoNames), attribution required."
+            "of their largest polygon and, as alt name, the parts' common NE region name. Units without any "
+            "NE feature have empty lat/lon. Licence of the table: CC BY 4.0 (GeoNames), attribution required."
         ),
         "countries.tsv": (
             "Columns: geonameid, iso2, iso3, name, alt_names, lat, lon, population, continent, capital, "
@@ -884,8 +891,10 @@ def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
             "Natural Earth is public domain; geonameids are GeoNames (CC BY 4.0)."
         ),
         "us_counties.tsv.gz": (
-            "Columns: fips, name, state (USPS code), lat, lon. Point: the county polygon's centroid, or a "
-            "point on its surface when the centroid falls outside. Public domain (US Census)."
+            "Columns: fips, name, state (USPS code, equal to admin1_code of the US rows of admin1.tsv.gz; "
+            "taken from NE admin-1 `postal`, territories AS/GU/MP/PR/VI fixed in the script), lat, lon. "
+            "TopoJSON decoded by the script. Point: the county polygon's centroid, or a point on its surface "
+            "when the centroid falls outside. Public domain (US Census)."
         ),
     }
     lines = [
