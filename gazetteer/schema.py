@@ -6,7 +6,7 @@ __all__ = ["CREATE_INDEXES", "CREATE_TABLES", "PLACE_COLUMNS", "SCHEMA_VERSION"]
 
 #: Bumped whenever the layout or the meaning of a column changes; a store of another
 #: version is rebuilt (embedded default) or refused (user stores).
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 PLACE_COLUMNS = (
     "geonameid",
@@ -46,6 +46,9 @@ CREATE TABLE names (
     exact INTEGER NOT NULL,
     PRIMARY KEY (key, place_id)
 ) WITHOUT ROWID;
+-- Adjectives of nationality ("Ukrainian" -> Ukraine), kept apart from names: they are not
+-- place names, but a resolver given one as a span should still find its country.
+CREATE TABLE demonyms (key TEXT PRIMARY KEY, place_id INTEGER NOT NULL) WITHOUT ROWID;
 -- Simplified area geometry (WKB, lon/lat) of countries, admin-1 units and seas.
 CREATE TABLE areas (place_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, wkb BLOB NOT NULL);
 """

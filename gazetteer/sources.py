@@ -28,9 +28,11 @@ __all__ = [
     "PlaceRecord",
     "capital_names",
     "read_admin1",
+    "read_admin2",
     "read_areas",
     "read_cities500",
     "read_countries",
+    "read_demonyms",
     "read_geonames_dump",
     "read_places_csv",
     "read_us_counties",
@@ -58,6 +60,7 @@ class PlaceRecord:
     population: int = 0
     source: str = "geonames"
     names: list[str] = field(default_factory=list)
+    area_km2: float = 0.0
 
 
 def _open_data(name: str) -> IO[str]:
@@ -142,7 +145,35 @@ def read_admin1() -> Iterator[PlaceRecord]:
                 admin1_code=row["admin1_code"],
                 source="naturalearth",
                 names=[row["asciiname"], *_split(row["alt_names"])],
+                area_km2=float(row.get("area_km2") or 0),
             )
+
+
+def read_admin2() -> Iterator[PlaceRecord]:
+    """Second-level units Natural Earth draws (English counties, French departments ...)."""
+    with _open_data("admin2.tsv.gz") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            yield PlaceRecord(
+                geonameid=int(row["geonameid"]) if row["geonameid"] else None,
+                name=row["name"],
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                feature_class="A",
+                feature_code="ADM2",
+                country_code=row["country_code"],
+                admin1_code=row["admin1_code"],
+                source="naturalearth",
+                names=_split(row["alt_names"]),
+                area_km2=float(row["area_km2"] or 0),
+            )
+
+
+def read_demonyms() -> Iterator[tuple[str, int]]:
+    """(demonym, country geonameid) pairs: "Ukrainian" → 690791."""
+    with _open_data("countries.tsv") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            for demonym in _split(row.get("demonyms") or ""):
+                yield demonym, int(row["geonameid"])
 
 
 def read_us_counties() -> Iterator[PlaceRecord]:

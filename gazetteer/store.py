@@ -181,6 +181,14 @@ class Gazetteer:
         ).fetchone()
         return _row_to_place(row) if row else None
 
+    def demonym(self, word: str) -> Place | None:
+        """The country an adjective of nationality names ("Ukrainian" → Ukraine), else ``None``."""
+        row = self._db.execute(
+            f"SELECT {_SELECT_PLACE} FROM demonyms d JOIN places p ON p.id = d.place_id WHERE d.key = ?",
+            (fold_name(word),),
+        ).fetchone()
+        return _row_to_place(row) if row else None
+
     def country_code_for(self, name: str) -> str | None:
         """ISO-2 code of the country called ``name`` (any spelling), else ``None``."""
         if self._country_index is None:

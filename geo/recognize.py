@@ -232,7 +232,12 @@ class _PlaceTest:
 
 
 class SpacyRecognizer:
-    """spaCy NER (GPE, LOC, FAC) repaired by gazetteer-backed rules."""
+    """spaCy NER (GPE, LOC, FAC) repaired by gazetteer-backed rules.
+
+    ``adjectives=True`` also returns adjectives of nationality ("Russian troops") as
+    mentions labelled NORP, for corpora that count them as toponyms (GeoWebNews'
+    modifiers); news maps leave them out, as the default does.
+    """
 
     def __init__(
         self,
@@ -242,9 +247,12 @@ class SpacyRecognizer:
         rules: RuleSwitches = RuleSwitches(),
         min_population: int = 1000,
         major_population: int = 50_000,
+        adjectives: bool = False,
     ) -> None:
         self.nlp = nlp
         self.rules = rules
+        self.adjectives = adjectives
+        self._gazetteer = gazetteer
         self._places = _PlaceTest(gazetteer)
         self._min = min_population
         self._major = major_population
@@ -268,6 +276,10 @@ class SpacyRecognizer:
         for ent in doc.ents:
             start, end = _strip_article(ent)
             if start >= end:
+                continue
+            if ent.label_ in ("NORP", "GPE") and self._gazetteer.demonym(ent.text) is not None:
+                if self.adjectives:  # "Ukrainian forces": kept, labelled NORP, only on request
+                    spans.append((start, end, "NORP"))
                 continue
             if ent.label_ in PLACE_LABELS:
                 if not (self.rules.filters and self._is_not_a_place(doc, start, end, person_words)):

@@ -147,9 +147,14 @@ class ContextResolver:
 
     def _candidates(self, name: str) -> list[Candidate]:
         try:
-            return self.gazetteer.lookup(name, limit=_CANDIDATES)
+            candidates = self.gazetteer.lookup(name, limit=_CANDIDATES)
         except QueryError:  # a span too long to be a place name has no candidates
             return []
+        if not candidates:
+            # A caller's span may be an adjective of nationality: "Syrian" refers to Syria.
+            country = self.gazetteer.demonym(name)
+            candidates = [Candidate(country, 1.0, False)] if country else []
+        return candidates
 
     def _dateline_country(self, mentions: Sequence[Mention], names: list[_Name]) -> str | None:
         if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():

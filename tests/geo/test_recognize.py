@@ -1,0 +1,61 @@
+import pytest
+
+from placemap.geo.recognize import GazetteerRecognizer, RuleSwitches, SpacyRecognizer
+
+
+@pytest.fixture()
+def recognizer(nlp, tiny_gazetteer):
+    return SpacyRecognizer(nlp, tiny_gazetteer)
+
+
+def texts(mentions):
+    return [m.text for m in mentions]
+
+
+def test_mentions_carry_offsets_into_the_text(recognizer):
+    text = "Shelling hit Kyiv and Kharkiv overnight, officials in Kyiv said."
+    for mention in recognizer(text):
+        assert text[mention.start : mention.end] == mention.text
+
+
+def test_a_city_the_model_calls_a_person_is_promoted_in_a_place_context(recognizer, nlp):
+    text = "Talks resumed in Odesa on Monday."
+    assert "Odesa" in texts(recognizer(text))
+
+
+def test_designator_extends_the_span(recognizer):
+    text = "Civilians were told to leave the Donetsk region before the offensive."
+    assert "Donetsk region" in texts(recognizer(text))
+
+
+def test_comma_qualified_names_are_two_mentions(recognizer):
+    mentions = texts(recognizer("Delegations met in Brest, Belarus, on Thursday."))
+    assert "Brest" in mentions and "Belarus" in mentions
+    assert "Brest, Belarus" not in mentions
+
+
+def test_capitalised_dateline_is_found(recognizer):
+    assert texts(recognizer("KYIV, March 3 (Wire) - Sirens sounded again."))[0] == "KYIV"
+
+
+def test_demonyms_are_not_places(recognizer):
+    assert texts(recognizer("Ukrainian and Russian negotiators met again.")) == []
+
+
+def test_person_names_are_not_places(recognizer):
+    assert "Paris" not in texts(recognizer("Paris Hilton said on Monday she was delighted."))
+
+
+def test_rules_can_be_switched_off(nlp, tiny_gazetteer):
+    plain = SpacyRecognizer(nlp, tiny_gazetteer, rules=RuleSwitches(False, False, False, False, False, False))
+    assert "Donetsk region" not in texts(plain("Civilians left the Donetsk region."))
+
+
+def test_empty_and_whitespace_text(recognizer):
+    assert recognizer("") == []
+    assert recognizer(" \n\t ") == []
+
+
+def test_gazetteer_recognizer_works_without_spacy(tiny_gazetteer):
+    found = GazetteerRecognizer(tiny_gazetteer)("Talks between Kyiv and Moscow stalled; Odessa was quiet.")
+    assert [m.text for m in found] == ["Kyiv", "Odessa"]
