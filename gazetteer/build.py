@@ -70,6 +70,11 @@ FEATURE_BONUS = {
 CLASS_BONUS = {"A": 1.0, "H": 1.0, "T": 1.0, "L": 1.0, "S": 0.5, "V": 0.0, "U": -1.0, "R": -1.0, "P": 0.0}
 #: Users' own places and the curated supplement win over GeoNames defaults.
 SOURCE_BONUS = {"user": 50.0, "curated": 0.0}
+#: Name bonus (see schema.py) of a (primary, other) name by source: a name we or the user
+#: assert for a place ("Sloviansk" for GeoNames' "Slovyansk") outranks GeoNames' many
+#: alternate names, some of them historic names of other towns.
+NAME_BONUS = {"curated": (1.5, 1.0), "user": (1.5, 1.0)}
+DEFAULT_NAME_BONUS = (0.5, 0.0)
 
 
 def importance(record: PlaceRecord) -> float:
@@ -98,7 +103,7 @@ class StoreWriter:
     def __init__(self) -> None:
         self._records: list[PlaceRecord] = []
         self._by_geonameid: dict[int, int] = {}
-        self._aliases: list[tuple[int, list[str]]] = []
+        self._aliases: list[tuple[int, list[str], str]] = []
         self._areas: list[tuple[int, str, bytes]] = []
         self._demonyms: list[tuple[str, int]] = []
         self.sources: list[str] = []
@@ -110,7 +115,7 @@ class StoreWriter:
             count += 1
             if record.lat is None:
                 if record.geonameid is not None:
-                    self._aliases.append((record.geonameid, [record.name, *record.names]))
+                    self._aliases.append((record.geonameid, [record.name, *record.names], record.source))
                 continue
             index = self._by_geonameid.get(record.geonameid) if record.geonameid is not None else None
             if index is None:
@@ -119,7 +124,10 @@ class StoreWriter:
                 self._records.append(record)
             else:
                 previous = self._records[index]
-                record.names = [previous.name, *previous.names, *record.names]
+                if previous.source != record.source:
+                    self._aliases.append((record.geonameid, [previous.name, *previous.names], previous.source))
+                else:
+                    record.names = [previous.name, *previous.names, *record.names]
                 record.population = record.population or previous.population
                 record.admin1_code = record.admin1_code or previous.admin1_code
                 self._records[index] = record
@@ -166,7 +174,15 @@ class StoreWriter:
 
     def _write_places(self, db: sqlite3.Connection) -> None:
         admin1_names = {(r.country_code, r.admin1_code): r.name for r in self._records if r.feature_code == "ADM1"}
-        names: dict[tuple[str, int], int] = {}
+        names: dict[tuple[str, int], float] = {}
+
+        def add_names(place_id: int, primary: str, others: list[str], source: str) -> None:
+            primary_bonus, other_bonus = NAME_BONUS.get(source, DEFAULT_NAME_BONUS)
+            for name, bonus in ((primary, primary_bonus), *((other, other_bonus) for other in others)):
+                key = fold_name(name)
+                if key and bonus >= names.get((key, place_id), -1.0):
+                    names[(key, place_id)] = bonus
+
         place_rows = []
         for place_id, record in enumerate(self._records, start=1):
             admin1_name = admin1_names.get((record.country_code, record.admin1_code), "")
@@ -187,21 +203,11 @@ class StoreWriter:
                     importance(record),
                 )
             )
-            for name in record.names:
-                key = fold_name(name)
-                if key:
-                    names.setdefault((key, place_id), 0)
-            primary = fold_name(record.name)
-            if primary:
-                names[(primary, place_id)] = 1
-        for geonameid, aliases in self._aliases:
+            add_names(place_id, record.name, record.names, record.source)
+        for geonameid, aliases, source in self._aliases:
             index = self._by_geonameid.get(geonameid)
-            if index is None:
-                continue
-            for alias in aliases:
-                key = fold_name(alias)
-                if key:
-                    names.setdefault((key, index + 1), 0)
+            if index is not None:
+                add_names(index + 1, aliases[0], aliases[1:], source)
         columns = ", ".join(("id", *PLACE_COLUMNS, "importance"))
         db.executemany(f"INSERT INTO places ({columns}) VALUES ({', '.join('?' * 13)})", place_rows)
         db.executemany("INSERT INTO names VALUES (?, ?, ?)", sorted((k, p, e) for (k, p), e in names.items()))
@@ -340,7 +346,8 @@ def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> 
                 importance(record),
             )
             place_id = db.execute(f"INSERT INTO places ({columns}) VALUES ({', '.join('?' * 12)})", values).lastrowid
-        for name in (record.name, *record.names):
+        primary_bonus, other_bonus = NAME_BONUS["user"]
+        for name, bonus in ((record.name, primary_bonus), *((other, other_bonus) for other in record.names)):
             key = fold_name(name)
             if key:
-                db.execute("INSERT OR REPLACE INTO names VALUES (?, ?, ?)", (key, place_id, int(name == record.name)))
+                db.execute("INSERT OR REPLACE INTO names VALUES (?, ?, ?)", (key, place_id, bonus))

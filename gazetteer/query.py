@@ -60,16 +60,32 @@ def parse_query(
     admin1_for: Callable[[str], tuple[str, str] | None] | None = None,
 ) -> list[Attempt]:
     """The attempts for ``name``, most specific first (empty for a blank name)."""
-    head, country, admin1 = name, None, None
+    scopes: list[tuple[str | None, str | None]] = []
+    head = name
     if "," in name:
         left, _, right = name.rpartition(",")
+        # "Brest, Belarus" names a country; "Atlanta, Georgia" a state: try both readings.
         country = country_code_for(right.strip())
-        if country is None and admin1_for is not None:
-            found = admin1_for(right.strip())
-            if found is not None:
-                country, admin1 = found
-        if country is not None and fold_name(left):
+        if country is not None:
+            scopes.append((country, None))
+        found = admin1_for(right.strip()) if admin1_for is not None else None
+        if found is not None:
+            scopes.append(found)
+        if scopes and fold_name(left):
             head = left
+    attempts = []
+    for country, admin1 in scopes or [(None, None)]:
+        attempts.extend(_attempts_for(head, country, admin1))
+    if head is not name:
+        attempts.extend(_attempts_for(name, None, None))
+    elif "," in name:
+        # "Washington, D.C." style: an unrecognised qualifier; fall back to the head alone.
+        attempts.extend(_attempts_for(name, None, None))
+        attempts.extend(_attempts_for(name.rpartition(",")[0], None, None))
+    return [attempt for attempt in dict.fromkeys(attempts) if attempt.key]
+
+
+def _attempts_for(head: str, country: str | None, admin1: str | None) -> list[Attempt]:
     key = _LEADING_ARTICLE.sub("", fold_name(head))
     if not key:
         return []
@@ -81,7 +97,4 @@ def parse_query(
         attempts.append(Attempt(key, (), country, admin1))
         attempts.append(Attempt(" ".join(words[1:]), _PREFIXES[words[0]], country, admin1))
     attempts.append(Attempt(key, (), country, admin1))
-    if head is name and "," in name:
-        # "Washington, D.C." style: an unrecognised qualifier; fall back to the head alone.
-        attempts.append(Attempt(_LEADING_ARTICLE.sub("", fold_name(name.rpartition(",")[0])), (), None, None))
-    return [attempt for attempt in dict.fromkeys(attempts) if attempt.key]
+    return attempts

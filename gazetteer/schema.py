@@ -6,7 +6,7 @@ __all__ = ["CREATE_INDEXES", "CREATE_TABLES", "PLACE_COLUMNS", "SCHEMA_VERSION"]
 
 #: Bumped whenever the layout or the meaning of a column changes; a store of another
 #: version is rebuilt (embedded default) or refused (user stores).
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 PLACE_COLUMNS = (
     "geonameid",
@@ -39,11 +39,12 @@ CREATE TABLE places (
     source TEXT NOT NULL,
     importance REAL NOT NULL DEFAULT 0
 );
--- key: fold_name() of a name; exact = 1 for the place's primary name.
+-- key: fold_name() of a name; bonus: added to the place's importance when this name is
+-- looked up (its primary name, or a name we or the user assert, beats an alternate).
 CREATE TABLE names (
     key TEXT NOT NULL,
     place_id INTEGER NOT NULL,
-    exact INTEGER NOT NULL,
+    bonus REAL NOT NULL,
     PRIMARY KEY (key, place_id)
 ) WITHOUT ROWID;
 -- Adjectives of nationality ("Ukrainian" -> Ukraine), kept apart from names: they are not

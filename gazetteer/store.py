@@ -26,8 +26,6 @@ __all__ = ["ENV_VAR", "Gazetteer", "default_store_path"]
 #: Environment variable naming a store to use instead of the embedded default.
 ENV_VAR = "PLACEMAP_GAZETTEER"
 
-#: Added to a candidate's importance when the query is the place's primary name.
-EXACT_NAME_BONUS = 0.5
 
 _SELECT_PLACE = ", ".join(f"p.{column}" for column in PLACE_COLUMNS)
 _COUNTRY_CODES = ("PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "PCLIX")
@@ -137,7 +135,7 @@ class Gazetteer:
         admin1: str | None,
     ) -> list[tuple[Any, ...]]:
         sql = [
-            f"SELECT {_SELECT_PLACE}, p.importance, n.exact FROM names n JOIN places p ON p.id = n.place_id",
+            f"SELECT {_SELECT_PLACE}, p.importance, n.bonus FROM names n JOIN places p ON p.id = n.place_id",
             "WHERE n.key = ?",
         ]
         params: list[Any] = [key]
@@ -148,8 +146,7 @@ class Gazetteer:
         if admin1:
             sql.append("AND p.admin1_code = ?")
             params.append(admin1)
-        sql.append("ORDER BY p.importance + n.exact * ? DESC LIMIT 200")
-        params.append(EXACT_NAME_BONUS)
+        sql.append("ORDER BY p.importance + n.bonus DESC LIMIT 200")
         try:
             return self._db.execute(" ".join(sql), params).fetchall()
         except sqlite3.DatabaseError as err:
@@ -285,16 +282,16 @@ def _normalise_countries(country: str | Iterable[str] | None) -> tuple[str, ...]
 
 
 def _rank(rows: list[tuple[Any, ...]], limit: int) -> list[Candidate]:
-    """Turn (place..., importance, exact) rows into candidates with priors summing to 1."""
+    """Turn (place..., importance, name bonus) rows into candidates with priors summing to 1."""
     if not rows:
         return []
     width = len(PLACE_COLUMNS)
-    scores = [row[width] + EXACT_NAME_BONUS * row[width + 1] for row in rows]
+    scores = [row[width] + row[width + 1] for row in rows]
     top = max(scores)
     weights = [10.0 ** (score - top) for score in scores]
     total = sum(weights)
     ranked = sorted(zip(rows, weights, strict=False), key=lambda pair: -pair[1])[:limit]
-    return [Candidate(_row_to_place(row), weight / total, bool(row[width + 1])) for row, weight in ranked]
+    return [Candidate(_row_to_place(row), weight / total, row[width + 1] > 0) for row, weight in ranked]
 
 
 def _unit_vector(lat: Any, lon: Any) -> Any:

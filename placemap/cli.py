@@ -114,12 +114,12 @@ def _cmd_gazetteer_add(args: argparse.Namespace) -> int:
 
 # -- geoparse / eval --------------------------------------------------------------------
 def _geoparser(args: argparse.Namespace):
-    from placemap.geo.pipeline import Geoparser
+    from placemap.geo.pipeline import Geoparser, default_recognizer
     from placemap.geo.resolve import PopulationResolver
 
     gazetteer = _open_gazetteer(args)
     resolver = PopulationResolver(gazetteer) if args.resolver == "population" else None
-    return Geoparser(gazetteer, resolver=resolver)
+    return Geoparser(gazetteer, recognizer=default_recognizer(gazetteer, adjectives=args.adjectives), resolver=resolver)
 
 
 def _cmd_geoparse(args: argparse.Namespace) -> int:
@@ -239,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
     geoparse.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here (atomically) instead of stdout")
     geoparse.add_argument("--resolver", choices=("context", "population"), default="context")
+    geoparse.add_argument("--adjectives", action="store_true", help='also tag adjectives of nationality ("Russian")')
     _gazetteer_option(geoparse)
     geoparse.set_defaults(handler=_cmd_geoparse)
 
@@ -246,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", metavar="GOLD.jsonl")
     evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
     evaluate.add_argument("--resolver", choices=("context", "population"), default="context")
+    evaluate.add_argument("--adjectives", action="store_true", help="count adjectives of nationality as toponyms")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     _gazetteer_option(evaluate)
     evaluate.set_defaults(handler=_cmd_eval)

@@ -38,3 +38,14 @@ def test_river_with_article():
 def test_blank_query_has_no_attempts():
     assert parse_query("  ", country_code_for) == []
     assert parse_query("the", country_code_for) == [Attempt("the")]
+
+
+def test_a_qualifier_that_is_both_a_country_and_a_state_gives_both_readings():
+    def country(name):
+        return "GE" if name == "Georgia" else None
+
+    def state(name):
+        return ("US", "GA") if name == "Georgia" else None
+
+    attempts = parse_query("Atlanta, Georgia", country, state)
+    assert attempts[:2] == [Attempt("atlanta", (), "GE", None), Attempt("atlanta", (), "US", "GA")]

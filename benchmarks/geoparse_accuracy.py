@@ -1,0 +1,99 @@
+"""Geoparser accuracy on the evaluation corpora, beside the baselines, in one run.
+
+    python benchmarks/geoparse_accuracy.py [--corpora geowebnews geovirus ...] [--limit N]
+
+For each corpus (../shared/data/eval) prints recognition P/R/F1 (overlap) for spaCy's
+NER alone (GPE/LOC/FAC, no rules) and for placemap; resolution given the gold spans
+(acc@161, exact id, median km, AUC) for the population baseline and for placemap's
+context resolver; and end-to-end acc@161. GeoCorpora, WoTR and dispatches-dev are the
+development sets the resolver's weights are learned on; GeoWebNews, GeoVirus and WikToR
+are held out. GeoWebNews and GeoCorpora count adjectives ("Russian") as toponyms, so
+placemap runs there with ``adjectives=True``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from placemap.gazetteer import Gazetteer
+from placemap.geo.documents import document_to_json
+from placemap.geo.evaluate import corpus_policy, score_end_to_end, score_recognition, score_resolution
+from placemap.geo.pipeline import Geoparser
+from placemap.geo.recognize import RuleSwitches, SpacyRecognizer, load_model
+from placemap.geo.resolve import ContextResolver, PopulationResolver
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
+CORPORA = ("dispatches-dev", "geocorpora", "wotr-test", "geowebnews", "geovirus", "wiktor")
+HELD_OUT = {"geowebnews", "geovirus", "wiktor"}
+ADJECTIVES = {"geowebnews", "geocorpora"}
+NO_RULES = RuleSwitches(False, False, False, False, False, False)
+
+
+def run(geoparser: Geoparser, gold: list[dict], *, spans: bool) -> list[dict]:
+    items = []
+    for doc in gold:
+        given = [(t["start"], t["end"]) for t in doc["toponyms"]] if spans else None
+        items.append(document_to_json(geoparser(doc["text"], doc_id=doc["id"], spans=given)))
+    return items
+
+
+def recognised(geoparser: Geoparser, gold: list[dict]) -> list[dict]:
+    items = ((doc["id"], doc["text"], None) for doc in gold)
+    return [document_to_json(document) for document in geoparser.pipe(items)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=CORPORA)
+    parser.add_argument("--limit", type=int, help="first N documents of each corpus")
+    args = parser.parse_args()
+    if not EVAL.is_dir():
+        print(f"geoparse_accuracy: {EVAL} is absent; the evaluation corpora are needed", file=sys.stderr)
+        return 1
+    gazetteer = Gazetteer.open()
+    nlp = load_model()
+    context, population = ContextResolver(gazetteer), PopulationResolver(gazetteer)
+    header = (
+        f"{'corpus':15} {'set':8} {'docs':>5} | {'NER F1':>6} {'ours P':>6} {'ours R':>6} {'ours F1':>7} | "
+        f"{'pop@161':>7} {'ours@161':>8} {'id':>5} {'med km':>6} {'AUC':>5} | {'e2e@161':>7} | {'s':>4}"
+    )
+    print(header)
+    print("-" * len(header))
+    for corpus in args.corpora:
+        started = time.perf_counter()
+        gold = [json.loads(line) for line in (EVAL / f"{corpus}.jsonl").open(encoding="utf-8")][: args.limit]
+        policy = corpus_policy(gold[0].get("corpus", "dispatches"))
+        ours = SpacyRecognizer(nlp, gazetteer, adjectives=corpus in ADJECTIVES)
+        plain = SpacyRecognizer(nlp, gazetteer, rules=NO_RULES)
+        found = recognised(Geoparser(gazetteer, recognizer=ours, resolver=context), gold)
+        baseline_found = recognised(Geoparser(gazetteer, recognizer=plain, resolver=population), gold)
+        resolved = run(Geoparser(gazetteer, recognizer=ours, resolver=context), gold, spans=True)
+        baseline_resolved = run(Geoparser(gazetteer, recognizer=ours, resolver=population), gold, spans=True)
+        rec = score_recognition(gold, found, policy)["overlap"]
+        rec_base = score_recognition(gold, baseline_found, policy)["overlap"]
+        res = score_resolution(gold, resolved, policy)
+        res_base = score_resolution(gold, baseline_resolved, policy)
+        e2e = score_end_to_end(gold, found, policy)
+        precision = f"{rec['precision']:6.3f}" if rec["precision"] is not None else "   n/a"
+        f1 = f"{rec['f1']:7.3f}" if rec["f1"] is not None else "    n/a"
+        base_f1 = f"{rec_base['f1']:6.3f}" if rec_base["f1"] is not None else "   n/a"
+        exact = f"{res['exact_id']:5.3f}" if res["exact_id"] is not None else "  n/a"
+        print(
+            f"{corpus:15} {'held-out' if corpus in HELD_OUT else 'dev':8} {len(gold):5d} | {base_f1} {precision} "
+            f"{rec['recall']:6.3f} {f1} | {res_base['acc@161']:7.3f} {res['acc@161']:8.3f} {exact} "
+            f"{res['median_km']:6.0f} {res['auc']:5.3f} | {e2e['acc@161']:7.3f} | {time.perf_counter() - started:4.0f}",
+            flush=True,
+        )
+    print("\nNER F1: spaCy en_core_web_sm NER alone (GPE/LOC/FAC); ours: placemap recognition (overlap matching).")
+    print("pop@161: population-only resolver on the gold spans; ours@161: placemap's context resolver.")
+    print("e2e@161: share of gold toponyms found and placed within 161 km. WikToR annotates one name per text,")
+    print("so its precision and F1 are not defined.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
