@@ -32,8 +32,16 @@ from placemap.geo.evaluate import haversine_km
 ROOT = Path(__file__).resolve().parents[1]
 LIST = ROOT / "benchmarks" / "data" / "news_places.csv"
 DUMPS = ROOT.parent / "shared" / "data" / "gazetteer"
-TOLERANCE_KM = {"settlement": 30, "facility": 30, "island": 30, "admin2": 50, "admin1": 100, "region": 150,
-                "water": 250, "country": 500}
+TOLERANCE_KM = {
+    "settlement": 30,
+    "facility": 30,
+    "island": 30,
+    "admin2": 50,
+    "admin1": 100,
+    "region": 150,
+    "water": 250,
+    "country": 500,
+}
 
 
 def is_right(gazetteer: Gazetteer, row: dict, place) -> bool:
@@ -75,7 +83,9 @@ def table(title: str, total: Counter, ours: Counter, baseline: Counter) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--extended", action="store_true", help="also measure with the GeoNames UA and no-country dumps")
+    parser.add_argument(
+        "--extended", action="store_true", help="also measure with the GeoNames UA and no-country dumps"
+    )
     parser.add_argument("--misses", action="store_true", help="list the names resolved wrongly (stderr)")
     args = parser.parse_args()
     rows = list(csv.DictReader(LIST.open(encoding="utf-8")))
