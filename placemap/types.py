@@ -103,9 +103,20 @@ class Toponym:
             raise ValueError(f"score {self.score!r} is outside [0, 1]")
 
 
+#: Event categories and statuses (see the README's "Events" section).
+CATEGORIES = ("talks", "shelling", "corridor", "claim", "refugees", "ceasefire", "military")
+STATUSES = ("reported", "proposed", "agreed", "rejected", "failed", "demanded")
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
-    """Something that happened at, from or to places, traced to the sentence that says so."""
+    """Something that happened at, from or to places, traced to the sentence that says so.
+
+    ``location``, ``origin``, ``destination`` and ``areas`` index the document's toponyms.
+    ``lat``/``lon`` is the event's point (the location, or a corridor's origin); ``date`` is
+    ISO ``YYYY-MM-DD`` with ``time_precision`` 1 day, 2 week or range, 3 month;
+    ``geo_precision`` 1 named place, 2 near or part of it, 3 region.
+    """
 
     id: str
     doc_id: str
@@ -121,6 +132,21 @@ class Event:
     destination: int | None = None
     areas: tuple[int, ...] = ()
     attribution: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    count: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(f"unknown event category {self.category!r}")
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown event status {self.status!r}")
+        if not 0 <= self.quote_start <= self.quote_end:
+            raise ValueError(f"bad quote span [{self.quote_start}, {self.quote_end})")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        if self.lat is not None:
+            _check_coordinates(self.lat, self.lon)
 
 
 @dataclass(frozen=True, slots=True)
