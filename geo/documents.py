@@ -166,8 +166,8 @@ def _event_to_json(event: Any) -> dict[str, Any]:
         "origin": event.origin,
         "destination": event.destination,
         "areas": list(event.areas),
-        "lat": getattr(event, "lat", None),
-        "lon": getattr(event, "lon", None),
+        "lat": event.lat,
+        "lon": event.lon,
         "quote_start": event.quote_start,
         "quote_end": event.quote_end,
     }

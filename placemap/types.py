@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Candidate", "Document", "Event", "Mention", "Place", "Toponym", "lonlat"]
+__all__ = ["CATEGORIES", "STATUSES", "Candidate", "Document", "Event", "Mention", "Place", "Toponym", "lonlat"]
 
 
 def _check_coordinates(lat: float, lon: float) -> None:
