@@ -1,0 +1,133 @@
+import gzip
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from placemap.exc import GazetteerNotFound, InputFormatError
+from placemap.gazetteer import Gazetteer
+from placemap.gazetteer.build import StoreWriter, add_places
+from placemap.gazetteer.schema import SCHEMA_VERSION
+from placemap.gazetteer.sources import read_geonames_dump, read_places_csv
+
+ROW = "{id}\t{name}\t{name}\t{alts}\t{lat}\t{lon}\tP\tPPL\tUA\t\t14\t\t\t\t{pop}\t\t100\tEurope/Kyiv\t2024-01-01\n"
+
+
+def write_dump(path: Path, rows: list[str]) -> Path:
+    path.write_text("".join(rows), encoding="utf-8")
+    return path
+
+
+def build(tmp_path: Path, *sources) -> Path:
+    writer = StoreWriter()
+    for records in sources:
+        writer.add(records, "test")
+    store = tmp_path / "store.sqlite"
+    writer.write(store, {"schema_version": SCHEMA_VERSION, "sources": "test"})
+    return store
+
+
+def test_a_dump_in_the_official_format_is_ingested(tmp_path):
+    dump = write_dump(
+        tmp_path / "UA.txt", [ROW.format(id=1, name="Robotyne", alts="Роботине", lat=47.44, lon=35.84, pop=480)]
+    )
+    with Gazetteer.open(build(tmp_path, read_geonames_dump(dump))) as gazetteer:
+        place = gazetteer.lookup("Роботине")[0].place
+    assert (place.geonameid, place.name, place.feature_code) == (1, "Robotyne", "PPL")
+
+
+def test_zipped_and_gzipped_dumps(tmp_path):
+    row = ROW.format(id=2, name="Krynky", alts="", lat=46.73, lon=33.09, pop=1000)
+    with zipfile.ZipFile(tmp_path / "UA.zip", "w") as archive:
+        archive.writestr("UA.txt", row)
+        archive.writestr("readme.txt", "not data")
+    with gzip.open(tmp_path / "no-country.txt.gz", "wt", encoding="utf-8") as handle:
+        handle.write(row)
+    assert [r.name for r in read_geonames_dump(tmp_path / "UA.zip")] == ["Krynky"]
+    assert [r.name for r in read_geonames_dump(tmp_path / "no-country.txt.gz")] == ["Krynky"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "1\tonly three\tcolumns\n",
+        ROW.format(id="x", name="A", alts="", lat=1, lon=1, pop=0),
+        ROW.format(id=3, name="A", alts="", lat=95, lon=1, pop=0),
+    ],
+)
+def test_a_malformed_dump_line_is_reported_with_its_number(tmp_path, bad):
+    good = ROW.format(id=4, name="B", alts="", lat=1, lon=1, pop=0)
+    dump = write_dump(tmp_path / "bad.txt", [good, bad])
+    with pytest.raises(InputFormatError, match=r"bad.txt:2:"):
+        list(read_geonames_dump(dump))
+
+
+def test_a_failed_build_leaves_no_store_behind(tmp_path):
+    dump = write_dump(tmp_path / "bad.txt", ["garbage\n"])
+    writer = StoreWriter()
+    with pytest.raises(InputFormatError):
+        writer.add(read_geonames_dump(dump), "bad")
+    assert not list(tmp_path.glob("*.sqlite*"))
+
+
+def test_dump_rows_replace_cities500_rows_with_the_same_id_and_keep_their_names(tmp_path):
+    first = write_dump(tmp_path / "a.txt", [ROW.format(id=5, name="Kiev", alts="Kyjiw", lat=50.4, lon=30.5, pop=1)])
+    second = write_dump(tmp_path / "b.txt", [ROW.format(id=5, name="Kyiv", alts="", lat=50.45, lon=30.52, pop=2)])
+    with Gazetteer.open(build(tmp_path, read_geonames_dump(first), read_geonames_dump(second))) as gazetteer:
+        assert gazetteer.lookup("Kyjiw")[0].place.name == "Kyiv"
+        assert gazetteer.counts()["places"] == 1
+
+
+def test_user_places_win_over_defaults(tiny_store, tmp_path):
+    store = tmp_path / "copy.sqlite"
+    store.write_bytes(tiny_store.read_bytes())
+    places = tmp_path / "places.csv"
+    places.write_text(
+        "name,lat,lon,country_code,feature_code,aliases,geonameid\n"
+        "Brest checkpoint,52.08,23.66,BY,PSTB,Brest|Warsaw Bridge,\n"
+        "Odesa,,,,,Odessa port,698740\n",
+        encoding="utf-8",
+    )
+    assert add_places(store, places) == 2
+    with Gazetteer.open(store) as gazetteer:
+        assert gazetteer.lookup("Brest")[0].place.name == "Brest checkpoint"
+        assert gazetteer.lookup("Odessa port")[0].place.geonameid == 698740
+        assert gazetteer.lookup("Odessa")[0].place.country_code == "UA"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("place,lat\nX,1\n", "missing column"),
+        ("name,lat,lon\nX,north,1\n", ":2: not a number"),
+        ("name,lat,lon\nX,1,\n", ":2: give both"),
+        ("name,lat,lon\nX,,\n", ":2: a row without coordinates needs a geonameid"),
+        ("name,lat,lon\nX,91,1\n", ":2: coordinates out of range"),
+    ],
+)
+def test_a_malformed_places_csv_is_reported_with_its_line(tmp_path, content, message):
+    path = tmp_path / "places.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputFormatError, match=message):
+        list(read_places_csv(path))
+
+
+def test_adding_to_a_missing_store(tmp_path):
+    with pytest.raises(GazetteerNotFound):
+        add_places(tmp_path / "none.sqlite", tmp_path / "places.csv")
+
+
+def test_the_real_ukraine_dump(shared_file, tmp_path):
+    records = list(read_geonames_dump(shared_file("data", "gazetteer", "UA.zip")))
+    assert len(records) > 40_000
+    with Gazetteer.open(build(tmp_path, records)) as gazetteer:
+        oblast = gazetteer.lookup("Donetsk region")[0].place
+        assert (oblast.geonameid, oblast.feature_code) == (709716, "ADM1")
+        assert gazetteer.lookup("Dnipro river")[0].place.feature_class == "H"
+
+
+def test_the_real_no_country_dump(shared_file, tmp_path):
+    records = list(read_geonames_dump(shared_file("data", "gazetteer", "no-country.txt.gz")))
+    with Gazetteer.open(build(tmp_path, records)) as gazetteer:
+        sea = gazetteer.lookup("Black Sea")[0].place
+        assert sea.feature_code == "SEA"

@@ -1,0 +1,121 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from placemap.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_geocode_prints_one_line_per_name(capsys, tiny_store):
+    code, out, _ = run(capsys, "geocode", "--gazetteer", str(tiny_store), "Brest, Belarus", "Kiev")
+    assert code == 0
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert lines[0][:3] == ["Brest, Belarus", "Brest", "BY"] and lines[0][-1] == "629634"
+    assert lines[1][1] == "Kyiv"
+
+
+def test_geocode_json(capsys, tiny_store):
+    code, out, _ = run(capsys, "geocode", "--gazetteer", str(tiny_store), "--json", "--country", "FR", "Brest")
+    result = json.loads(out)[0]
+    assert code == 0
+    assert {k: result[k] for k in ("name", "geonameid", "country_code", "feature_code")} == {
+        "name": "Brest",
+        "geonameid": 3030300,
+        "country_code": "FR",
+        "feature_code": "PPLA2",
+    }
+
+
+def test_gazetteer_variable(capsys, tiny_store, monkeypatch):
+    monkeypatch.setenv("PLACEMAP_GAZETTEER", str(tiny_store))
+    code, out, _ = run(capsys, "gazetteer", "info")
+    assert code == 0 and "places: 20" in out
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\x00\x1b[31m", "'; DROP TABLE names; --", "Київ Kyiv 東京"])
+def test_hostile_names_are_not_found_without_a_traceback(capsys, tiny_store, name):
+    code, out, err = run(capsys, "geocode", "--gazetteer", str(tiny_store), name)
+    assert code == 1 and "not found" in out and "Traceback" not in err
+
+
+def test_a_one_megabyte_name_is_a_one_line_error(capsys, tiny_store):
+    code, _, err = run(capsys, "geocode", "--gazetteer", str(tiny_store), "x" * 1_000_000)
+    assert code == 1 and err.startswith("placemap: error:") and len(err.splitlines()) == 1
+
+
+def test_missing_and_corrupt_stores_are_one_line_errors(capsys, tmp_path):
+    code, _, err = run(capsys, "geocode", "--gazetteer", str(tmp_path / "none.sqlite"), "Kyiv")
+    assert code == 1 and "no gazetteer at" in err
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"\x00garbage" * 1000)
+    code, _, err = run(capsys, "geocode", "--gazetteer", str(junk), "Kyiv")
+    assert code == 1 and "not a placemap gazetteer" in err and len(err.splitlines()) == 1
+
+
+def test_gazetteer_add_reports_the_bad_line(capsys, tiny_store, tmp_path):
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())
+    places = tmp_path / "places.csv"
+    places.write_text("name,lat,lon\nCheckpoint 7,48.1,37.7\nBroken,abc,1\n", encoding="utf-8")
+    code, _, err = run(capsys, "gazetteer", "add", "--gazetteer", str(store), str(places))
+    assert code == 1 and "places.csv:3:" in err
+    code, _, _ = run(capsys, "geocode", "--gazetteer", str(store), "Checkpoint 7")
+    assert code == 1, "a failed add must leave the store as it was"
+
+
+def test_geoparse_with_given_spans_and_a_malformed_line(capsys, tiny_store, tmp_path):
+    source = tmp_path / "in.jsonl"
+    text = "Talks in Brest, Belarus, resumed."
+    source.write_text(
+        json.dumps({"id": "a", "text": text, "spans": [[9, 14], [16, 23]]})
+        + "\n{not json\n"
+        + json.dumps({"id": "b", "text": "Odessa", "spans": [[0, 6]]})
+        + "\n",
+        encoding="utf-8",
+    )
+    out_path = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "geoparse", "--gazetteer", str(tiny_store), str(source), "-o", str(out_path))
+    assert code == 1 and "in.jsonl:2:" in err
+    documents = [json.loads(line) for line in out_path.read_text(encoding="utf-8").splitlines()]
+    assert [d["id"] for d in documents] == ["a", "b"]
+    brest = documents[0]["toponyms"][0]
+    assert (brest["text"], brest["geonameid"], brest["country_code"]) == ("Brest", 629634, "BY")
+    assert set(brest) == {
+        "start",
+        "end",
+        "text",
+        "geonameid",
+        "name",
+        "lat",
+        "lon",
+        "country_code",
+        "feature_code",
+        "score",
+    }
+    assert documents[0]["events"] == []
+
+
+def test_geoparse_refuses_binary_input_but_keeps_going(capsys, tiny_store, tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "b.txt").write_text("Shelling hit Kyiv.", encoding="utf-8")
+    code, out, err = run(capsys, "geoparse", "--gazetteer", str(tiny_store), str(tmp_path))
+    assert code == 1 and "binary data" in err
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["b.txt"]
+
+
+def test_the_console_script_never_prints_a_traceback(tmp_path):
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"nonsense")
+    result = subprocess.run(
+        [sys.executable, "-m", "placemap.cli", "geocode", "--gazetteer", str(junk), "Kyiv"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
