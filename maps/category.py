@@ -1,0 +1,170 @@
+"""A category of events as folium elements: ``CategoryLayer`` (a toggleable
+``FeatureGroup``) holding one ``EventGeoJson`` (one Leaflet GeoJSON layer for all its
+features, however many).
+
+Both are ordinary folium elements: ``CategoryLayer(layers["shelling"], "shelling").add_to(m)``
+works on anyone's ``folium.Map``. Every string property is escaped here, on the way into
+the page; the GeoDataFrame keeps the raw text for exports.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from folium import FeatureGroup, GeoJson
+from folium.template import Template
+
+from .sanitize import escape_series
+from .style import CATEGORY_STYLES, ensure_style, layer_label
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["MAP_PROPERTIES", "CategoryLayer", "EventGeoJson", "feature_collection_js", "map_properties"]
+
+#: The properties a map page carries per feature (the exports carry every column).
+MAP_PROPERTIES = (
+    "id",
+    "doc_id",
+    "status",
+    "date",
+    "date_first",
+    "reports",
+    "count",
+    "place",
+    "label",
+    "admin1",
+    "country",
+    "quote",
+    "attribution",
+    "source",
+)
+_NUMBERS = ("reports", "count")
+#: Map coordinates are rounded to 5 decimals (about a metre): enough for a page, and small.
+MAP_DECIMALS = 5
+
+
+def map_properties(layer: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The escaped properties a page shows, one row per feature (see :data:`MAP_PROPERTIES`).
+
+    ``label`` is the tooltip: the place, or "origin → destination" for a flow.
+    """
+    import pandas as pd
+
+    out = pd.DataFrame(index=layer.index)
+    for column in MAP_PROPERTIES:
+        if column == "label":
+            continue
+        if column in _NUMBERS:
+            out[column] = layer[column] if column in layer else pd.array([pd.NA] * len(layer), dtype="Int64")
+        else:
+            out[column] = escape_series(layer[column]) if column in layer else ""
+    flows = layer["origin_name"].notna() & layer["destination_name"].notna() if len(layer) else []
+    out["label"] = out["place"]
+    if len(layer) and flows.any():
+        out.loc[flows, "label"] = (
+            escape_series(layer.loc[flows, "origin_name"]) + " → " + escape_series(layer.loc[flows, "destination_name"])
+        )
+    return out[list(MAP_PROPERTIES)]
+
+
+def feature_collection_js(properties: pd.DataFrame, geometry: Any) -> str:
+    """A GeoJSON FeatureCollection as JSON text safe inside ``<script>``.
+
+    Geometry is written by ``shapely.to_geojson`` and properties by pandas, both over
+    whole arrays; the pieces are joined as strings.
+    """
+    import shapely
+
+    if not len(properties):
+        return '{"type":"FeatureCollection","features":[]}'
+    geometry = shapely.transform(np.asarray(geometry, dtype=object), lambda c: np.round(c, MAP_DECIMALS))
+    geometries = shapely.to_geojson(geometry)
+    records = properties.to_json(orient="records", lines=True, force_ascii=False).splitlines()
+    features = [f'{{"type":"Feature","geometry":{g},"properties":{p}}}' for g, p in zip(geometries, records, strict=True)]
+    text = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    # The strings were escaped already (no "<" left); this guards the JSON itself.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+class EventGeoJson(GeoJson):
+    """One Leaflet GeoJSON layer with all of a category's features.
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        A layer from :func:`placemap.maps.build_layers`.
+    category : str
+        Its name (one of ``CATEGORY_STYLES``): picks colours, markers and labels.
+    **kwargs
+        Leaflet GeoJSON options (such as ``pane``).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_data = {{ this.features_js }};
+        var {{ this.get_name() }} = L.geoJson(null, {
+            style: placemap.style({{ this.category|tojson }}),
+            pointToLayer: placemap.pointToLayer({{ this.category|tojson }}, {{ this.pane|tojson }}),
+            onEachFeature: placemap.onEachFeature({{ this.category|tojson }}),
+            ...{{ this.options|tojavascript }}
+        });
+        {{ this.get_name() }}.addData({{ this.get_name() }}_data);
+        placemap.register({{ this.category|tojson }}, {{ this.get_name() }}, {{ this.get_name() }}_data);
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: gpd.GeoDataFrame, category: str, **kwargs: Any) -> None:
+        if category not in CATEGORY_STYLES:
+            raise ValueError(f"unknown layer {category!r}; expected one of {', '.join(CATEGORY_STYLES)}")
+        if not hasattr(layer, "geometry"):
+            raise TypeError(f"layer must be a GeoDataFrame, not {type(layer).__name__}")
+        super().__init__({"type": "FeatureCollection", "features": []}, name=category, control=False, **kwargs)
+        self._name = "EventGeoJson"
+        self.category = category
+        self.pane = kwargs.get("pane", "overlayPane")
+        self.size = len(layer)
+        self.features_js = feature_collection_js(map_properties(layer), layer.geometry.to_numpy())
+        self.bounds = None if layer.empty else [float(v) for v in layer.total_bounds]
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        if self.bounds is None:
+            return [[None, None], [None, None]]
+        west, south, east, north = self.bounds
+        return [[south, west], [north, east]]
+
+    def render(self, **kwargs: Any) -> None:
+        ensure_style(self.get_root())
+        super().render(**kwargs)
+
+
+class CategoryLayer(FeatureGroup):
+    """A toggleable layer with one category's events (one ``EventGeoJson`` inside).
+
+    Parameters
+    ----------
+    layer : geopandas.GeoDataFrame
+        A layer from :func:`placemap.maps.build_layers`.
+    category : str
+        Its name; the layer control shows its label, a swatch and the feature count.
+    show : bool, optional
+        Shown when the page opens; default True except for ``mentioned``.
+    pane : str, optional
+        The Leaflet pane to draw in.
+    """
+
+    def __init__(self, layer: gpd.GeoDataFrame, category: str, *, show: bool | None = None, pane: str | None = None):
+        if category not in CATEGORY_STYLES:
+            raise ValueError(f"unknown layer {category!r}; expected one of {', '.join(CATEGORY_STYLES)}")
+        show = category != "mentioned" if show is None else show
+        super().__init__(name=layer_label(category, len(layer)), overlay=True, control=True, show=show)
+        self._name = "CategoryLayer"
+        self.category = category
+        options = {"pane": pane} if pane else {}
+        self.geojson = EventGeoJson(layer, category, **options)
+        self.add_child(self.geojson)

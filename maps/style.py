@@ -1,0 +1,265 @@
+"""The map's look: one palette, the page's CSS, the JavaScript that styles features and
+builds popups, and the SVG arrowheads and hatching, as one folium element.
+
+``PlacemapStyle`` is put into a page once (by name), whoever asks first: a category layer
+added to a user's own ``folium.Map`` brings it along.
+
+Popups are built in JavaScript from feature properties that :mod:`placemap.maps.sanitize`
+has already escaped; the HTML around them is fixed text from this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from branca.element import Element, Figure
+from folium.elements import MacroElement
+from folium.template import Template
+
+from placemap.types import CATEGORIES, STATUSES
+
+__all__ = ["CATEGORY_STYLES", "STATUS_STYLES", "PlacemapStyle", "RawHTML", "layer_label"]
+
+#: layer -> (label, colour, geometry kind)
+CATEGORY_STYLES: dict[str, tuple[str, str, str]] = {
+    "talks": ("Talks venues", "#2b5fcc", "point"),
+    "shelling": ("Shelling", "#d7301f", "point"),
+    "corridor": ("Evacuation corridors", "#1a9850", "line"),
+    "claim": ("Territorial claims", "#7b3294", "area"),
+    "refugees": ("Refugee flows", "#0092a8", "line"),
+    "ceasefire": ("Ceasefires", "#e8a202", "point"),
+    "military": ("Military presence", "#3d3d3d", "point"),
+    "mentioned": ("Places only mentioned", "#8c8c8c", "point"),
+}
+#: status -> (corridor colour, SVG dash array, legend wording)
+STATUS_STYLES: dict[str, tuple[str, str, str]] = {
+    "agreed": ("#1a9850", "", "agreed"),
+    "reported": ("#4d7f3a", "", "reported"),
+    "proposed": ("#e07b00", "9 6", "proposed"),
+    "demanded": ("#e07b00", "2 5 9 5", "demanded"),
+    "rejected": ("#707070", "1 6", "rejected"),
+    "failed": ("#b2182b", "12 5 2 5", "failed"),
+}
+assert set(CATEGORY_STYLES) == {*CATEGORIES, "mentioned"} and set(STATUS_STYLES) == set(STATUSES)
+
+
+def layer_label(name: str, count: int | None = None) -> str:
+    """The layer control's label: a swatch, the layer's name and how many features it has.
+
+    Only fixed text and an integer go in, so the HTML needs no escaping.
+    """
+    label, colour, kind = CATEGORY_STYLES[name]
+    shape = {"point": "pm-swatch-point", "line": "pm-swatch-line", "area": "pm-swatch-area"}[kind]
+    suffix = f" <span class='pm-count'>({int(count)})</span>" if count is not None else ""
+    return f"<span class='pm-swatch {shape}' style='--pm-c:{colour}'></span>{label}{suffix}"
+
+
+class RawHTML(Element):
+    """Text put into the page as it is (no Jinja), for assets and fixed markup."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "RawHTML"
+        self.html = html
+
+    def render(self, **kwargs: Any) -> str:
+        return self.html
+
+
+def _js_table(table: dict[str, tuple[str, ...]]) -> str:
+    # Fixed strings from this module: quotes never appear in them.
+    return "{" + ",".join(f"{key}:{list(value)!r}" for key, value in table.items()) + "}"
+
+
+class PlacemapStyle(MacroElement):
+    """CSS, JavaScript helpers and SVG definitions shared by every placemap layer."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .leaflet-container { background: #cfe0ee; font: 13px/1.4 system-ui, -apple-system, "Segoe UI",
+            Roboto, "DejaVu Sans", sans-serif; }
+        .pm-swatch { display: inline-block; width: 12px; height: 12px; margin: 0 6px -1px 0;
+            box-sizing: border-box; }
+        .pm-swatch-point { border-radius: 50%; background: var(--pm-c); border: 1.5px solid #fff;
+            box-shadow: 0 0 0 1px var(--pm-c); }
+        .pm-swatch-line { height: 4px; margin-bottom: 3px; background: var(--pm-c); width: 16px; }
+        .pm-swatch-area { background: repeating-linear-gradient(45deg, var(--pm-c) 0 2px, transparent 2px 5px);
+            border: 1.5px solid var(--pm-c); }
+        .pm-count { color: #666; }
+        .leaflet-control-layers-expanded { padding: 8px 10px; }
+        .leaflet-control-layers label { margin: 2px 0; }
+        .pm-panel { background: rgba(255,255,255,.94); border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,.35);
+            padding: 8px 10px; color: #222; }
+        .pm-title { position: absolute; top: 10px; left: 50%; transform: translateX(-50%); z-index: 1000;
+            text-align: center; max-width: 60%; }
+        .pm-title h1 { font-size: 17px; margin: 0; font-weight: 650; }
+        .pm-title .pm-asof { font-size: 12px; color: #555; }
+        .pm-legend { min-width: 190px; }
+        .pm-legend h2 { font-size: 12px; margin: 6px 0 3px; text-transform: uppercase; letter-spacing: .04em;
+            color: #555; }
+        .pm-legend h2:first-child { margin-top: 0; }
+        .pm-legend div { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
+        .pm-legend svg { flex: none; }
+        .pm-slider { min-width: 260px; }
+        .pm-slider input { width: 100%; }
+        .pm-slider .pm-when { font-weight: 600; }
+        .pm-popup { min-width: 200px; max-width: 300px; }
+        .pm-popup .pm-kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: #555; }
+        .pm-popup .pm-kind .pm-swatch { margin-bottom: -2px; }
+        .pm-popup .pm-place { font-size: 15px; font-weight: 650; margin-top: 2px; }
+        .pm-popup .pm-where, .pm-popup .pm-date { color: #444; }
+        .pm-popup blockquote { margin: 6px 0; padding: 2px 0 2px 8px; border-left: 3px solid #bbb;
+            font-style: italic; color: #222; }
+        .pm-popup .pm-src { font-size: 11px; color: #666; }
+        {% for status in this.statuses %}
+        .pm-arrow-{{ status }} { marker-end: url(#pm-arrow-{{ status }}); }
+        {% endfor %}
+        .pm-arrow-refugees { marker-end: url(#pm-arrow-refugees); }
+        </style>
+        <script>
+        window.placemap = (function () {
+            "use strict";
+            var categories = {{ this.categories_js }};
+            var statuses = {{ this.statuses_js }};
+            var registry = [];
+            function swatch(name) {
+                var c = categories[name];
+                var kind = c ? c[2] : "point";
+                return '<span class="pm-swatch pm-swatch-' + kind + '" style="--pm-c:' + (c ? c[1] : "#888")
+                    + '"></span>';
+            }
+            function row(cls, text) { return text ? '<div class="' + cls + '">' + text + "</div>" : ""; }
+            // Every property was escaped in Python (placemap.maps.sanitize); only fixed
+            // markup is added here.
+            function popup(name, p) {
+                var c = categories[name] || [name];
+                var when = p.date || "";
+                if (p.date_first && p.date_first !== p.date) { when = p.date_first + " – " + p.date; }
+                if (p.reports > 1) { when += " · " + p.reports + " reports"; }
+                if (p.count && name !== "mentioned") { when += " · count " + p.count; }
+                var where = [p.admin1, p.country].filter(Boolean).join(", ");
+                return '<div class="pm-popup">'
+                    + row("pm-kind", swatch(name) + c[0] + (p.status ? " · " + p.status : ""))
+                    + row("pm-place", p.label || p.place)
+                    + row("pm-where", where)
+                    + row("pm-date", when)
+                    + (p.quote ? "<blockquote>" + p.quote + "</blockquote>" : "")
+                    + row("pm-attr", p.attribution ? "According to " + p.attribution : "")
+                    + row("pm-src", [p.source, p.doc_id].filter(Boolean).join(" · "))
+                    + "</div>";
+            }
+            function faint(status) { return status === "proposed" || status === "demanded"; }
+            function dead(status) { return status === "rejected" || status === "failed"; }
+            function point(name, p) {
+                var c = categories[name][1];
+                var style = {radius: 8, color: "#ffffff", weight: 2, fillColor: c, fillOpacity: 0.9, opacity: 1};
+                if (name === "shelling") {
+                    style.radius = Math.min(6 + 4 * Math.sqrt((p.reports || 1) - 1), 26);
+                    style.fillOpacity = 0.75;
+                } else if (name === "mentioned") {
+                    style = {radius: 4, color: c, weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.8};
+                }
+                if (faint(p.status)) { style.fillOpacity = 0.35; style.color = c; style.dashArray = "3 3"; }
+                if (dead(p.status)) { style.fillOpacity = 0.2; style.color = c; style.dashArray = "1 4"; }
+                return style;
+            }
+            function line(name, p) {
+                if (name === "refugees") {
+                    var w = p.count ? 2 + 1.6 * Math.log10(Math.max(p.count, 1000) / 1000) : 3;
+                    return {color: categories.refugees[1], weight: Math.min(w, 11), opacity: 0.8,
+                            lineCap: "butt", className: "pm-arrow-refugees"};
+                }
+                var s = statuses[p.status] || statuses.reported;
+                return {color: s[0], weight: 4, opacity: 0.95, dashArray: s[1] || null, lineCap: "butt",
+                        className: "pm-arrow-" + (p.status || "reported")};
+            }
+            function area(name, p) {
+                var c = categories[name][1];
+                return {color: c, weight: 2, opacity: 0.9, fillColor: "url(#pm-hatch-" + name + ")",
+                        fillOpacity: 1, dashArray: faint(p.status) ? "6 4" : null};
+            }
+            function style(name) {
+                return function (feature) {
+                    var p = feature.properties, t = feature.geometry.type;
+                    if (t.indexOf("Polygon") >= 0) { return area(name, p); }
+                    if (t.indexOf("LineString") >= 0) { return line(name, p); }
+                    return point(name, p);
+                };
+            }
+            function pointToLayer(name, pane) {
+                return function (feature, latlng) {
+                    var options = point(name, feature.properties);
+                    options.pane = pane;
+                    return L.circleMarker(latlng, options);
+                };
+            }
+            function onEachFeature(name) {
+                return function (feature, layer) {
+                    var p = feature.properties;
+                    layer.bindTooltip(function () { return p.label || p.place || ""; }, {sticky: true});
+                    layer.bindPopup(function () { return popup(name, p); }, {maxWidth: 320});
+                };
+            }
+            function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }
+            return {categories: categories, statuses: statuses, popup: popup, style: style,
+                    pointToLayer: pointToLayer, onEachFeature: onEachFeature, register: register,
+                    registry: registry};
+        })();
+        </script>
+        {% endmacro %}
+
+        {% macro html(this, kwargs) %}
+        <svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false">
+          <defs>
+          {% for status, colour in this.status_colours %}
+            <marker id="pm-arrow-{{ status }}" viewBox="0 0 10 10" refX="7" refY="5" markerWidth="4"
+                markerHeight="4" orient="auto" markerUnits="strokeWidth">
+              <path d="M0,0 L10,5 L0,10 z" fill="{{ colour }}"/>
+            </marker>
+          {% endfor %}
+            <marker id="pm-arrow-refugees" viewBox="0 0 10 10" refX="6" refY="5" markerWidth="16"
+                markerHeight="16" orient="auto" markerUnits="userSpaceOnUse">
+              <path d="M0,0 L10,5 L0,10 z" fill="{{ this.refugee_colour }}"/>
+            </marker>
+          {% for name, colour in this.area_colours %}
+            <pattern id="pm-hatch-{{ name }}" width="8" height="8" patternUnits="userSpaceOnUse"
+                patternTransform="rotate(45)">
+              <rect width="8" height="8" fill="{{ colour }}" fill-opacity="0.12"/>
+              <line x1="0" y1="0" x2="0" y2="8" stroke="{{ colour }}" stroke-width="3" stroke-opacity="0.55"/>
+            </pattern>
+          {% endfor %}
+          </defs>
+        </svg>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PlacemapStyle"
+        self.statuses = list(STATUS_STYLES)
+        self.categories_js = _js_table(CATEGORY_STYLES)
+        self.statuses_js = _js_table(STATUS_STYLES)
+        self.status_colours = [(status, colour) for status, (colour, _, _) in STATUS_STYLES.items()]
+        self.refugee_colour = CATEGORY_STYLES["refugees"][1]
+        self.area_colours = [(n, colour) for n, (_, colour, kind) in CATEGORY_STYLES.items() if kind == "area"]
+
+    def render(self, **kwargs: Any) -> None:
+        """Put the CSS/JS into the page's head and the SVG definitions into its body, once."""
+        ensure_style(self.get_root())
+
+    @classmethod
+    def ensure(cls, figure: Figure) -> None:
+        ensure_style(figure)
+
+
+def ensure_style(figure: Any) -> None:
+    """Add the placemap CSS, JavaScript and SVG definitions to ``figure`` unless present."""
+    if not isinstance(figure, Figure) or "placemap_style" in figure.header._children:
+        return
+    style = PlacemapStyle()
+    module = style._template.module
+    figure.header.add_child(RawHTML(module.header(style, {})), name="placemap_style")
+    figure.html.add_child(RawHTML(module.html(style, {})), name="placemap_defs")
