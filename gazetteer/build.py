@@ -89,8 +89,10 @@ def importance(record: PlaceRecord) -> float:
     size = math.log10(max(record.area_km2, 1.0) / 1000.0)
     if record.feature_code == "ADM1" and record.area_km2 > 0:
         bonus = min(max(4.0 + 0.5 * size, 3.5), 6.0)
-    elif record.feature_code == "ADM2" and record.area_km2 > 0:
-        bonus = min(max(3.0 + 0.5 * size, 2.5), 4.5)
+    elif record.feature_code == "ADM2":
+        # Its population is the towns around it (estimate_populations), the seat among
+        # them: a little below the seat itself, so "Washington" stays the city.
+        bonus = -0.5
     return math.log10(max(record.population, 0) + 1) + bonus + SOURCE_BONUS.get(record.source, 0.0)
 
 

@@ -25,160 +25,32 @@ PROMOTABLE_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART"
 
 #: Words before a name that say the name is a place ("shelling of X", "talks in X").
 LOCATIVE_WORDS = frozenset(
-    [
-        "in",
-        "near",
-        "from",
-        "to",
-        "outside",
-        "around",
-        "of",
-        "at",
-        "into",
-        "toward",
-        "towards",
-        "across",
-        "via",
-        "between",
-        "through",
-        "inside",
-        "reach",
-        "reached",
-        "enter",
-        "entered",
-        "captured",
-        "recaptured",
-        "liberated",
-        "shelled",
-        "shelling",
-        "struck",
-        "hit",
-        "bombed",
-        "besieged",
-        "surrounded",
-        "encircled",
-        "seized",
-        "took",
-        "occupied",
-        "left",
-        "fled",
-        "evacuated",
-        "visited",
-    ]
+    """in near from to outside around of at into toward towards across via between through inside reach
+    reached enter entered captured recaptured liberated shelled shelling struck hit bombed besieged
+    surrounded encircled seized took occupied left fled evacuated visited""".split()
 )
 #: Nouns after a name that say it is a place ("the Gomel area", "Kherson regions").
 PLACE_NOUNS = frozenset(
-    [
-        "area",
-        "areas",
-        "region",
-        "regions",
-        "oblast",
-        "oblasts",
-        "province",
-        "provinces",
-        "city",
-        "town",
-        "village",
-        "border",
-        "coast",
-        "port",
-        "front",
-        "outskirts",
-        "district",
-        "districts",
-        "suburb",
-        "airport",
-    ]
+    """area areas region regions oblast oblasts province provinces city town village border coast port
+    front outskirts district districts suburb airport""".split()
 )
+#: Plural designators shared by a list of names: "the Donetsk and Luhansk regions".
+PLURAL_ADMIN_WORDS = frozenset("regions oblasts provinces governorates".split())
 #: Capitalised words that are never place names on their own in news.
 NOT_PLACES = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "he",
-        "she",
-        "it",
-        "we",
-        "they",
-        "i",
-        "you",
-        "his",
-        "her",
-        "their",
-        "our",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "president",
-        "minister",
-        "prime",
-        "general",
-        "kremlin",
-        "pentagon",
-        "reuters",
-        "newswire",
-        "ap",
-        "afp",
-        "update",
-        "breaking",
-        "video",
-        "photo",
-        "today",
-        "yesterday",
-        "north",
-        "south",
-        "east",
-        "west",
-        "central",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "god",
-    ]
+    """the a an he she it we they i you his her their our its this that these those there here monday
+    tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december mr mrs ms dr president minister prime general kremlin pentagon
+    reuters newswire ap afp update breaking video photo today yesterday north south east west central
+    northern southern eastern western god""".split()
 )
 #: Nouns after a name that make it part of an organisation's name ("the Azov battalion").
-UNIT_WORDS = frozenset(["battalion", "regiment", "brigade", "airlines", "airways", "fc", "club", "university"])
+UNIT_WORDS = frozenset("""battalion regiment brigade airlines airways fc club university""".split())
 #: Lower-case particles of personal names ("von der Leyen", "bin Salman").
-NAME_PARTICLES = frozenset(
-    ["von", "der", "van", "den", "de", "da", "del", "di", "al", "el", "bin", "ibn", "abu", "le", "la"]
-)
+NAME_PARTICLES = frozenset("""von der van den de da del di al el bin ibn abu le la""".split())
 #: Words that end names of organisations, not places ("Donetsk People's Republic").
-ORGANISATION_WORDS = frozenset(
-    ["republic", "ministry", "army", "command", "council", "committee", "university", "party"]
-)
-_TITLES = frozenset(
-    ["mr", "mrs", "ms", "dr", "president", "minister", "general", "colonel", "sergeant", "governor", "mayor"]
-)
+ORGANISATION_WORDS = frozenset("""republic ministry army command council committee university party""".split())
+_TITLES = frozenset("""mr mrs ms dr president minister general colonel sergeant governor mayor""".split())
 _DEMONYM_ENDINGS = ("an", "ans", "ish", "ese", "i", "is", "ic", "ics")
 _DEMONYM_SUFFIXES = ("ian", "ians", "ish", "ese", "ean", "eans")
 _MAX_NAME_WORDS = 4
@@ -285,7 +157,8 @@ class SpacyRecognizer:
                 if not (self.rules.filters and self._is_not_a_place(doc, start, end, person_words)):
                     spans.extend(self._split_at_commas(doc, start, end, ent.label_))
             elif ent.label_ in PROMOTABLE_LABELS and self.rules.promote:
-                promoted = self._promoted(doc, start, end, ent.label_)
+                listed = _follows_a_place(doc, start, {e for _, e, _ in spans})
+                promoted = self._promoted(doc, start, end, ent.label_, listed=listed)
                 spans.extend(p for p in promoted if not self._is_not_a_place(doc, p[0], p[1], person_words))
         if self.rules.datelines:
             spans.extend(self._dateline(doc))
@@ -333,14 +206,14 @@ class SpacyRecognizer:
         parts.append((begin, end, label))
         return [part for part in parts if part[0] < part[1]]
 
-    def _promoted(self, doc: Any, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    def _promoted(self, doc: Any, start: int, end: int, label: str, *, listed: bool) -> list[tuple[int, int, str]]:
         text = doc[start:end].text
         if text.lower() in NOT_PLACES or not text[:1].isupper():
             return []
         if label == "NORP" and text.lower().endswith(_DEMONYM_ENDINGS):
             return []  # "Ukrainian" is a demonym, not a place
         if self._is_place(text):
-            if self._context_says_place(doc, start, end):
+            if listed or self._context_says_place(doc, start, end):
                 return [(start, end, "GPE")]
             before = doc[start - 1].lower_ if start > 0 else ""
             if label != "NORP" and before not in _TITLES and self._is_place(text, major=True):
@@ -389,13 +262,14 @@ class SpacyRecognizer:
         token = doc[index]
         if index in taken or not _CAPITALISED.fullmatch(token.text) or token.lower_ in NOT_PLACES:
             return None
-        if token.lower_ in person_words or (index > 0 and doc[index - 1].lower_ in _TITLES):
+        if index > 0 and doc[index - 1].lower_ in _TITLES:
+            return None
+        if token.lower_ in person_words and not self._is_place(token.text, major=True):
             return None
         stop = index + 1
         while stop < len(doc) and stop - index < _MAX_NAME_WORDS and doc[stop].is_title and stop not in taken:
             stop += 1
-        # "Melitopol and Tokmak", "Belarus-Ukraine": next to a place already found.
-        listed = index >= 2 and doc[index - 1].text in (",", "and", "or", "-", "–") and index - 1 in ends
+        listed = _follows_a_place(doc, index, ends)
         sentence_start = _starts_sentence(doc, index)
         for end in range(stop, index, -1):
             name = doc[index:end].text
@@ -405,7 +279,10 @@ class SpacyRecognizer:
                 continue  # a big place's name before another capitalised word: "Vladimir Medinsky"
             if not sentence_start and token.is_title and self._is_place(name, major=True):
                 return (index, end, "GPE")
-            subject = end < len(doc) and doc[end].lower_ in _SENTENCE_VERBS
+            following = doc[end] if end < len(doc) else None
+            subject = following is not None and (
+                following.lower_ in _SENTENCE_VERBS or (following.is_lower and following.text.endswith(("s", "ed")))
+            )
             if sentence_start and subject and self._is_place(name, major=True):
                 return (index, end, "GPE")
         return None
@@ -414,35 +291,27 @@ class SpacyRecognizer:
         start, end, label = span
         if end < len(doc) and doc[end].lower_ in DESIGNATORS and doc[end].lower_ != "state":
             return (start, end + 1, label)
+        # "the Zaporizhzhia and Kherson regions": names sharing a plural designator are
+        # admin-1 units; the span stays the name, the label tells the resolver.
+        index = end
+        while index < len(doc) and index - end < 6 and (doc[index].is_title or doc[index].lower_ in ("and", ",")):
+            index += 1
+        if index < len(doc) and doc[index].lower_ in PLURAL_ADMIN_WORDS and (index == end or doc[end].lower_ != ","):
+            return (start, end, "ADM1")
         return span
 
 
 #: Words that follow a sentence-initial capital name in news when it is the subject
 #: ("Kyiv said", "Kharkiv, barely 40 km from..."), so the name is not an ordinary word.
 _SENTENCE_VERBS = frozenset(
-    [
-        ",",
-        "said",
-        "says",
-        "has",
-        "had",
-        "is",
-        "was",
-        "will",
-        "would",
-        "neither",
-        "denied",
-        "confirmed",
-        "accused",
-        "rejected",
-        "called",
-        "insisted",
-        "wants",
-        "warned",
-        "and",
-        "'s",
-    ]
+    """, said says has had is was will would neither denied confirmed accused rejected called insisted
+    wants warned and 's""".split()
 )
+
+
+def _follows_a_place(doc: Any, index: int, ends: set[int]) -> bool:
+    """"Melitopol and Tokmak", "Irpin, Bucha", "Belarus-Ukraine": listed after a found place."""
+    return index >= 2 and doc[index - 1].text in (",", "and", "or", "-", "–") and index - 1 in ends
 
 
 def _starts_sentence(doc: Any, index: int) -> bool:

@@ -38,7 +38,7 @@ class Resolver(Protocol):
 
 
 #: The candidate features, in the order of ``ResolverWeights.vector()``.
-FEATURES = ("log_prior", "country", "admin1", "coherence", "label", "qualifier", "dateline", "is_country", "is_admin1")
+FEATURES = ("log_prior", "country", "admin1", "coherence", "label", "dateline", "is_country", "is_admin1")
 WEIGHTS_FILE = "resolver_weights.json"
 
 
@@ -56,7 +56,6 @@ class ResolverWeights:
     admin1: float = 2.0
     coherence: float = 1.5
     label: float = 1.0
-    qualifier: float = 8.0
     dateline: float = 2.0
     is_country: float = 0.0
     is_admin1: float = 0.0
@@ -89,7 +88,6 @@ class _Name:
     mentions: list[int]
     candidates: list[Candidate]
     label: str
-    qualifier: str | None = None
     choice: int = 0
 
 
@@ -133,17 +131,38 @@ class ContextResolver:
         for index, mention in enumerate(mentions):
             key = fold_name(mention.text)
             if key not in by_key:
-                by_key[key] = _Name(key, [], self._candidates(mention.text), mention.label)
+                # "the Zaporizhzhia and Kherson regions": the recogniser's ADM1 label asks
+                # for the admin-1 reading, as "Kherson region" would.
+                query = f"{mention.text} region" if mention.label == "ADM1" else mention.text
+                by_key[key] = _Name(key, [], self._candidates(query), mention.label)
             by_key[key].mentions.append(index)
         for previous, mention in itertools.pairwise(mentions):
-            if text[previous.end : mention.start] not in _QUALIFIER_GAP:
-                continue
-            # "Brest, Belarus" qualifies Brest; "Syria, Iraq" is a list of two countries.
-            qualifier = self.gazetteer.country_code_for(mention.text)
-            name = by_key[fold_name(previous.text)]
-            if qualifier and any(c.place.country_code == qualifier and not c.place.is_country for c in name.candidates):
-                name.qualifier = qualifier
+            if text[previous.end : mention.start] in _QUALIFIER_GAP:
+                self._apply_qualifier(by_key[fold_name(previous.text)], mention.text)
         return list(by_key.values())
+
+    def _apply_qualifier(self, name: _Name, qualifier: str) -> None:
+        """Keep to the qualifier's country or state: "Brest, Belarus", "Odessa, Texas".
+
+        A list of countries ("Syria, Iraq") is left alone: the first name would have no
+        candidate left that is not itself a country.
+        """
+        scopes = []
+        country = self.gazetteer.country_code_for(qualifier)
+        if country:
+            scopes.append((country, None))
+        state = self.gazetteer.admin1_for(qualifier)
+        if state:
+            scopes.append(state)
+        for code, admin1 in scopes:
+            kept = [
+                c
+                for c in name.candidates
+                if c.place.country_code == code and not c.place.is_country and admin1 in (None, c.place.admin1_code)
+            ]
+            if kept:
+                name.candidates = kept
+                return
 
     def _candidates(self, name: str) -> list[Candidate]:
         try:
@@ -239,7 +258,6 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
                 min(admin1, 1.0),
                 _coherence(place, context.points, name.key),
                 float(place.feature_class in _LABEL_CLASSES.get(name.label, ())),
-                float(name.qualifier == place.country_code) if name.qualifier else 0.0,
                 float(dateline == place.country_code) if dateline else 0.0,
                 float(place.is_country),
                 float(place.is_admin1),

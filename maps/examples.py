@@ -8,6 +8,7 @@ small :class:`ExampleAreas` stands in for one in tests (rough boxes, not borders
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from placemap.types import Document, Event, Mention, Place, Toponym
@@ -58,9 +59,10 @@ def make_document(
     ``Event`` field.
     """
     places = PLACES if places is None else places
-    names = [name for name in places if name in text]
+    found = {name: re.search(rf"\b{re.escape(name)}\b", text) for name in places}
+    names = sorted((name for name, match in found.items() if match), key=lambda name: found[name].start())
     toponyms = tuple(
-        Toponym(Mention(text.index(name), text.index(name) + len(name), name), places[name], 0.9) for name in names
+        Toponym(Mention(found[name].start(), found[name].end(), name), places[name], 0.9) for name in names
     )
     index = {name: i for i, name in enumerate(names)}
     built = []
@@ -211,12 +213,15 @@ def example_documents() -> list[Document]:
 
 _BOXES = {
     798544: (14.1, 49.0, 24.1, 54.8),  # Poland
-    2017370: (27.3, 44.0, 60.0, 70.0),  # Russia (the European part, as a box)
     617790: (26.6, 45.5, 30.1, 48.5),  # Moldova
     690791: (22.1, 44.4, 40.2, 52.4),  # Ukraine
     709716: (36.5, 46.9, 38.9, 49.2),  # Donetsk Oblast
     702657: (38.2, 47.8, 40.2, 50.1),  # Luhansk Oblast
 }
+
+#: Russia's European part, roughly: its border with Ukraine runs east of Mariupol.
+_RUSSIA = [(38.3, 47.1), (38.8, 46.0), (47.0, 41.5), (60.0, 45.0), (60.0, 70.0), (28.0, 70.0), (28.0, 56.2),
+           (31.5, 55.7), (31.8, 52.1), (35.4, 52.3), (40.2, 49.6), (39.8, 47.8), (38.3, 47.1)]
 
 
 class ExampleAreas:
@@ -225,6 +230,8 @@ class ExampleAreas:
     def area(self, place: Place) -> Any:
         import shapely
 
+        if place.geonameid == 2017370:
+            return shapely.Polygon(_RUSSIA)
         box = _BOXES.get(place.geonameid) if place.geonameid is not None else None
         return shapely.box(*box) if box else None
 

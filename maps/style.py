@@ -105,6 +105,16 @@ class PlacemapStyle(MacroElement):
         .pm-slider { min-width: 260px; }
         .pm-slider input { width: 100%; }
         .pm-slider .pm-when { font-weight: 600; }
+        .leaflet-tooltip.pm-area-label { background: none; border: none; box-shadow: none; padding: 0;
+            color: #7a7163; font-size: 11px; font-weight: 600; letter-spacing: .06em; text-transform: uppercase;
+            text-shadow: 0 0 3px #f3f0e8, 0 0 3px #f3f0e8; white-space: nowrap; }
+        .leaflet-tooltip.pm-area-label-admin1 { font-size: 10px; font-weight: 500; text-transform: none;
+            letter-spacing: 0; color: #948b7c; }
+        .leaflet-tooltip.pm-area-label:before, .leaflet-tooltip.pm-place-label:before { display: none; }
+        .leaflet-tooltip.pm-place-label { background: none; border: none; box-shadow: none; padding: 0;
+            color: #1d1d1d; font-size: 12px; font-weight: 600;
+            text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
+        .leaflet-interactive:focus { outline: none; }
         .pm-popup { min-width: 200px; max-width: 300px; }
         .pm-popup .pm-kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: #555; }
         .pm-popup .pm-kind .pm-swatch { margin-bottom: -2px; }
@@ -199,7 +209,8 @@ class PlacemapStyle(MacroElement):
                 return function (feature, layer) {
                     var p = feature.properties;
                     layer.bindTooltip(function () { return p.label || p.place || ""; }, {sticky: true});
-                    layer.bindPopup(function () { return popup(name, p); }, {maxWidth: 320});
+                    layer.bindPopup(function () { return popup(name, p); },
+                                   {maxWidth: 320, autoPanPaddingTopLeft: [60, 110]});
                 };
             }
             function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }

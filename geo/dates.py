@@ -1,0 +1,264 @@
+"""Dates of events: find a date phrase in a sentence and resolve it against the publication date.
+
+Regular expressions here only *find* phrases ("on Sunday", "last Thursday", "March 3",
+"the 12th day of the invasion", "earlier this week"); python-dateutil does the calendar
+arithmetic (``relativedelta`` for weekdays and offsets, ``dateutil.parser`` for month names).
+Precision follows ACLED: 1 a day, 2 a range of days or a week, 3 a month.
+
+>>> resolve_date("last Thursday", "2022-02-28")
+DateValue(iso='2022-02-24', precision=1, first='2022-02-24', last='2022-02-24')
+>>> resolve_date("the 12th day of the invasion", "2022-03-20").iso
+'2022-03-07'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from dateutil import parser as date_parser
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+
+__all__ = ["INVASION_START", "DatePhrase", "DateValue", "find_date_phrases", "resolve_date", "sentence_date", "to_date"]
+
+#: Day 1 of "the Nth day of the invasion".
+INVASION_START = date(2022, 2, 24)
+
+_WEEKDAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR, "saturday": SA, "sunday": SU}
+_NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "few": 3,
+}  # fmt: skip
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_COUNT = r"(?:\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few)"
+_PHRASE_PATTERNS = [
+    rf"\b(?:(?:last|next|this|since|early|late|by)\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b",
+    rf"\b(?:since\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b",
+    rf"\b(?:since\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s+\d{{4}})?\b",
+    r"\b(?:the\s+)?\d{1,3}(?:st|nd|rd|th)\s+day\s+of\s+(?:the\s+|Russia's\s+)?(?:invasion|war)\b",
+    r"\bday\s+\d{1,3}\s+of\s+(?:the\s+|Russia's\s+)?(?:invasion|war)\b",
+    r"\b(?:yesterday|today|tonight|overnight|last\s+night|this\s+(?:morning|afternoon|evening))\b",
+    r"\b(?:earlier|later)\s+(?:this|in\s+the)\s+(?:week|month)\b",
+    r"\b(?:this|last|next)\s+(?:week|month)\b",
+    r"\bin\s+recent\s+days\b",
+    rf"\b(?:over\s+|in\s+|during\s+)?the\s+(?:past|last)\s+{_COUNT}\s+days\b",
+    rf"\b{_COUNT}\s+days?\s+ago\b",
+    r"\b(?:a\s+day|two\s+days)\s+(?:earlier|before|later)\b|\bthe\s+(?:previous|preceding|next|following)\s+day\b"
+    r"|\bthe\s+day\s+(?:before|after)\b",
+    rf"\bin\s+(?:early\s+|late\s+|mid-)?{_MONTH}(?!\s+\d)\b",
+]
+_PHRASE_RE = re.compile("|".join(f"(?:{p})" for p in _PHRASE_PATTERNS), re.IGNORECASE)
+_MONTH_ONLY_RE = re.compile(rf"^in\s+(?:early\s+|late\s+|mid-)?({_MONTH})$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class DatePhrase:
+    """A date expression found in a text: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateValue:
+    """A resolved date: ``iso`` with ACLED ``precision``, covering ``first`` .. ``last``."""
+
+    iso: str
+    precision: int
+    first: str
+    last: str
+
+
+def to_date(value: str | date | None) -> date | None:
+    """``YYYY-MM-DD`` (or a longer ISO timestamp) as a ``date``; ``None`` when absent or unreadable."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return datetime.fromisoformat(str(value).strip()[:10]).date()
+    except ValueError:
+        return None
+
+
+def find_date_phrases(text: str) -> list[DatePhrase]:
+    """Every date phrase in ``text``, left to right, with character offsets."""
+    return [DatePhrase(m.start(), m.end(), m.group(0)) for m in _PHRASE_RE.finditer(text)]
+
+
+def resolve_date(
+    phrase: str,
+    published: str | date | None,
+    *,
+    anchor: str | date | None = None,
+    future: bool = False,
+) -> DateValue | None:
+    """Resolve one date phrase against the publication date.
+
+    Parameters
+    ----------
+    phrase : str
+        A phrase as :func:`find_date_phrases` returns it ("on Sunday" works too).
+    published : str or date or None
+        The publication date. Without it only absolute phrases ("March 3, 2022",
+        "the 12th day of the invasion") resolve.
+    anchor : str or date, optional
+        The date "a day earlier" counts from (the previous event's); defaults to ``published``.
+    future : bool
+        Read a bare weekday forward ("talks will resume on Monday").
+
+    Returns
+    -------
+    DateValue or None
+        ``None`` when the phrase cannot be resolved.
+    """
+    words = " ".join(phrase.lower().replace("’", "'").split())
+    words = re.sub(r"^(?:on|early on|late on|by|in the)\s+", "", words)
+    base = to_date(published)
+    invasion = _invasion_day(words)
+    if invasion is not None:
+        return invasion
+    if base is None:
+        return _absolute(words)
+    since = words.startswith("since ")
+    if since:
+        words = words[len("since ") :]
+    value = _relative(words, base, to_date(anchor) or base, future)
+    if value is None:
+        value = _calendar(words, base, future)
+    if value is not None and since:
+        value = _span(value.first, base.isoformat(), 2)
+    return value
+
+
+def _day(day: date, precision: int = 1) -> DateValue:
+    iso = day.isoformat()
+    return DateValue(iso, precision, iso, iso)
+
+
+def _span(first: date | str, last: date | str, precision: int) -> DateValue:
+    first_iso = first if isinstance(first, str) else first.isoformat()
+    last_iso = last if isinstance(last, str) else last.isoformat()
+    return DateValue(first_iso, precision, first_iso, last_iso)
+
+
+def _invasion_day(words: str) -> DateValue | None:
+    match = re.search(r"(\d{1,3})(?:st|nd|rd|th)? day of|day (\d{1,3}) of", words)
+    if match is None:
+        return None
+    number = int(match.group(1) or match.group(2))
+    return _day(INVASION_START + relativedelta(days=number - 1)) if number >= 1 else None
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS.get(word, 1)
+
+
+def _relative(words: str, base: date, anchor: date, future: bool) -> DateValue | None:
+    """Phrases counted from the publication date (or the anchor)."""
+    fixed = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0}
+    if words in fixed:
+        return _day(base)
+    if words in ("yesterday", "last night"):
+        return _day(base - relativedelta(days=1))
+    if words == "overnight":
+        return _day(base, 2)
+    if re.fullmatch(r"(a day|two days) (earlier|before)|the (previous|preceding) day|the day before", words):
+        return _day(anchor - relativedelta(days=2 if words.startswith("two") else 1))
+    if re.fullmatch(r"a day later|the (next|following) day|the day after", words):
+        return _day(anchor + relativedelta(days=1))
+    return _weekday(words, base, future) or _period(words, base)
+
+
+def _weekday(words: str, base: date, future: bool) -> DateValue | None:
+    match = re.fullmatch(r"(?:(last|next|this|early|late) )?(\w+day)(?: (?:morning|afternoon|evening|night))?", words)
+    if match is None or match.group(2) not in _WEEKDAYS:
+        return None
+    weekday = _WEEKDAYS[match.group(2)]
+    if match.group(1) == "next" or (future and match.group(1) != "last"):
+        return _day(base + relativedelta(days=1, weekday=weekday(+1)))
+    if match.group(1) == "last":
+        return _day(base + relativedelta(days=-1, weekday=weekday(-1)))
+    return _day(base + relativedelta(weekday=weekday(-1)))
+
+
+def _period(words: str, base: date) -> DateValue | None:
+    monday = base + relativedelta(weekday=MO(-1))
+    if re.fullmatch(r"(earlier |later )?this week|(earlier|later) in the week", words):
+        return _span(monday, monday + timedelta(days=6), 2)
+    if words in ("last week", "next week"):
+        start = monday + timedelta(days=-7 if words == "last week" else 7)
+        return _span(start, start + timedelta(days=6), 2)
+    if re.fullmatch(r"(earlier |later )?this month|(earlier|later) in the month", words):
+        return _month(base)
+    if words in ("last month", "next month"):
+        return _month(base + relativedelta(months=-1 if words == "last month" else 1))
+    if words == "in recent days":
+        return _span(base - timedelta(days=6), base, 2)
+    match = re.fullmatch(r"(?:over |in |during )?the (?:past|last) (\w+) days", words)
+    if match:
+        return _span(base - timedelta(days=_count(match.group(1)) - 1), base, 2)
+    match = re.fullmatch(r"(\w+) days? ago", words)
+    if match:
+        return _day(base - timedelta(days=_count(match.group(1))))
+    return None
+
+
+def _month(day: date) -> DateValue:
+    first = day.replace(day=1)
+    return _span(first, first + relativedelta(months=1, days=-1), 3)
+
+
+def _calendar(words: str, base: date, future: bool) -> DateValue | None:
+    """Month names ("March 3", "3 March 2022", "in March"), read by dateutil."""
+    month_only = _MONTH_ONLY_RE.match(words)
+    text = month_only.group(1) if month_only else words
+    try:
+        parsed = date_parser.parse(text, default=datetime(base.year, base.month, 1), fuzzy=False).date()
+    except (ValueError, OverflowError):
+        return None
+    explicit_year = re.search(r"\b\d{4}\b", words) is not None
+    if not explicit_year and not future and parsed > base + timedelta(days=1):
+        parsed -= relativedelta(years=1)
+    return _month(parsed) if month_only else _day(parsed)
+
+
+def _absolute(words: str) -> DateValue | None:
+    if re.search(r"\b\d{4}\b", words) is None:
+        return None
+    try:
+        return _day(date_parser.parse(words.replace("since ", ""), fuzzy=False).date())
+    except (ValueError, OverflowError):
+        return None
+
+
+def sentence_date(
+    sentence: str,
+    published: str | date | None,
+    *,
+    anchor: str | date | None = None,
+    near: int | None = None,
+) -> tuple[str | None, int]:
+    """The date of an event stated in ``sentence``, as ``(ISO date or None, precision)``.
+
+    The phrase nearest to character ``near`` (or the first) that resolves wins; without one
+    the publication date with precision 1; without that ``(None, 3)``.
+
+    >>> sentence_date("Shells hit the city on Sunday, officials said.", "2022-03-07")
+    ('2022-03-06', 1)
+    >>> sentence_date("Shells hit the city.", None)
+    (None, 3)
+    """
+    phrases = find_date_phrases(sentence)
+    if near is not None:
+        phrases.sort(key=lambda p: min(abs(p.start - near), abs(p.end - near)))
+    for phrase in phrases:
+        value = resolve_date(phrase.text, published, anchor=anchor)
+        if value is not None:
+            return value.iso, value.precision
+    base = to_date(published)
+    return (base.isoformat(), 1) if base is not None else (None, 3)

@@ -1,0 +1,78 @@
+import pytest
+
+from placemap.geo.pipeline import mentions_from_spans
+from placemap.geo.resolve import ContextResolver, PopulationResolver, ResolverWeights
+from placemap.types import Mention
+
+
+def resolve(gazetteer, text, names, resolver_class=ContextResolver):
+    spans = []
+    for name in names:
+        start = text.index(name, spans[-1][1] if spans else 0)
+        spans.append((start, start + len(name)))
+    return resolver_class(gazetteer)(text, mentions_from_spans(text, spans))
+
+
+def test_context_moves_brest_to_france(tiny_gazetteer):
+    text = "Fishing boats left Brest for the Atlantic; France said Paris would pay."
+    toponyms = resolve(tiny_gazetteer, text, ["Brest", "France", "Paris"])
+    assert toponyms[0].place.country_code == "FR"
+
+
+def test_without_context_the_prior_decides(tiny_gazetteer):
+    assert resolve(tiny_gazetteer, "Brest was quiet.", ["Brest"])[0].place.country_code == "BY"
+
+
+def test_a_state_qualifier_keeps_odessa_in_texas(tiny_gazetteer):
+    text = "ODESSA, Texas - Oil prices rose in Odessa on Monday."
+    toponyms = resolve(tiny_gazetteer, text, ["ODESSA", "Texas", "Odessa"])
+    assert [t.place.country_code for t in toponyms] == ["US", "US", "US"]
+
+
+def test_one_sense_per_document(tiny_gazetteer):
+    text = "Talks in Brest, Belarus. Later, Brest was calm."
+    toponyms = resolve(tiny_gazetteer, text, ["Brest", "Belarus", "Brest"])
+    assert toponyms[0].place == toponyms[2].place
+
+
+def test_a_list_of_countries_is_not_a_qualifier(tiny_gazetteer):
+    toponyms = resolve(tiny_gazetteer, "Ukraine, Belarus and France met.", ["Ukraine", "Belarus", "France"])
+    assert [t.place.country_code for t in toponyms] == ["UA", "BY", "FR"]
+
+
+def test_an_admin1_label_asks_for_the_oblast(tiny_gazetteer):
+    text = "Fighting in the Donetsk and Luhansk regions."
+    mentions = [Mention(16, 23, "Donetsk", "ADM1"), Mention(28, 35, "Luhansk", "ADM1")]
+    toponyms = ContextResolver(tiny_gazetteer)(text, mentions)
+    assert [t.place.feature_code for t in toponyms] == ["ADM1", "ADM1"]
+
+
+def test_unknown_names_are_no_match_not_a_guess(tiny_gazetteer):
+    toponyms = resolve(tiny_gazetteer, "They reached Atlantis.", ["Atlantis"])
+    assert toponyms[0].place is None and toponyms[0].score == 0.0
+
+
+def test_scores_are_probabilities(tiny_gazetteer):
+    toponyms = resolve(tiny_gazetteer, "Brest and Odessa and Kyiv.", ["Brest", "Odessa", "Kyiv"])
+    assert all(0.0 <= t.score <= 1.0 for t in toponyms)
+    assert toponyms[2].score == pytest.approx(1.0)  # a single candidate
+
+
+def test_a_threshold_turns_doubt_into_no_match(tiny_gazetteer):
+    strict = ContextResolver(tiny_gazetteer, weights=ResolverWeights(min_score=0.999))
+    text = "Brest was quiet."
+    toponyms = strict(text, mentions_from_spans(text, [(0, 5)]))
+    assert toponyms[0].place is None and 0 < toponyms[0].score < 0.999
+
+
+def test_population_baseline_ignores_context(tiny_gazetteer):
+    text = "Fishing boats left Brest; France said Paris would pay."
+    toponyms = resolve(tiny_gazetteer, text, ["Brest", "France", "Paris"], PopulationResolver)
+    assert toponyms[0].place.country_code == "BY"
+
+
+def test_candidate_features_explain_the_decision(tiny_gazetteer):
+    text = "Brest, Belarus."
+    rows = ContextResolver(tiny_gazetteer).candidate_features(text, mentions_from_spans(text, [(0, 5), (7, 14)]))
+    indices, candidates, features = rows[0]
+    assert indices == [0] and len(candidates) == len(features) == 1  # the qualifier kept only Brest, BY
