@@ -51,15 +51,6 @@ def _atomic(path: str | os.PathLike[str]) -> Iterator[Path]:
             temporary.unlink()
 
 
-def _for_gdal(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Nullable integers as plain integers or floats GDAL writes as numbers or nulls."""
-    out = frame.copy()
-    for column in out.columns:
-        if str(out[column].dtype) == "Int64":
-            out[column] = out[column].astype("float64") if out[column].isna().any() else out[column].astype("int64")
-    return out
-
-
 def write_geojson(
     layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str], *, names: Iterable[str] | None = None
 ) -> Path:
@@ -69,7 +60,7 @@ def write_geojson(
     GDAL writes it (``RFC7946=YES``): longitude first, no ``crs`` member, counter-clockwise
     exterior rings, at most 7 decimals, UTF-8 text unescaped.
     """
-    frame = _for_gdal(combined(layers, names))
+    frame = combined(layers, names)
     with _atomic(path) as temporary:
         frame.to_file(temporary, driver="GeoJSON", engine="pyogrio", RFC7946="YES", WRITE_NAME="NO")
     return Path(path)
@@ -82,14 +73,14 @@ def write_gpkg(
     chosen = [n for n in (names if names is not None else layers) if n in layers and not layers[n].empty]
     with _atomic(path) as temporary:
         for name in chosen:
-            frame = _for_gdal(layers[name])
+            frame = layers[name]
             kinds = set(frame.geom_type.dropna())
             geometry_type = kinds.pop() if len(kinds) == 1 else "Unknown"
             frame.to_file(
                 temporary, driver="GPKG", layer=name, engine="pyogrio", geometry_type=geometry_type, append=False
             )
         if not chosen:
-            _for_gdal(combined(layers, ())).to_file(temporary, driver="GPKG", layer="events", engine="pyogrio")
+            combined(layers, ()).to_file(temporary, driver="GPKG", layer="events", engine="pyogrio")
     return Path(path)
 
 
