@@ -179,8 +179,10 @@ def _weekday(words: str, base: date, future: bool) -> DateValue | None:
     if match is None or match.group(2) not in _WEEKDAYS:
         return None
     weekday = _WEEKDAYS[match.group(2)]
-    if match.group(1) == "next" or (future and match.group(1) != "last"):
+    if match.group(1) == "next":
         return _day(base + relativedelta(days=1, weekday=weekday(+1)))
+    if future and match.group(1) != "last":
+        return _day(base + relativedelta(weekday=weekday(+1)))
     if match.group(1) == "last":
         return _day(base + relativedelta(days=-1, weekday=weekday(-1)))
     return _day(base + relativedelta(weekday=weekday(-1)))

@@ -8,14 +8,24 @@ trigger regex lets through.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from placemap.types import Place
 
 __all__ = [
     "ACLED_TYPES",
     "ANAPHOR_NOUNS",
     "STATUS_FORMS",
     "TRIGGER_FORMS",
+    "Candidate",
+    "Link",
     "acled_types",
+    "clause_head",
     "find_triggers",
+    "link",
+    "scope_tokens",
     "split_sentences",
 ]
 
@@ -40,7 +50,7 @@ _CATEGORY_FORMS = {
         "recognized recognising recognizing independence withdrawal"
     ),
     "military": (
-        "advance advanced advancing advances seize seized seizing capture captured capturing withdrew withdraw "
+        "naval advance advanced advancing advances seize seized seizing capture captured capturing withdrew withdraw "
         "withdrawn withdrawing retreat retreated massed massing amassed deployed deploying column columns tanks "
         "warships activity pullout enter entered entering"
     ),
@@ -102,7 +112,7 @@ VEHICLE_NOUNS = _forms("train trains bus buses car cars convoy convoys vehicles 
 PLACE_NOUNS = _forms(
     "city town village port capital region regions province oblast area areas district outskirts edge centre "
     "center suburbs suburb resort island peninsula territory parts part coast banks vicinity approaches "
-    "settlement settlements heart south north east west environs"
+    "settlement settlements heart environs"
 )
 VAGUE_NOUNS = _forms("outskirts edge area areas suburbs suburb vicinity approaches coast environs parts part")
 VAGUE_PREPS = _forms("near around outside off close")
@@ -119,15 +129,15 @@ ANAPHOR_NOUNS: dict[str, tuple[str, ...]] = {
     "country": ("PCL",),
     **dict.fromkeys(("theatre", "theater", "plant", "station", "building", "site", "depot", "hospital"), ("EVENT",)),
 }
-ANAPHOR_RE = re.compile(r"\b(?:the|its)\s+(?:\w+\s+)?(?:%s)(?:'s)?\b" % "|".join(ANAPHOR_NOUNS), re.IGNORECASE)
+ANAPHOR_RE = re.compile(rf"\b(?:the|its)\s+(?:\w+\s+)?(?:{'|'.join(ANAPHOR_NOUNS)})(?:'s)?\b", re.IGNORECASE)
 
 #: Subordinators whose clause is background ("... as shelling continued in Kharkiv").
 BACKGROUND_MARKS = _forms("as")
 #: Subordinators whose clause happened at another time than the main clause's date.
 TEMPORAL_MARKS = _forms("after before since until")
 
-_TRIGGER_RE = re.compile(r"\b(?:%s)\b" % "|".join(sorted(map(re.escape, TRIGGER_FORMS), key=len, reverse=True)),
-                         re.IGNORECASE)  # fmt: skip
+_TRIGGER_ALTERNATIVES = "|".join(sorted(map(re.escape, TRIGGER_FORMS), key=len, reverse=True))
+_TRIGGER_RE = re.compile(rf"\b(?:{_TRIGGER_ALTERNATIVES})\b", re.IGNORECASE)
 
 #: ACLED event_type / sub_event_type per category (see ACLED's codebook).
 ACLED_TYPES: dict[str, tuple[str, str]] = {
@@ -194,3 +204,199 @@ def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
     return end
+
+
+# -- linking a trigger to its places through the dependency parse ------------------------------------
+ACTOR_OBJECT_FORMS = _forms("accused accuse accuses blamed blame blames urged urge asked thanked warned")
+PEOPLE_NOUNS = _forms("residents people civilians inhabitants population families citizens refugees")
+ARRIVE_FORMS = _forms("arrived arrive arrives arriving")
+_INCLUSIVE = _forms("including such like except excluding as")
+_CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "csubj", "parataxis"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "csubjpass"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A word of a parsed sentence that stands for a document toponym (a name or "the city")."""
+
+    token: int
+    toponym: int
+    place: Place | None
+    anaphor: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """How a candidate place hangs on a trigger word in the parse."""
+
+    candidate: Candidate
+    cost: float
+    relation: str  # the preposition ("in", "from", "out of") or dependency label the place attaches with
+    head: str  # the word it attaches to
+    preps: frozenset[str]
+    precision: int  # 2 for "near X", "the outskirts of X"
+    blocked: bool  # a reference point ("50 km south of X") or an attribution ("according to X")
+    speaker: bool  # inside a speaker's phrase ("the city council in Mariupol said")
+    self_speaker: bool  # the speaker itself ("Moscow said")
+    container: bool  # modifies another place ("Belarus's Brest region")
+    conjuncts: tuple[int, ...] = ()
+
+    @property
+    def is_country(self) -> bool:
+        place = self.candidate.place
+        return place is not None and place.feature_code.startswith("PCL")
+
+    @property
+    def role(self) -> str | None:
+        """``origin``, ``destination`` or ``waypoint`` of a flow, from the attachment."""
+        relation, head = self.relation, self.head
+        if relation in ("from", "out of", "out") or (relation == "dobj" and head in LEAVE_FORMS):
+            return "origin"
+        if relation == "of" and head in PEOPLE_NOUNS:
+            return "origin"
+        if relation in ("to", "towards", "toward", "into") or (relation == "dobj" and head in REACH_FORMS):
+            return "destination"
+        if (relation == "nsubj" and head in HOST_FORMS) or (relation == "in" and head in ARRIVE_FORMS):
+            return "destination"
+        return "waypoint" if relation in ("through", "via") else None
+
+
+def is_clause_head(token: Any) -> bool:
+    """A verb heading a clause, told from the parse alone (no tagger needed)."""
+    if token.dep_ in _CLAUSE_DEPS or any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+        return True
+    return token.dep_ == "conj" and token.head.i != token.i and is_clause_head(token.head)
+
+
+def clause_head(token: Any) -> Any:
+    """The head of the clause ``token`` belongs to."""
+    while not is_clause_head(token) and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def scope_tokens(trigger: Any, others: Iterable[Any], level: int) -> set[int]:
+    """Token indices a trigger may take places from: its clause (``level`` 1) or the ones above it.
+
+    Clauses of other triggers, "as ..." clauses and "according to ..." are left out; the climb
+    stops below a verb of saying, whose subject is a speaker.
+    """
+    head = clause_head(trigger)
+    for _ in range(level - 1):
+        if head.head.i == head.i:
+            break
+        parent = clause_head(head.head)
+        if parent.lower_ in SPEAKER_FORMS:
+            break
+        head = parent
+    inside = {t.i for t in head.subtree}
+    for other in others:
+        if other.i in inside and other.i != head.i and not _dominates(other, trigger):
+            inside -= {t.i for t in other.subtree}
+    for token in head.subtree:
+        aside = token.lower_ == "according" or is_background_clause(token)
+        if aside and token.i != head.i and not _dominates(token, trigger):
+            inside -= {t.i for t in token.subtree}
+    return inside
+
+
+def is_background_clause(token: Any) -> bool:
+    """An "as ..." clause (or its conjunct): circumstances, not the sentence's event."""
+    marked = any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in token.children)
+    return token.dep_ in ("advcl", "conj") and marked
+
+
+def _dominates(token: Any, other: Any) -> bool:
+    return token.i == other.i or any(a.i == token.i for a in other.ancestors)
+
+
+def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Candidate]) -> Link | None:
+    """The path from ``trigger`` to ``candidate``'s word, read as a relation with a cost (edges + penalties)."""
+    place_token = doc[candidate.token]
+    chain = {t.i: k for k, t in enumerate([trigger, *trigger.ancestors])}
+    up, token = [], place_token
+    while token.i not in chain:
+        up.append(token)
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    others = {c.token for c in candidates} - {candidate.token}
+    container = any(
+        u.i in others and up[k].dep_ not in ("conj", "appos", "cc") and up[k].lower_ not in _INCLUSIVE
+        for k, u in enumerate(up[1:])
+    )
+    speaker = any(u.dep_ == "nsubj" and u.head.lower_ in SPEAKER_FORMS and u.head.i != trigger.i for u in up)
+    preps = frozenset(_prep_name(u) for u in up if u.dep_ in ("prep", "agent") and not _names_place(u))
+    effective, vague = _effective(place_token)
+    relation, head = _relation(effective)
+    reference = relation in ("of", "from") and any(u.lower_ in DISTANCE_WORDS for u in up)
+    blocked = reference or any(u.lower_ == "according" for u in up)
+    self_speaker = _is_speaker(effective, trigger) or (relation == "dobj" and head in ACTOR_OBJECT_FORMS)
+    place = candidate.place
+    cost = len(up) + chain[token.i] + _penalty(place, effective, candidate.anaphor)
+    cost += 3 if "including" in preps else 0
+    if place is not None and place.feature_code == "CONT":
+        blocked = True
+    conjuncts = tuple(
+        c.toponym for c in candidates if doc[c.token].dep_ == "conj" and doc[c.token].head.i == place_token.i
+    )
+    precision = 2 if vague or bool(preps & VAGUE_PREPS) or relation in VAGUE_PREPS else 1
+    return Link(candidate, cost, relation, head, preps, precision, blocked, speaker or self_speaker, self_speaker,
+                container, conjuncts)  # fmt: skip
+
+
+def _names_place(prep: Any) -> bool:
+    """The "of" of "the city of X" / "the outskirts of X"."""
+    return prep.lower_ == "of" and prep.head.lower_ in PLACE_NOUNS
+
+
+def _effective(token: Any) -> tuple[Any, bool]:
+    """The word that carries the place's role: "city" in "left the city of Sumy", "Kyiv" for "... and Chernihiv"."""
+    vague = False
+    for _ in range(8):
+        head = token.head
+        if token.dep_ == "pobj" and _names_place(head) and head.head.i != head.i:
+            vague = vague or head.head.lower_ in VAGUE_NOUNS
+            token = head.head
+        elif token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS:
+            vague = vague or head.lower_ in VAGUE_NOUNS
+            token = head
+        elif token.dep_ in ("conj", "appos") and head.i != token.i:
+            token = head
+        else:
+            break
+    return token, vague
+
+
+def _relation(token: Any) -> tuple[str, str]:
+    if token.dep_ == "pobj" and token.head.dep_ in ("prep", "agent", "dative"):
+        return _prep_name(token.head), token.head.head.lower_
+    return token.dep_, token.head.lower_
+
+
+def _prep_name(prep: Any) -> str:
+    word, head = prep.lower_, prep.head.lower_
+    if word == "of" and head == "out":
+        return "out of"
+    if word == "to" and head in ("close", "next"):
+        return "near"
+    return word
+
+
+def _is_speaker(token: Any, trigger: Any) -> bool:
+    if token.dep_ == "poss":
+        token = token.head
+    return token.dep_ == "nsubj" and token.head.lower_ in SPEAKER_FORMS and token.head.i != trigger.i
+
+
+def _penalty(place: Place | None, effective: Any, anaphor: bool) -> float:
+    cost = 1.0 if anaphor else 0.0
+    if effective.dep_ == "poss":
+        cost += 2
+    if place is None:
+        return cost + 3
+    if place.feature_code.startswith("PCL") or place.feature_class == "H":
+        return cost + 2
+    if place.feature_code in ("ADM1", "ADM2", "RGN"):
+        return cost + 1
+    return cost

@@ -91,16 +91,17 @@ class BaseMap(GeoJson):
             var labels = [];
             base.eachLayer(function (layer) {
                 var p = layer.feature.properties;
-                var at = L.latLng(p.label_lat, p.label_lon);
-                labels.push({zoom: p.label_zoom, tip: L.tooltip({permanent: true, direction: "center",
-                    className: "pm-area-label pm-area-label-" + p.kind, pane: {{ this.label_pane|tojson }},
-                    interactive: false}).setLatLng(at).setContent(p.name)});
+                labels.push({zoom: p.label_zoom, marker: L.marker([p.label_lat, p.label_lon], {
+                    pane: {{ this.label_pane|tojson }}, interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "pm-area-label pm-area-label-" + p.kind, iconSize: null,
+                                     iconAnchor: [0, 0], html: "<span>" + p.name + "</span>"})
+                })});
             });
             function update() {
                 var z = map.getZoom();
                 labels.forEach(function (l) {
-                    var on = z >= l.zoom, has = map.hasLayer(l.tip);
-                    if (on && !has) { l.tip.addTo(map); } else if (!on && has) { map.removeLayer(l.tip); }
+                    var on = z >= l.zoom, has = map.hasLayer(l.marker);
+                    if (on && !has) { l.marker.addTo(map); } else if (!on && has) { map.removeLayer(l.marker); }
                 });
             }
             map.on("zoomend", update);

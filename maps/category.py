@@ -16,7 +16,7 @@ from folium import FeatureGroup, GeoJson
 from folium.template import Template
 
 from .sanitize import escape_series
-from .style import CATEGORY_STYLES, ensure_style, layer_label
+from .style import CATEGORY_STYLES, RawHTML, ensure_style, layer_label
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -105,14 +105,14 @@ class EventGeoJson(GeoJson):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_data = {{ this.features_js }};
+        var {{ this.get_name() }}_data = JSON.parse(document.getElementById("{{ this.get_name() }}_data").textContent);
         var {{ this.get_name() }} = L.geoJson(null, {
             style: placemap.style({{ this.category|tojson }}),
             pointToLayer: placemap.pointToLayer({{ this.category|tojson }}, {{ this.pane|tojson }}),
-            onEachFeature: placemap.onEachFeature({{ this.category|tojson }}),
             ...{{ this.options|tojavascript }}
         });
         {{ this.get_name() }}.addData({{ this.get_name() }}_data);
+        placemap.bind({{ this.category|tojson }}, {{ this.get_name() }});
         placemap.register({{ this.category|tojson }}, {{ this.get_name() }}, {{ this.get_name() }}_data);
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
@@ -139,7 +139,14 @@ class EventGeoJson(GeoJson):
         return [[south, west], [north, east]]
 
     def render(self, **kwargs: Any) -> None:
-        ensure_style(self.get_root())
+        figure = self.get_root()
+        ensure_style(figure)
+        # The data travels as a JSON island (parsed by JSON.parse, quicker than a literal
+        # in a script); the text is script-safe (no "<"), see feature_collection_js.
+        figure.html.add_child(
+            RawHTML(f'<script type="application/json" id="{self.get_name()}_data">{self.features_js}</script>'),
+            name=f"{self.get_name()}_data",
+        )
         super().render(**kwargs)
 
 

@@ -69,12 +69,33 @@ class PlaceLabels(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function (map) {
+            // DivIcon markers, not tooltips: Leaflet positions them without reading the
+            // layout, which matters beside thousands of features. Labels that would overlap
+            // a more used place's label are hidden, again on every zoom.
             var group = L.layerGroup();
-            {{ this.labels|tojson }}.forEach(function (l) {
-                L.tooltip({permanent: true, direction: "right", offset: [7, 0], interactive: false,
-                           className: "pm-place-label", pane: {{ this.pane|tojson }}})
-                    .setLatLng([l[1], l[2]]).setContent(l[0]).addTo(group);
+            var labels = {{ this.labels|tojson }}.map(function (l) {
+                var marker = L.marker([l[1], l[2]], {
+                    pane: {{ this.pane|tojson }}, interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "pm-place-label", iconSize: null, iconAnchor: [-8, 8],
+                                     html: "<span>" + l[0] + "</span>"})
+                });
+                return {marker: marker, width: 7.2 * l[3] + 4};
             });
+            function declutter() {
+                var kept = [];
+                labels.forEach(function (l) {
+                    var p = map.latLngToContainerPoint(l.marker.getLatLng());
+                    var box = [p.x + 8, p.y - 8, p.x + 8 + l.width, p.y + 8];
+                    var free = kept.every(function (k) {
+                        return box[0] > k[2] || box[2] < k[0] || box[1] > k[3] || box[3] < k[1];
+                    });
+                    if (free) { kept.push(box); }
+                    if (free && !group.hasLayer(l.marker)) { group.addLayer(l.marker); }
+                    else if (!free && group.hasLayer(l.marker)) { group.removeLayer(l.marker); }
+                });
+            }
+            map.on("zoomend", declutter);
+            map.whenReady(declutter);
             group.addTo(map);
         })({{ this._parent.get_name() }});
         {% endmacro %}
@@ -87,7 +108,7 @@ class PlaceLabels(MacroElement):
         coordinates = np.array([(lat, lon) for _, lat, lon in labels], dtype=float).reshape(-1, 2)
         if not np.isfinite(coordinates).all():
             raise ValueError("label coordinates must be finite")
-        self.labels = [[escape(name), round(lat, 5), round(lon, 5)] for name, lat, lon in labels]
+        self.labels = [[escape(name), round(lat, 5), round(lon, 5), len(name)] for name, lat, lon in labels]
         self.pane = pane
 
     def render(self, **kwargs: Any) -> None:

@@ -105,15 +105,13 @@ class PlacemapStyle(MacroElement):
         .pm-slider { min-width: 260px; }
         .pm-slider input { width: 100%; }
         .pm-slider .pm-when { font-weight: 600; }
-        .leaflet-tooltip.pm-area-label { background: none; border: none; box-shadow: none; padding: 0;
-            color: #7a7163; font-size: 11px; font-weight: 600; letter-spacing: .06em; text-transform: uppercase;
-            text-shadow: 0 0 3px #f3f0e8, 0 0 3px #f3f0e8; white-space: nowrap; }
-        .leaflet-tooltip.pm-area-label-admin1 { font-size: 10px; font-weight: 500; text-transform: none;
-            letter-spacing: 0; color: #948b7c; }
-        .leaflet-tooltip.pm-area-label:before, .leaflet-tooltip.pm-place-label:before { display: none; }
-        .leaflet-tooltip.pm-place-label { background: none; border: none; box-shadow: none; padding: 0;
-            color: #1d1d1d; font-size: 12px; font-weight: 600;
+        .pm-area-label span, .pm-place-label span { position: absolute; white-space: nowrap; pointer-events: none;
             text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
+        .pm-area-label span { transform: translate(-50%, -50%); color: #7a7163; font-size: 11px; font-weight: 600;
+            letter-spacing: .06em; text-transform: uppercase; text-shadow: 0 0 3px #f3f0e8, 0 0 3px #f3f0e8; }
+        .pm-area-label-admin1 span { font-size: 10px; font-weight: 500; text-transform: none; letter-spacing: 0;
+            color: #948b7c; }
+        .pm-place-label span { color: #1d1d1d; font-size: 12px; font-weight: 600; line-height: 16px; }
         .leaflet-interactive:focus { outline: none; }
         .pm-popup { min-width: 200px; max-width: 300px; }
         .pm-popup .pm-kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: #555; }
@@ -198,24 +196,30 @@ class PlacemapStyle(MacroElement):
                     return point(name, p);
                 };
             }
+            // Points are drawn on a canvas per pane: thousands of circles stay quick, where
+            // SVG would add a DOM node each. Lines and areas stay SVG for arrows and hatching.
+            var canvases = {};
             function pointToLayer(name, pane) {
                 return function (feature, latlng) {
                     var options = point(name, feature.properties);
                     options.pane = pane;
+                    options.renderer = canvases[pane] || (canvases[pane] = L.canvas({pane: pane, padding: 0.3}));
                     return L.circleMarker(latlng, options);
                 };
             }
-            function onEachFeature(name) {
-                return function (feature, layer) {
-                    var p = feature.properties;
-                    layer.bindTooltip(function () { return p.label || p.place || ""; }, {sticky: true});
-                    layer.bindPopup(function () { return popup(name, p); },
-                                   {maxWidth: 320, autoPanPaddingTopLeft: [60, 110]});
-                };
+            // One popup and one tooltip per layer, not per feature: Leaflet opens them on
+            // the feature clicked or hovered, and 10,000 features cost no extra objects.
+            function bind(name, group) {
+                group.bindTooltip(function (layer) {
+                    var p = layer.feature.properties;
+                    return p.label || p.place || "";
+                }, {sticky: true});
+                group.bindPopup(function (layer) { return popup(name, layer.feature.properties); },
+                                {maxWidth: 320, autoPanPaddingTopLeft: [60, 110]});
             }
             function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }
             return {categories: categories, statuses: statuses, popup: popup, style: style,
-                    pointToLayer: pointToLayer, onEachFeature: onEachFeature, register: register,
+                    pointToLayer: pointToLayer, bind: bind, register: register,
                     registry: registry};
         })();
         </script>

@@ -178,6 +178,103 @@ def _read_gold(path: str, limit: int | None) -> list[dict]:
     return gold
 
 
+def _documents_for_map(args: argparse.Namespace, gazetteer, errors: list[str]) -> list:
+    """Documents from event tables (resolved with their hints) and from texts (geoparsed)."""
+    from placemap.geo.documents import read_inputs
+    from placemap.geo.pipeline import Geoparser
+    from placemap.geo.tables import events_from_table, looks_like_event_table
+
+    documents, texts = [], []
+    for path in args.inputs:
+        if path != "-" and Path(path).is_file() and looks_like_event_table(path):
+            problems: list = []
+            documents.extend(events_from_table(path, gazetteer, problems))
+            errors.extend(f"{path}: {problem}" for problem in problems)
+        else:
+            texts.append(path)
+    if texts:
+        geoparser = Geoparser(gazetteer, event_extractor=_event_extractor(gazetteer))
+        for item in read_inputs(texts, errors):
+            documents.append(geoparser(item.text, doc_id=item.id, published=item.published or args.published))
+    return documents
+
+
+def _event_extractor(gazetteer):
+    try:
+        from placemap.geo.events import EventExtractor
+    except ImportError:
+        return None
+    return EventExtractor.from_model(gazetteer)
+
+
+def _write_map(documents: list, gazetteer, args: argparse.Namespace, output: Path) -> None:
+    from placemap.maps import basemap_from_gazetteer, build_layers, render_map, write_csv, write_geojson, write_gpkg
+
+    layers = build_layers(documents, gazetteer=gazetteer)
+    basemap = basemap_from_gazetteer(gazetteer) if args.offline else None
+    figure = render_map(layers, title=args.title, offline=args.offline, basemap=basemap)
+    with _output(str(output)) as handle:
+        handle.write(figure.get_root().render())
+    for path, writer in ((args.geojson, write_geojson), (args.gpkg, write_gpkg), (args.csv, write_csv)):
+        if path:
+            writer(layers, path)
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    gazetteer = _open_gazetteer(args)
+    errors: list[str] = []
+    documents = _documents_for_map(args, gazetteer, errors)
+    for error in errors:
+        print(f"placemap: {error}", file=sys.stderr)
+    if not documents:
+        print("placemap: error: nothing to map", file=sys.stderr)
+        return EXIT_ERROR
+    _write_map(documents, gazetteer, args, Path(args.output))
+    print(f"wrote {args.output}")
+    return EXIT_ERROR if errors else 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from placemap.geo.documents import document_to_json
+
+    source = Path(args.input)
+    if not source.is_dir():
+        print(
+            f"placemap: error: no example dispatches at {source} (run from the repository, or give --input)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    gazetteer = _open_gazetteer(args)
+    errors: list[str] = []
+    map_args = argparse.Namespace(
+        inputs=[str(source)],
+        published=None,
+        offline=True,
+        title="placemap demo",
+        geojson=str(out / "demo.geojson"),
+        gpkg=None,
+        csv=None,
+    )
+    documents = _documents_for_map(map_args, gazetteer, errors)
+    with _output(str(out / "demo.jsonl")) as handle:
+        for document in documents:
+            handle.write(json.dumps(document_to_json(document), ensure_ascii=False) + "\n")
+    _write_map(documents, gazetteer, map_args, out / "demo.html")
+    events = sum(len(document.events) for document in documents)
+    toponyms = sum(len(document.toponyms) for document in documents)
+    print(f"{len(documents)} dispatches, {toponyms} place names, {events} events")
+    print(f"wrote {out / 'demo.jsonl'}, {out / 'demo.geojson'} and {out / 'demo.html'}")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open((out / "demo.html").resolve().as_uri())
+    for error in errors:
+        print(f"placemap: {error}", file=sys.stderr)
+    return EXIT_ERROR if errors else 0
+
+
 class _output:
     """stdout, or a temporary file renamed over ``path`` only when everything succeeded."""
 
@@ -251,6 +348,25 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     _gazetteer_option(evaluate)
     evaluate.set_defaults(handler=_cmd_eval)
+
+    mapping = commands.add_parser("map", help="draw a layered map of the events and places in texts or event tables")
+    mapping.add_argument("inputs", nargs="+", metavar="INPUT", help="texts as for geoparse, or CSV/JSONL event tables")
+    mapping.add_argument("-o", "--output", required=True, metavar="MAP.html")
+    mapping.add_argument("--geojson", metavar="OUT.geojson", help="also write RFC 7946 GeoJSON")
+    mapping.add_argument("--gpkg", metavar="OUT.gpkg", help="also write a GeoPackage (a table per layer)")
+    mapping.add_argument("--csv", metavar="OUT.csv", help="also write a CSV (WKT geometry)")
+    mapping.add_argument("--offline", action="store_true", help="one self-contained HTML file: no tiles, no CDN")
+    mapping.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
+    mapping.add_argument("--title", default="placemap", help="map title")
+    _gazetteer_option(mapping)
+    mapping.set_defaults(handler=_cmd_map)
+
+    demo = commands.add_parser("demo", help="geoparse the bundled example dispatches and map them")
+    demo.add_argument("--input", default="examples/dispatches", metavar="DIR", help="default: examples/dispatches")
+    demo.add_argument("--output-dir", default="out", metavar="DIR", help="default: out")
+    demo.add_argument("--open", action="store_true", help="open the map in a browser")
+    _gazetteer_option(demo)
+    demo.set_defaults(handler=_cmd_demo)
     return parser
 
 
