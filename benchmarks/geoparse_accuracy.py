@@ -30,7 +30,7 @@ EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 CORPORA = ("dispatches-dev", "geocorpora", "wotr-test", "geowebnews", "geovirus", "wiktor")
 HELD_OUT = {"geowebnews", "geovirus", "wiktor"}
 ADJECTIVES = {"geowebnews", "geocorpora"}
-NO_RULES = RuleSwitches(False, False, False, False, False, False)
+NO_RULES = RuleSwitches.none()
 
 
 def run(geoparser: Geoparser, gold: list[dict], *, spans: bool) -> list[dict]:

@@ -72,8 +72,15 @@ class RuleSwitches:
     designators: bool = True  # extend "Donetsk" to "Donetsk region", "Dnipro" to "Dnipro river"
     split_commas: bool = True  # "Brest, Belarus" as two mentions
     datelines: bool = True  # "GOMEL, Belarus, Feb 28 (Newswire) -"
-    gazetteer_fill: bool = True  # names spaCy missed, in a place context or big enough to be sure
+    gazetteer_fill: bool = True  # names spaCy missed, after a locative word or in a list with a place
+    major_names: bool = True  # names spaCy missed mid-sentence that name a big place (>= 50,000 people)
+    subjects: bool = True  # a big place opening a sentence as its subject: "Kyiv said", "Kharkiv, 40 km..."
     filters: bool = True  # drop person-name parts, organisations and lower-case spans
+
+    @classmethod
+    def none(cls) -> RuleSwitches:
+        """spaCy's NER alone, every rule off (the baseline)."""
+        return cls(**{name: False for name in cls.__dataclass_fields__})
 
 
 def load_model(name: str = MODEL_NAME) -> Any:
@@ -162,7 +169,7 @@ class SpacyRecognizer:
                 spans.extend(p for p in promoted if not self._is_not_a_place(doc, p[0], p[1], person_words))
         if self.rules.datelines:
             spans.extend(self._dateline(doc))
-        if self.rules.gazetteer_fill:
+        if self.rules.gazetteer_fill or self.rules.major_names or self.rules.subjects:
             spans.extend(self._fill_from_gazetteer(doc, spans, person_words))
         if self.rules.designators:
             spans = [self._with_designator(doc, span) for span in spans]
@@ -273,17 +280,15 @@ class SpacyRecognizer:
         sentence_start = _starts_sentence(doc, index)
         for end in range(stop, index, -1):
             name = doc[index:end].text
-            if (listed or self._context_says_place(doc, index, end)) and self._is_place(name):
+            in_context = listed or self._context_says_place(doc, index, end)
+            if self.rules.gazetteer_fill and in_context and self._is_place(name):
                 return (index, end, "GPE")
             if end - index > 1 or stop > end:
                 continue  # a big place's name before another capitalised word: "Vladimir Medinsky"
-            if not sentence_start and token.is_title and self._is_place(name, major=True):
-                return (index, end, "GPE")
-            following = doc[end] if end < len(doc) else None
-            subject = following is not None and (
-                following.lower_ in _SENTENCE_VERBS or (following.is_lower and following.text.endswith(("s", "ed")))
-            )
-            if sentence_start and subject and self._is_place(name, major=True):
+            if sentence_start:
+                if self.rules.subjects and _is_subject(doc, end) and self._is_place(name, major=True):
+                    return (index, end, "GPE")
+            elif self.rules.major_names and token.is_title and self._is_place(name, major=True):
                 return (index, end, "GPE")
         return None
 
@@ -307,6 +312,14 @@ _SENTENCE_VERBS = frozenset(
     """, said says has had is was will would neither denied confirmed accused rejected called insisted
     wants warned and 's""".split()
 )
+
+
+def _is_subject(doc: Any, end: int) -> bool:
+    """Whether the word after a sentence-initial name reads as its verb ("Kyiv said")."""
+    following = doc[end] if end < len(doc) else None
+    if following is None:
+        return False
+    return following.lower_ in _SENTENCE_VERBS or (following.is_lower and following.text.endswith(("s", "ed")))
 
 
 def _follows_a_place(doc: Any, index: int, ends: set[int]) -> bool:

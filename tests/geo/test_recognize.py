@@ -47,7 +47,7 @@ def test_person_names_are_not_places(recognizer):
 
 
 def test_rules_can_be_switched_off(nlp, tiny_gazetteer):
-    plain = SpacyRecognizer(nlp, tiny_gazetteer, rules=RuleSwitches(False, False, False, False, False, False))
+    plain = SpacyRecognizer(nlp, tiny_gazetteer, rules=RuleSwitches.none())
     assert "Donetsk region" not in texts(plain("Civilians left the Donetsk region."))
 
 
