@@ -42,6 +42,10 @@ DESIGNATORS: dict[str, tuple[str, ...]] = {
 }
 _PREFIXES = {"lake": _LAKE, "river": _STREAM, "mount": ("MT", "MTS", "PK")}
 _LEADING_ARTICLE = re.compile(r"^the\s+")
+_DIRECTIONS = frozenset(
+    "north northern south southern east eastern west western central upper lower greater northeast "
+    "northeastern northwest northwestern southeast southeastern southwest southwestern".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,4 +101,8 @@ def _attempts_for(head: str, country: str | None, admin1: str | None) -> list[At
         attempts.append(Attempt(key, (), country, admin1))
         attempts.append(Attempt(" ".join(words[1:]), _PREFIXES[words[0]], country, admin1))
     attempts.append(Attempt(key, (), country, admin1))
+    if len(words) > 1 and words[0] in _DIRECTIONS:
+        # "Northern California", "Greater Manchester": when no place has the whole name,
+        # the part of the place named is nearer the place than anything else.
+        attempts.extend(_attempts_for(" ".join(words[1:]), country, admin1))
     return attempts

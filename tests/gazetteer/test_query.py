@@ -49,3 +49,8 @@ def test_a_qualifier_that_is_both_a_country_and_a_state_gives_both_readings():
 
     attempts = parse_query("Atlanta, Georgia", country, state)
     assert attempts[:2] == [Attempt("atlanta", (), "GE", None), Attempt("atlanta", (), "US", "GA")]
+
+
+def test_a_directional_part_falls_back_to_the_whole_place():
+    keys = [a.key for a in parse_query("Northern California", country_code_for)]
+    assert keys == ["northern california", "california"]
