@@ -37,16 +37,20 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 def example_map(out: Path, *, gazetteer: Any = None) -> Path:
     """Write the offline map of the example documents to ``out/examples.html``."""
-    from placemap.maps import basemap_from_gazetteer, build_layers, render_map
-    from placemap.maps.examples import ExampleAreas, example_documents
+    from placemap.maps import build_layers, render_map
+    from placemap.maps.examples import ExampleAreas, example_basemap, example_documents
 
     documents = example_documents()
     areas = gazetteer if gazetteer is not None else ExampleAreas()
     layers = build_layers(documents, gazetteer=areas)
-    basemap = None
-    if gazetteer is not None:
-        basemap = basemap_from_gazetteer(gazetteer, admin1_countries=["UA"])
-    page = render_map(layers, title="War in Ukraine: talks, shelling, corridors", offline=True, basemap=basemap)
+    basemap = example_basemap() if gazetteer is None else None
+    page = render_map(
+        layers,
+        title="War in Ukraine: talks, shelling, corridors",
+        offline=True,
+        basemap=basemap,
+        gazetteer=gazetteer,
+    )
     out.mkdir(parents=True, exist_ok=True)
     path = out / "examples.html"
     page.save(str(path))
@@ -55,11 +59,12 @@ def example_map(out: Path, *, gazetteer: Any = None) -> Path:
 
 def open_gazetteer() -> Any:
     """The embedded gazetteer when it is built already, else ``None`` (example boxes)."""
-    try:
-        from placemap.gazetteer import Gazetteer
+    from placemap.exc import PlacemapError
+    from placemap.gazetteer import Gazetteer
 
+    try:
         return Gazetteer.open(build_if_missing=False)
-    except Exception:  # no store yet, or a stale one: the check runs on example areas
+    except PlacemapError:  # no store yet, or a stale one: the check runs on example areas
         return None
 
 
@@ -105,7 +110,9 @@ def check_examples(browser: Any, path: Path, screenshot: Path) -> dict[str, Any]
     problems += [f"request left the page: {u}" for u in report["requests"]]
     control = page.inner_text(".leaflet-control-layers")
     report["layer_control"] = control
-    problems += [f"{label!r} missing from the layer control" for label, _, _ in CATEGORY_STYLES.values() if label not in control]
+    problems += [
+        f"{label!r} missing from the layer control" for label, _, _ in CATEGORY_STYLES.values() if label not in control
+    ]
     unchecked = page.evaluate(
         "() => [...document.querySelectorAll('.leaflet-control-layers-overlays label')]"
         ".filter(l => !l.querySelector('input').checked).map(l => l.textContent.trim())"

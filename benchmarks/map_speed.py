@@ -52,10 +52,14 @@ def synthetic_documents(events: int, *, places: int = 3000, seed: int = 7) -> li
             text = f"Officials restated the claim to {names[0].name} and {names[1].name}, a spokesman said on state TV."
         elif category in ("corridor", "refugees"):
             names = [first, second]
-            text = f"People moved from {first.name} to {second.name} along the agreed route, local officials said today."
+            text = (
+                f"People moved from {first.name} to {second.name} along the agreed route, local officials said today."
+            )
         else:
             names = [first]
-            text = f"Residents of {first.name} reported {category} overnight near the railway station, the governor said."
+            text = (
+                f"Residents of {first.name} reported {category} overnight near the railway station, the governor said."
+            )
         toponyms = tuple(
             Toponym(Mention(text.index(p.name), text.index(p.name) + len(p.name), p.name), p, 0.9) for p in names
         )

@@ -14,13 +14,23 @@ DateValue(iso='2022-02-24', precision=1, first='2022-02-24', last='2022-02-24')
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil import parser as date_parser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-__all__ = ["INVASION_START", "DatePhrase", "DateValue", "find_date_phrases", "resolve_date", "sentence_date", "to_date"]
+__all__ = [
+    "INVASION_START",
+    "DatePhrase",
+    "DateValue",
+    "event_date",
+    "find_date_phrases",
+    "resolve_date",
+    "sentence_date",
+    "to_date",
+]
 
 #: Day 1 of "the Nth day of the invasion".
 INVASION_START = date(2022, 2, 24)
@@ -53,6 +63,10 @@ _PHRASE_PATTERNS = [
     rf"\bin\s+(?:early\s+|late\s+|mid-)?{_MONTH}(?!\s+\d)\b",
 ]
 _PHRASE_RE = re.compile("|".join(f"(?:{p})" for p in _PHRASE_PATTERNS), re.IGNORECASE)
+_CUE_RE = re.compile(
+    r"\d|day|week|month|night|today|morning|evening|afternoon|ago|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
+    re.IGNORECASE,
+)
 _MONTH_ONLY_RE = re.compile(rf"^in\s+(?:early\s+|late\s+|mid-)?({_MONTH})$", re.IGNORECASE)
 
 
@@ -87,6 +101,8 @@ def to_date(value: str | date | None) -> date | None:
 
 def find_date_phrases(text: str) -> list[DatePhrase]:
     """Every date phrase in ``text``, left to right, with character offsets."""
+    if _CUE_RE.search(text) is None:  # most sentences: skip the long pattern
+        return []
     return [DatePhrase(m.start(), m.end(), m.group(0)) for m in _PHRASE_RE.finditer(text)]
 
 
@@ -264,3 +280,59 @@ def sentence_date(
             return value.iso, value.precision
     base = to_date(published)
     return (base.isoformat(), 1) if base is not None else (None, 3)
+
+
+def event_date(
+    phrases: Iterable[tuple[int, str]],
+    published: str | date | None,
+    *,
+    near: int,
+    own: Container[int] = frozenset(),
+    outside: bool = True,
+    anchor: str | date | None = None,
+    future: bool = False,
+    perfect: bool = False,
+    undated: bool = False,
+) -> tuple[DateValue | None, int]:
+    """Choose and resolve the date of one event among the date phrases of its sentence.
+
+    Parameters
+    ----------
+    phrases : iterable of (int, str)
+        Position (e.g. a token index) and text of each date phrase in the event's sentence.
+    published : str or date or None
+        The publication date.
+    near : int
+        The position of the event's trigger: of two phrases the nearer wins.
+    own : container of int
+        Positions inside the event's own clause; a phrase there beats any other.
+    outside : bool
+        Whether phrases elsewhere in the sentence count ("after an air strike hit the building"
+        says nothing of the main clause's "on Thursday").
+    anchor, future
+        As for :func:`resolve_date`.
+    perfect : bool
+        Without a phrase, give the publication date precision 2 ("have crossed": a running total).
+    undated : bool
+        Without a phrase, give no date rather than the publication date (a narrative pluperfect).
+
+    Returns
+    -------
+    (DateValue or None, int)
+        The date and its strength: 2 from the event's clause, 1 from its sentence, 0 the publication date.
+    """
+    ranked = []
+    for position, text in phrases:
+        strength = 2 if position in own else 1
+        if strength == 2 or outside:
+            value = resolve_date(text, published, anchor=anchor, future=future)
+            if value is not None:
+                ranked.append((-strength, abs(position - near), value))
+    if ranked:
+        strength, _, value = min(ranked, key=lambda r: (r[0], r[1]))
+        return value, -strength
+    base = to_date(published)
+    if base is None or undated:
+        return None, 0
+    iso = base.isoformat()
+    return DateValue(iso, 2 if perfect else 1, iso, iso), 0

@@ -1,8 +1,9 @@
-"""Word lists for event extraction: triggers, statuses, speakers, and a cheap sentence splitter.
+"""The wording of events: trigger words, statuses, speakers, and how a trigger reaches its places.
 
-Words are listed as inflected forms (lower case), so the extractor needs neither spaCy's
-tagger nor its lemmatizer: only the dependency parser, and only for the sentences that the
-trigger regex lets through.
+Words are listed as inflected forms (lower case), so the extractor needs neither spaCy's tagger
+nor its lemmatizer: only the dependency parser, and only for the sentences :func:`find_triggers`
+lets through. :func:`link` reads the parse path from a trigger to a place as a relation ("in",
+"from", "dobj" of "left") with a cost (edges plus penalties for countries, possessives, ...).
 """
 
 from __future__ import annotations
@@ -16,17 +17,17 @@ from placemap.types import Place
 
 __all__ = [
     "ACLED_TYPES",
-    "ANAPHOR_NOUNS",
-    "STATUS_FORMS",
-    "TRIGGER_FORMS",
     "Candidate",
     "Link",
     "acled_types",
+    "background_tokens",
     "clause_head",
     "find_triggers",
     "link",
     "scope_tokens",
     "split_sentences",
+    "status",
+    "trigger_category",
 ]
 
 
@@ -34,45 +35,37 @@ def _forms(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-#: Trigger word forms per event category.
 _CATEGORY_FORMS = {
     "talks": "talks negotiations negotiation meeting meetings met meet meets summit",
-    "shelling": (
-        "shelling shelled shell shells bombardment bombarded bombarding bombing bombings bombed bomb bombs "
-        "missile missiles rocket rockets artillery strike strikes airstrike airstrikes struck hit hits slammed "
-        "pounded pounding fired explosion explosions blast blasts drone drones"
-    ),
+    "shelling": "shelling shelled shell shells bombardment bombarded bombarding bombing bombings bombed bomb bombs "
+    "missile missiles rocket rockets artillery strike strikes airstrike airstrikes struck hit hits slammed pounded "
+    "pounding fired explosion explosions blast blasts drone drones",
     "ceasefire": "ceasefire ceasefires cease-fire truce truces armistice",
     "corridor": "corridor corridors evacuation evacuations evacuate evacuated evacuating convoy convoys route routes",
     "refugees": "refugee refugees fled flee flees fleeing crossed crossing cross arrived arriving taken took displaced",
-    "claim": (
-        "annex annexed annexing annexation referendum referendums referenda recognise recognised recognize "
-        "recognized recognising recognizing independence withdrawal"
-    ),
-    "military": (
-        "naval advance advanced advancing advances seize seized seizing capture captured capturing withdrew withdraw "
-        "withdrawn withdrawing retreat retreated massed massing amassed deployed deploying column columns tanks "
-        "warships activity pullout enter entered entering"
-    ),
+    "claim": "annex annexed annexing annexation referendum referendums referenda recognise recognised recognize "
+    "recognized recognising recognizing independence withdrawal",
+    "military": "naval advance advanced advancing advances seize seized seizing capture captured capturing withdrew "
+    "withdraw withdrawn withdrawing retreat retreated massed massing amassed deployed deploying column columns tanks "
+    "warships activity pullout enter entered entering",
 }
+#: Trigger word form -> event category.
 TRIGGER_FORMS: dict[str, str] = {form: cat for cat, forms in _CATEGORY_FORMS.items() for form in forms.split()}
+_MILITARY_VERBS = _forms(_CATEGORY_FORMS["military"]) - _forms("naval column columns tanks warships activity")
 
-#: Word forms that set an event's status (multi-word ones are checked with their particle).
+#: Status word forms (see :func:`status`).
 STATUS_FORMS: dict[str, str] = {
-    **dict.fromkeys(
-        _forms("offer offered offers offering proposal proposals propose proposed proposes proposing suggest "
-               "suggested suggests suggesting promise promised promises promising plan"), "proposed"),
-    **dict.fromkeys(
-        _forms("agree agreed agrees agreeing agreement sign signed signing accept accepted accepts deal"), "agreed"),
-    **dict.fromkeys(
-        _forms("reject rejected rejects rejecting refuse refused refuses refusing dismiss dismissed dismisses "
-               "dismissing veto vetoed"), "rejected"),
-    **dict.fromkeys(
-        _forms("fail failed fails failing collapse collapsed collapses violate violated violates violation "
-               "violations postpone postponed postpones suspend suspended halted stalled abandoned"), "failed"),
+    **dict.fromkeys(_forms("offer offered offers offering proposal proposals propose proposed proposes proposing "
+                           "suggest suggested suggests promise promised promises promising plan"), "proposed"),
+    **dict.fromkeys(_forms("agree agreed agrees agreeing agreement sign signed signing accept accepted deal"),
+                    "agreed"),
+    **dict.fromkeys(_forms("reject rejected rejects rejecting refuse refused refuses refusing dismiss dismissed "
+                           "dismisses dismissing veto vetoed"), "rejected"),
+    **dict.fromkeys(_forms("fail failed fails failing collapse collapsed collapses violate violated violates "
+                           "violation violations postpone postponed suspend suspended halted stalled abandoned"),
+                    "failed"),
     **dict.fromkeys(_forms("demand demanded demands demanding insist insisted insists insisting"), "demanded"),
 }  # fmt: skip
-#: (verb forms, particle) pairs: "broke down", "fell apart", "called for", "turned back", "reached (a deal)".
 PARTICLE_STATUS = {
     ("broke", "down"): "failed", ("break", "down"): "failed", ("broken", "down"): "failed",
     ("fell", "apart"): "failed", ("fall", "apart"): "failed", ("falls", "apart"): "failed",
@@ -81,25 +74,25 @@ PARTICLE_STATUS = {
 }  # fmt: skip
 AGREEMENT_NOUNS = _forms("agreement deal accord understanding compromise")
 REACH_FORMS = _forms("reach reached reaches reaching")
-
-#: Verbs whose subject is a speaker or an actor, never an event's place ("Moscow said", "Kyiv rejected").
+#: Verbs whose subject is a speaker or actor, never an event's place ("Moscow said", "Kyiv rejected").
 SPEAKER_FORMS = _forms(
-    "say said says saying tell told tells report reported reports announce announced announces add added adding "
-    "claim claimed claims deny denied denies accuse accused blame blamed warn warned warns insist insisted insists "
-    "demand demanded demands reject rejected rejects dismiss dismissed refuse refused propose proposed proposes "
-    "offer offered offers agree agreed agrees promise promised promising recognise recognised recognize recognized "
-    "condemn condemned urge urged call called calls want wanted wants threaten threatened launch launched order "
-    "ordered confirm confirmed respond responded react reacted sign signed describe described accept accepted "
-    "state stated believe believes write wrote publish published show showed spelled spelt annex annexed insisting "
-    "welcome welcomed host hosted organise organize send sent"
+    "say said says saying tell told tells report reported reports announce announced add added adding claim claimed "
+    "claims deny denied denies accuse accused blame blamed warn warned warns insist insisted insists demand demanded "
+    "demands reject rejected rejects dismiss dismissed refuse refused propose proposed proposes offer offered offers "
+    "agree agreed agrees promise promised promising recognise recognised recognize recognized condemn condemned urge "
+    "urged call called calls want wanted wants threaten threatened launch launched order ordered confirm confirmed "
+    "respond responded react reacted sign signed describe described accept accepted state stated believe believes "
+    "write wrote publish published show showed spelled spelt annex annexed welcome welcomed host hosted organise "
+    "organize send sent"
 )
 SPEECH_FORMS = _forms(
-    "say said says saying tell told tells report reported reports announce announced announces add added adding "
-    "state stated confirm confirmed warn warned claim claimed write wrote"
+    "say said says saying tell told tells report reported reports announce announced add added adding state stated "
+    "confirm confirmed warn warned claim claimed write wrote"
 )
-#: Verbs after which a subject is a place the event reaches ("Hungary has taken in 116,000 people").
+ACTOR_OBJECT_FORMS = _forms("accused accuse accuses blamed blame blames urged urge asked thanked warned")
 HOST_FORMS = _forms("taken took take takes host hosted hosts receive received welcomed sheltered")
 LEAVE_FORMS = _forms("leave left leaving leaves flee fled fleeing flees evacuate evacuated evacuating escape escaped")
+ARRIVE_FORMS = _forms("arrived arrive arrives arriving")
 WITHDRAW_FORMS = _forms("withdrew withdraw withdrawn withdrawing withdrawal retreat retreated pullout")
 DISCUSS_FORMS = _forms("discuss discussed discussing discusses debate debated consider considered")
 MILITARY_NOUNS = _forms(
@@ -107,20 +100,20 @@ MILITARY_NOUNS = _forms(
     "battalion battalions paratroopers marines group"
 )
 VEHICLE_NOUNS = _forms("train trains bus buses car cars convoy convoys vehicles truck trucks ship ships")
-
-#: Nouns in "the city of X" / "the outskirts of X": the place is X; the second set makes it approximate.
+PEOPLE_NOUNS = _forms("residents people civilians inhabitants population families citizens refugees")
+#: Nouns in "the city of X" / "the outskirts of X": the place is X; VAGUE_* make it approximate.
 PLACE_NOUNS = _forms(
-    "city town village port capital region regions province oblast area areas district outskirts edge centre "
-    "center suburbs suburb resort island peninsula territory parts part coast banks vicinity approaches "
-    "settlement settlements heart environs"
+    "city town village port capital region regions province oblast area areas district outskirts edge centre center "
+    "suburbs suburb resort island peninsula territory parts part coast banks vicinity approaches settlement "
+    "settlements heart environs"
 )
 VAGUE_NOUNS = _forms("outskirts edge area areas suburbs suburb vicinity approaches coast environs parts part")
 VAGUE_PREPS = _forms("near around outside off close")
 DISTANCE_WORDS = _forms(
-    "km kilometres kilometers miles metres meters north south east west north-east north-west south-east "
-    "south-west northeast northwest southeast southwest northern southern eastern western"
+    "km kilometres kilometers miles metres meters north south east west north-east north-west south-east south-west "
+    "northeast northwest southeast southwest northern southern eastern western"
 )
-#: A definite noun that stands for a place named earlier: the feature codes it may refer to.
+#: A definite noun that stands for a place named earlier -> the feature codes it may refer to.
 ANAPHOR_NOUNS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("city", "town", "village", "port", "capital"), ("P",)),
     "island": ("ISL",),
@@ -130,16 +123,11 @@ ANAPHOR_NOUNS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("theatre", "theater", "plant", "station", "building", "site", "depot", "hospital"), ("EVENT",)),
 }
 ANAPHOR_RE = re.compile(rf"\b(?:the|its)\s+(?:\w+\s+)?(?:{'|'.join(ANAPHOR_NOUNS)})(?:'s)?\b", re.IGNORECASE)
-
-#: Subordinators whose clause is background ("... as shelling continued in Kharkiv").
-BACKGROUND_MARKS = _forms("as")
-#: Subordinators whose clause happened at another time than the main clause's date.
+SUBORDINATORS = _forms("when while after before because as since until if whereas although though")
 TEMPORAL_MARKS = _forms("after before since until")
+_AS_FIXED = _forms("such well far soon long much many part")
+_INCLUSIVE = _forms("including such like except excluding as")
 
-_TRIGGER_ALTERNATIVES = "|".join(sorted(map(re.escape, TRIGGER_FORMS), key=len, reverse=True))
-_TRIGGER_RE = re.compile(rf"\b(?:{_TRIGGER_ALTERNATIVES})\b", re.IGNORECASE)
-
-#: ACLED event_type / sub_event_type per category (see ACLED's codebook).
 ACLED_TYPES: dict[str, tuple[str, str]] = {
     "talks": ("Strategic developments", "Agreement"),
     "ceasefire": ("Strategic developments", "Agreement"),
@@ -152,7 +140,7 @@ ACLED_TYPES: dict[str, tuple[str, str]] = {
 
 
 def acled_types(category: str) -> tuple[str, str]:
-    """ACLED ``(event_type, sub_event_type)`` for a placemap category.
+    """ACLED ``(event_type, sub_event_type)`` of a placemap category, so exports line up with ACLED's.
 
     >>> acled_types("shelling")
     ('Explosions/Remote violence', 'Shelling/artillery/missile attack')
@@ -163,9 +151,31 @@ def acled_types(category: str) -> tuple[str, str]:
         raise ValueError(f"unknown event category {category!r}") from None
 
 
+# -- the prefilter, on raw text ------------------------------------------------------------------------
+_TRIGGER_RE = re.compile(rf"\b(?:{'|'.join(sorted(TRIGGER_FORMS, key=len, reverse=True))})\b", re.IGNORECASE)
+_MILITARY_RE = re.compile(rf"\b(?:{'|'.join(MILITARY_NOUNS)})\b", re.IGNORECASE)
+_REQUIRES = {
+    **dict.fromkeys(("took", "taken"), re.compile(r"\b(?:took|taken)\s+in\b", re.IGNORECASE)),
+    **dict.fromkeys(("crossed", "crossing", "cross"), re.compile(r"\bcross\w*\s+(?:into|over)\b", re.IGNORECASE)),
+    "fired": re.compile(r"\bfired\s+(?:on|at)\b", re.IGNORECASE),
+    "activity": re.compile(r"\bmilitary\s+activity\b", re.IGNORECASE),
+    **dict.fromkeys(("route", "routes"), re.compile(r"\b(?:civilians|people|residents|evacu\w+|corridors?)\b", re.I)),
+    **dict.fromkeys((f for f in TRIGGER_FORMS if f.startswith("recogni")), re.compile(r"\bas\b|\bindependen", re.I)),
+    **dict.fromkeys(_MILITARY_VERBS, _MILITARY_RE),
+}
+
+
 def find_triggers(text: str) -> bool:
-    """Whether ``text`` holds any trigger word (the cheap test run before parsing)."""
-    return _TRIGGER_RE.search(text) is not None
+    """Whether ``text`` holds a trigger word in a usable setting (the cheap test before parsing).
+
+    >>> find_triggers("A Red Cross team arrived."), find_triggers("Shelling hit Kharkiv.")
+    (False, True)
+    """
+    for match in _TRIGGER_RE.finditer(text):
+        needed = _REQUIRES.get(match.group(0).lower())
+        if needed is None or needed.search(text):
+            return True
+    return False
 
 
 _DATELINE_RE = re.compile(
@@ -174,8 +184,8 @@ _DATELINE_RE = re.compile(
 )
 _BOUNDARY_RE = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
 _ABBREVIATIONS = _forms(
-    "mr mrs ms dr gen lt col maj sgt capt st mt no jan feb mar apr jun jul aug sep sept oct nov dec pres gov sen "
-    "rep prof jr sr vs etc"
+    "mr mrs ms dr gen lt col maj sgt capt st mt no jan feb mar apr jun jul aug sep sept oct nov dec pres gov sen rep "
+    "prof jr sr vs etc"
 )
 
 
@@ -190,34 +200,154 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = dateline.end() if dateline else 0
     spans = []
     for match in _BOUNDARY_RE.finditer(text, start):
-        before = text[start : match.start()].rstrip("\"”’)")
-        word = re.search(r"([A-Za-z]+)\.$", before)
+        word = re.search(r"([A-Za-z]+)\.$", text[start : match.start()].rstrip("\"”’)"))
         if word and "\n" not in match.group(0) and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    return [(s, _rstrip(text, s, e)) for s, e in spans if text[s:e].strip()]
+    return [(s, s + len(text[s:e].rstrip())) for s, e in spans if text[s:e].strip()]
 
 
-def _rstrip(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end
+# -- triggers and statuses in a parsed sentence ----------------------------------------------------
+def trigger_category(token: Any, vocabulary: set[str]) -> str | None:
+    """The event category ``token`` triggers in its sentence (lower-cased words ``vocabulary``), or ``None``."""
+    form = token.lower_
+    category = TRIGGER_FORMS.get(form)
+    if category is None or token.dep_ == "compound":
+        return None
+    needed = _REQUIRES.get(form)
+    if needed is not None and not needed.search(token.sent.text):
+        return None
+    children = {c.lower_ for c in token.children}
+    if form in ("took", "taken") and "in" not in children:
+        return None
+    if form.startswith("cross") and not children & {"into", "over"}:
+        return None
+    return category
 
 
-# -- linking a trigger to its places through the dependency parse ------------------------------------
-ACTOR_OBJECT_FORMS = _forms("accused accuse accuses blamed blame blames urged urge asked thanked warned")
-PEOPLE_NOUNS = _forms("residents people civilians inhabitants population families citizens refugees")
-ARRIVE_FORMS = _forms("arrived arrive arrives arriving")
-_INCLUSIVE = _forms("including such like except excluding as")
+def is_background(trigger: Any, background: set[int]) -> bool:
+    """Relative clauses, "as ..." clauses, predicates ("the bridge was the main route") and topics
+    of discussion ("came to discuss a truce") are not events of their own."""
+    head = clause_head(trigger)
+    if head.dep_ == "relcl" or trigger.i in background or head.lower_ in DISCUSS_FORMS:
+        return True
+    return any(t.dep_ == "attr" for t in [trigger, *trigger.ancestors])
+
+
+def status(trigger: Any) -> str:
+    """Status from the wording: the trigger's relative clause, the words governing it (not past a
+    "when ..." boundary), a "would", then a subordinate clause of those words; else ``reported``."""
+    path = [c for c in trigger.children if c.dep_ in ("relcl", "acl")] + [trigger]
+    for ancestor in trigger.ancestors:
+        if path[-1].dep_ == "advcl" and subordinate(path[-1]):
+            break  # "failed to agree ... when they met": the main clause's wording is not the meeting's
+        path.append(ancestor)
+    for token in path:
+        if found := _status_of(token):
+            return found
+    if any(c.dep_ == "aux" and c.lower_ == "would" for c in clause_head(trigger).children):
+        return "proposed"
+    for ancestor in [trigger, *trigger.ancestors]:
+        for child in ancestor.children:
+            if child.dep_ == "advcl" and trigger not in child.subtree and (found := _status_of(child)):
+                return found
+    return "reported"
+
+
+def _status_of(token: Any) -> str | None:
+    form = token.lower_
+    for child in token.children:
+        if child.dep_ in ("prt", "prep", "advmod") and (form, child.lower_) in PARTICLE_STATUS:
+            return PARTICLE_STATUS[(form, child.lower_)]
+    if form in REACH_FORMS and any(c.lower_ in AGREEMENT_NOUNS for c in token.children):
+        return "agreed"
+    found = STATUS_FORMS.get(form)
+    negated = any(c.dep_ == "neg" or (c.dep_, c.lower_) == ("det", "no") for c in token.children)
+    if found in ("proposed", "agreed") and negated:
+        return "rejected"  # "gave no promise", "did not agree"
+    governing = STATUS_FORMS.get(token.head.lower_)
+    if found and token.dep_ == "xcomp" and governing in ("failed", "rejected"):
+        return governing  # "failed to agree", "refused to sign"
+    return found
+
+
+# -- clauses and scopes ----------------------------------------------------------------------------
 _CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "csubj", "parataxis"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "csubjpass"})
 
 
+def is_clause_head(token: Any) -> bool:
+    """A verb heading a clause, told from the parse alone (no tagger needed)."""
+    if token.dep_ in _CLAUSE_DEPS or any(c.dep_ in _SUBJECT_DEPS for c in token.children):
+        return True
+    return token.dep_ == "conj" and token.head.i != token.i and is_clause_head(token.head)
+
+
+def clause_head(token: Any) -> Any:
+    """The head of the clause ``token`` belongs to."""
+    while not is_clause_head(token) and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def subordinate(token: Any, words: frozenset[str] = SUBORDINATORS) -> bool:
+    """Whether clause head ``token`` is introduced by one of ``words`` ("when they met")."""
+    return any(c.dep_ in ("mark", "advmod") and c.lower_ in words for c in token.children)
+
+
+def background_tokens(doc: Any) -> set[int]:
+    """Tokens of "as ..." clauses ("... as shelling continued in Kharkiv"): circumstances, not events.
+
+    Found on the words, as the parser often misattaches such clauses: an "as" (not "such as",
+    "as well as", "as far as") followed, before the next comma, by a verb.
+    """
+    background: set[int] = set()
+    for token in doc:
+        if token.lower_ != "as" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ in _AS_FIXED:
+            continue
+        if token.i > 0 and doc[token.i - 1].lower_ in _AS_FIXED:
+            continue
+        window = []
+        for follower in doc[token.i + 1 :]:
+            if follower.text in (",", ";", ":") or follower.lower_ == "as":
+                break
+            window.append(follower)
+        if any(w.dep_ in _CLAUSE_DEPS - {"ROOT"} or (w.dep_ == "conj" and is_clause_head(w)) for w in window):
+            background.update(range(token.i, token.i + 1 + len(window)))
+    return background
+
+
+def scope_tokens(trigger: Any, others: Iterable[Any], level: int, background: set[int]) -> set[int]:
+    """Token indices a trigger may take places from: its clause (``level`` 1) or the ones above it.
+
+    Clauses of the other triggers (clause heads ``others``), "as ..." clauses and "according
+    to ..." are left out; the climb stops below a verb of saying, whose subject is a speaker.
+    """
+    head = clause_head(trigger)
+    for _ in range(level - 1):
+        if head.head.i == head.i or (parent := clause_head(head.head)).lower_ in SPEAKER_FORMS:
+            break
+        head = parent
+    inside = {t.i for t in head.subtree}
+    for other in others:
+        if other.i in inside and other.i != head.i and not _dominates(other, trigger):
+            inside -= {t.i for t in other.subtree}
+    for token in head.subtree:
+        if token.lower_ == "according" and not _dominates(token, trigger):
+            inside -= {t.i for t in token.subtree}
+    return inside if trigger.i in background else inside - background
+
+
+def _dominates(token: Any, other: Any) -> bool:
+    return token.i == other.i or any(a.i == token.i for a in other.ancestors)
+
+
+# -- from a trigger to a place ---------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A word of a parsed sentence that stands for a document toponym (a name or "the city")."""
+    """A word of a parsed sentence that stands for a document toponym (a name, or "the city")."""
 
     token: int
     toponym: int
@@ -235,11 +365,12 @@ class Link:
     head: str  # the word it attaches to
     preps: frozenset[str]
     precision: int  # 2 for "near X", "the outskirts of X"
-    blocked: bool  # a reference point ("50 km south of X") or an attribution ("according to X")
-    speaker: bool  # inside a speaker's phrase ("the city council in Mariupol said")
-    self_speaker: bool  # the speaker itself ("Moscow said")
-    container: bool  # modifies another place ("Belarus's Brest region")
+    blocked: bool  # a reference point ("50 km south of X"), an attribution ("according to X"), a continent
+    speaker: bool  # the speaker or inside its phrase ("the city council in Mariupol said")
+    self_speaker: bool  # the speaker itself ("Moscow said", "accused Moscow")
+    container: bool  # modifies another place ("Belarus's Brest region", "Ukraine's second city")
     conjuncts: tuple[int, ...] = ()
+    anchor: int = -1  # the word carrying the role: "city" in "left the city of Sumy"; shared by conjuncts
 
     @property
     def is_country(self) -> bool:
@@ -261,57 +392,8 @@ class Link:
         return "waypoint" if relation in ("through", "via") else None
 
 
-def is_clause_head(token: Any) -> bool:
-    """A verb heading a clause, told from the parse alone (no tagger needed)."""
-    if token.dep_ in _CLAUSE_DEPS or any(c.dep_ in _SUBJECT_DEPS for c in token.children):
-        return True
-    return token.dep_ == "conj" and token.head.i != token.i and is_clause_head(token.head)
-
-
-def clause_head(token: Any) -> Any:
-    """The head of the clause ``token`` belongs to."""
-    while not is_clause_head(token) and token.head.i != token.i:
-        token = token.head
-    return token
-
-
-def scope_tokens(trigger: Any, others: Iterable[Any], level: int) -> set[int]:
-    """Token indices a trigger may take places from: its clause (``level`` 1) or the ones above it.
-
-    Clauses of other triggers, "as ..." clauses and "according to ..." are left out; the climb
-    stops below a verb of saying, whose subject is a speaker.
-    """
-    head = clause_head(trigger)
-    for _ in range(level - 1):
-        if head.head.i == head.i:
-            break
-        parent = clause_head(head.head)
-        if parent.lower_ in SPEAKER_FORMS:
-            break
-        head = parent
-    inside = {t.i for t in head.subtree}
-    for other in others:
-        if other.i in inside and other.i != head.i and not _dominates(other, trigger):
-            inside -= {t.i for t in other.subtree}
-    for token in head.subtree:
-        aside = token.lower_ == "according" or is_background_clause(token)
-        if aside and token.i != head.i and not _dominates(token, trigger):
-            inside -= {t.i for t in token.subtree}
-    return inside
-
-
-def is_background_clause(token: Any) -> bool:
-    """An "as ..." clause (or its conjunct): circumstances, not the sentence's event."""
-    marked = any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in token.children)
-    return token.dep_ in ("advcl", "conj") and marked
-
-
-def _dominates(token: Any, other: Any) -> bool:
-    return token.i == other.i or any(a.i == token.i for a in other.ancestors)
-
-
 def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Candidate]) -> Link | None:
-    """The path from ``trigger`` to ``candidate``'s word, read as a relation with a cost (edges + penalties)."""
+    """The parse path from ``trigger`` to ``candidate``'s word, read as a relation with a cost."""
     place_token = doc[candidate.token]
     chain = {t.i: k for k, t in enumerate([trigger, *trigger.ancestors])}
     up, token = [], place_token
@@ -324,25 +406,21 @@ def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Cand
     container = any(
         u.i in others and up[k].dep_ not in ("conj", "appos", "cc") and up[k].lower_ not in _INCLUSIVE
         for k, u in enumerate(up[1:])
-    )
+    ) or (place_token.dep_ == "poss" and place_token.head.lower_ in PLACE_NOUNS)
     speaker = any(u.dep_ == "nsubj" and u.head.lower_ in SPEAKER_FORMS and u.head.i != trigger.i for u in up)
     preps = frozenset(_prep_name(u) for u in up if u.dep_ in ("prep", "agent") and not _names_place(u))
     effective, vague = _effective(place_token)
     relation, head = _relation(effective)
-    reference = relation in ("of", "from") and any(u.lower_ in DISTANCE_WORDS for u in up)
-    blocked = reference or any(u.lower_ == "according" for u in up)
-    self_speaker = _is_speaker(effective, trigger) or (relation == "dobj" and head in ACTOR_OBJECT_FORMS)
     place = candidate.place
-    cost = len(up) + chain[token.i] + _penalty(place, effective, candidate.anaphor)
-    cost += 3 if "including" in preps else 0
-    if place is not None and place.feature_code == "CONT":
-        blocked = True
-    conjuncts = tuple(
-        c.toponym for c in candidates if doc[c.token].dep_ == "conj" and doc[c.token].head.i == place_token.i
-    )
+    blocked = (relation in ("of", "from") and any(u.lower_ in DISTANCE_WORDS for u in up)) or any(
+        u.lower_ == "according" for u in up
+    ) or (place is not None and place.feature_code == "CONT")  # fmt: skip
+    self_speaker = _is_speaker(effective, trigger) or (relation == "dobj" and head in ACTOR_OBJECT_FORMS)
+    cost = len(up) + chain[token.i] + _penalty(place, effective, candidate.anaphor) + 3 * ("including" in preps)
+    conjuncts = tuple(c.toponym for c in candidates if doc[c.token].dep_ == "conj" and doc[c.token].head == place_token)
     precision = 2 if vague or bool(preps & VAGUE_PREPS) or relation in VAGUE_PREPS else 1
     return Link(candidate, cost, relation, head, preps, precision, blocked, speaker or self_speaker, self_speaker,
-                container, conjuncts)  # fmt: skip
+                container, conjuncts, effective.i)  # fmt: skip
 
 
 def _names_place(prep: Any) -> bool:
@@ -351,16 +429,14 @@ def _names_place(prep: Any) -> bool:
 
 
 def _effective(token: Any) -> tuple[Any, bool]:
-    """The word that carries the place's role: "city" in "left the city of Sumy", "Kyiv" for "... and Chernihiv"."""
+    """The word carrying the place's role: "city" in "left the city of Sumy", "Kyiv" for "Kyiv and Chernihiv"."""
     vague = False
     for _ in range(8):
         head = token.head
         if token.dep_ == "pobj" and _names_place(head) and head.head.i != head.i:
-            vague = vague or head.head.lower_ in VAGUE_NOUNS
-            token = head.head
+            vague, token = vague or head.head.lower_ in VAGUE_NOUNS, head.head
         elif token.dep_ in ("compound", "amod", "nmod") and head.lower_ in PLACE_NOUNS:
-            vague = vague or head.lower_ in VAGUE_NOUNS
-            token = head
+            vague, token = vague or head.lower_ in VAGUE_NOUNS, head
         elif token.dep_ in ("conj", "appos") and head.i != token.i:
             token = head
         else:
@@ -378,9 +454,7 @@ def _prep_name(prep: Any) -> str:
     word, head = prep.lower_, prep.head.lower_
     if word == "of" and head == "out":
         return "out of"
-    if word == "to" and head in ("close", "next"):
-        return "near"
-    return word
+    return "near" if word == "to" and head in ("close", "next") else word
 
 
 def _is_speaker(token: Any, trigger: Any) -> bool:
@@ -390,13 +464,9 @@ def _is_speaker(token: Any, trigger: Any) -> bool:
 
 
 def _penalty(place: Place | None, effective: Any, anaphor: bool) -> float:
-    cost = 1.0 if anaphor else 0.0
-    if effective.dep_ == "poss":
-        cost += 2
+    cost = (1.0 if anaphor else 0.0) + 2 * (effective.dep_ == "poss") + (effective.dep_ == "compound")
     if place is None:
         return cost + 3
     if place.feature_code.startswith("PCL") or place.feature_class == "H":
         return cost + 2
-    if place.feature_code in ("ADM1", "ADM2", "RGN"):
-        return cost + 1
-    return cost
+    return cost + (place.feature_code in ("ADM1", "ADM2", "RGN"))

@@ -76,17 +76,23 @@ def feature_collection_js(properties: pd.DataFrame, geometry: Any) -> str:
     Geometry is written by ``shapely.to_geojson`` and properties by pandas, both over
     whole arrays; the pieces are joined as strings.
     """
+    import pandas as pd
     import shapely
 
     if not len(properties):
         return '{"type":"FeatureCollection","features":[]}'
     geometry = shapely.transform(np.asarray(geometry, dtype=object), lambda c: np.round(c, MAP_DECIMALS))
-    geometries = shapely.to_geojson(geometry)
-    records = properties.to_json(orient="records", lines=True, force_ascii=False).splitlines()
-    features = [f'{{"type":"Feature","geometry":{g},"properties":{p}}}' for g, p in zip(geometries, records, strict=True)]
+    geometries = pd.Series(shapely.to_geojson(geometry), dtype=object)
+    # One JSON object a line; split on "\n" only (JSON escapes it inside strings, but not
+    # U+0085 or U+2028, which str.splitlines would also split on).
+    lines = properties.to_json(orient="records", lines=True, force_ascii=False).rstrip("\n").split("\n")
+    records = pd.Series(lines, dtype=object)
+    features = '{"type":"Feature","geometry":' + geometries + ',"properties":' + records + "}"
     text = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
     # The strings were escaped already (no "<" left); this guards the JSON itself.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
 
 
 class EventGeoJson(GeoJson):

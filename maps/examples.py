@@ -13,7 +13,7 @@ from typing import Any
 
 from placemap.types import Document, Event, Mention, Place, Toponym
 
-__all__ = ["PLACES", "ExampleAreas", "example_documents", "make_document"]
+__all__ = ["PLACES", "ExampleAreas", "example_basemap", "example_documents", "make_document"]
 
 
 def _p(geonameid: int, name: str, lat: float, lon: float, cc: str, admin1: str = "", code: str = "PPL") -> Place:
@@ -212,7 +212,7 @@ def example_documents() -> list[Document]:
 
 
 _BOXES = {
-    798544: (14.1, 49.0, 24.1, 54.8),  # Poland
+    798544: (14.1, 49.0, 23.2, 54.8),  # Poland
     617790: (26.6, 45.5, 30.1, 48.5),  # Moldova
     690791: (22.1, 44.4, 40.2, 52.4),  # Ukraine
     709716: (36.5, 46.9, 38.9, 49.2),  # Donetsk Oblast
@@ -220,8 +220,21 @@ _BOXES = {
 }
 
 #: Russia's European part, roughly: its border with Ukraine runs east of Mariupol.
-_RUSSIA = [(38.3, 47.1), (38.8, 46.0), (47.0, 41.5), (60.0, 45.0), (60.0, 70.0), (28.0, 70.0), (28.0, 56.2),
-           (31.5, 55.7), (31.8, 52.1), (35.4, 52.3), (40.2, 49.6), (39.8, 47.8), (38.3, 47.1)]
+_RUSSIA = [
+    (38.3, 47.1),
+    (38.8, 46.0),
+    (47.0, 41.5),
+    (60.0, 45.0),
+    (60.0, 70.0),
+    (28.0, 70.0),
+    (28.0, 56.2),
+    (31.5, 55.7),
+    (31.8, 52.1),
+    (35.4, 52.3),
+    (40.2, 49.6),
+    (39.8, 47.8),
+    (38.3, 47.1),
+]
 
 
 class ExampleAreas:
@@ -238,3 +251,20 @@ class ExampleAreas:
     def country(self, code: str) -> Place | None:
         names = {"UA": "Ukraine", "PL": "Poland", "RU": "Russia", "MD": "Moldova", "TR": "Türkiye"}
         return Place(None, names[code], 0.0, 0.0, "A", "PCLI", code) if code in names else None
+
+
+def example_basemap() -> Any:
+    """The stand-in areas as a base map frame (boxes; a real gazetteer draws borders)."""
+    import geopandas as gpd
+
+    areas = ExampleAreas()
+    places = [p for p in PLACES.values() if p.feature_code in ("PCLI", "ADM1")]
+    return gpd.GeoDataFrame(
+        {
+            "name": [p.name for p in places],
+            "kind": ["country" if p.feature_code == "PCLI" else "admin1" for p in places],
+            "country_code": [p.country_code for p in places],
+        },
+        geometry=[areas.area(p) for p in places],
+        crs="EPSG:4326",
+    )

@@ -35,7 +35,11 @@ def place_labels(layers: Mapping[str, Any], *, skip: Iterable[str] = ()) -> list
         geometry = layer.geometry.to_numpy()
         points = shapely.get_type_id(geometry) == shapely.GeometryType.POINT
         lines = shapely.get_type_id(geometry) == shapely.GeometryType.LINESTRING
-        for column, ends, index in (("place", points, None), ("origin_name", lines, 0), ("destination_name", lines, -1)):
+        for column, ends, index in (
+            ("place", points, None),
+            ("origin_name", lines, 0),
+            ("destination_name", lines, -1),
+        ):
             chosen = geometry[ends]
             where = chosen if index is None else shapely.get_point(chosen, index)
             pieces.append(

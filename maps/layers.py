@@ -100,7 +100,6 @@ _INT_COLUMNS = (
     "geonameid",
     "reports",
 )
-_POINT_CATEGORIES = ("talks", "ceasefire", "military")
 _LINE_CATEGORIES = ("corridor", "refugees")
 
 
@@ -322,10 +321,9 @@ def _flow_layer(table: Any, places: list[Any], areas: _AreaCache, name: str) -> 
     if both.any():
         origins = shapely.points(table.loc[both, ["_ox", "_oy"]].to_numpy(float))
         ends = shapely.points(table.loc[both, ["_dx", "_dy"]].to_numpy(float))
-        borders = np.array(
-            [areas.area(p[2]) if p[2] is not None and p[2].is_country else None for p, b in zip(places, both) if b],
-            dtype=object,
-        )
+        destinations = [p[2] for p, keep in zip(places, both, strict=True) if keep]
+        borders = np.full(len(destinations), None, dtype=object)
+        borders[:] = [areas.area(p) if p is not None and p.is_country else None for p in destinations]
         ends = _nearest_on(origins, borders, ends)
         coords = np.stack([shapely.get_coordinates(origins), shapely.get_coordinates(ends)], axis=1)
         geometry[both] = shapely.linestrings(coords)

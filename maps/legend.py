@@ -62,8 +62,10 @@ def _line(colour: str, dash: str, width: float = 3.5, arrow: bool = True) -> str
 
 def _circle(radius: float, colour: str, *, hollow: bool = False) -> str:
     size = int(2 * radius + 4)
-    fill = f"fill='{colour}' fill-opacity='0.35' stroke='{colour}' stroke-dasharray='3 3'" if hollow else (
-        f"fill='{colour}' fill-opacity='0.8' stroke='#fff'"
+    fill = (
+        f"fill='{colour}' fill-opacity='0.35' stroke='{colour}' stroke-dasharray='3 3'"
+        if hollow
+        else (f"fill='{colour}' fill-opacity='0.8' stroke='#fff'")
     )
     return (
         f"<svg width='{size}' height='{size}'><circle cx='{size / 2}' cy='{size / 2}' r='{radius}' {fill} "
@@ -80,7 +82,9 @@ def legend_html(statuses: Any = None) -> str:
         parts.append(f"<div>{_line(colour, dash)}{escape(words)}</div>")
     refugees = CATEGORY_STYLES["refugees"][1]
     parts.append("<h2>Refugee flows</h2>")
-    parts.append(f"<div>{_line(refugees, '', 2.5, False)}10,000</div><div>{_line(refugees, '', 8, False)}1 million</div>")
+    parts.append(
+        f"<div>{_line(refugees, '', 2.5, False)}10,000</div><div>{_line(refugees, '', 8, False)}1 million</div>"
+    )
     shelling = CATEGORY_STYLES["shelling"][1]
     parts.append("<h2>Shelling reports per place</h2><div>")
     parts.extend(f"{_circle(r, shelling)}{n}&nbsp;" for r, n in ((6, 1), (10, 2), (14, 5)))

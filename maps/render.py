@@ -17,8 +17,8 @@ import folium
 from folium.map import CustomPane
 
 from .category import CategoryLayer
-from .layers import LAYER_NAMES
 from .labels import PlaceLabels, place_labels
+from .layers import LAYER_NAMES
 from .legend import Legend, MapTitle
 from .offline import inline_assets, online_assets
 from .style import CATEGORY_STYLES
@@ -51,6 +51,7 @@ def render_map(
     as_of: str | None = None,
     offline: bool = False,
     basemap: gpd.GeoDataFrame | None = None,
+    gazetteer: Any = None,
     time_slider: bool | None = None,
     width: str = "100%",
     height: str = "100%",
@@ -70,6 +71,9 @@ def render_map(
     basemap : geopandas.GeoDataFrame, optional
         Country (and admin-1) polygons for the offline backdrop, as from
         :func:`placemap.maps.basemap_from_gazetteer`. Also drawn online when given.
+    gazetteer : placemap.gazetteer.Gazetteer, optional
+        Offline and without ``basemap``: draw its countries, and the admin-1 units of the
+        countries the events are in.
     time_slider : bool, optional
         Add the slider; by default only when the events span more than one day.
     width, height : str
@@ -83,6 +87,10 @@ def render_map(
     unknown = set(layers) - set(LAYER_NAMES)
     if unknown:
         raise ValueError(f"unknown layers {sorted(unknown)}; expected some of {', '.join(LAYER_NAMES)}")
+    if offline and basemap is None and gazetteer is not None:
+        from .basemap import basemap_from_gazetteer
+
+        basemap = basemap_from_gazetteer(gazetteer, admin1_countries=_event_countries(layers))
     m = folium.Map(tiles=None, width=width, height=height, control_scale=True, zoom_snap=0.5, world_copy_jump=True)
     for name, z_index in PANES.items():
         m.add_child(CustomPane(name, z_index=z_index, pointer_events=name not in _PASSIVE_PANES))
@@ -112,6 +120,14 @@ def render_map(
     else:
         online_assets(m)
     return m
+
+
+def _event_countries(layers: Mapping[str, Any]) -> list[str]:
+    codes: set[str] = set()
+    for name, layer in layers.items():
+        if name != "mentioned" and not layer.empty:
+            codes.update(layer["country_code"].dropna().astype(str))
+    return sorted(code for code in codes if code)
 
 
 def _corridor_statuses(layers: Mapping[str, Any]) -> list[str] | None:

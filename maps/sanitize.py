@@ -49,9 +49,7 @@ _REFERENCES = {
 _CONTROLS = {code: None for code in (*range(1, 9), 11, 12, *range(14, 32), 127)}
 _TABLE = str.maketrans({**_REFERENCES, **_CONTROLS})
 
-_SCRIPT_JSON = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
+_SCRIPT_JSON = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def escape(value: Any) -> str:

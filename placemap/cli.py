@@ -119,7 +119,9 @@ def _geoparser(args: argparse.Namespace):
 
     gazetteer = _open_gazetteer(args)
     resolver = PopulationResolver(gazetteer) if args.resolver == "population" else None
-    return Geoparser(gazetteer, recognizer=default_recognizer(gazetteer, adjectives=args.adjectives), resolver=resolver)
+    events = _event_extractor(gazetteer) if getattr(args, "events", False) else None
+    recognizer = default_recognizer(gazetteer, adjectives=args.adjectives)
+    return Geoparser(gazetteer, recognizer=recognizer, resolver=resolver, event_extractor=events)
 
 
 def _cmd_geoparse(args: argparse.Namespace) -> int:
@@ -337,6 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here (atomically) instead of stdout")
     geoparse.add_argument("--resolver", choices=("context", "population"), default="context")
     geoparse.add_argument("--adjectives", action="store_true", help='also tag adjectives of nationality ("Russian")')
+    geoparse.add_argument("--no-events", dest="events", action="store_false", help="places only, no event extraction")
     _gazetteer_option(geoparse)
     geoparse.set_defaults(handler=_cmd_geoparse)
 

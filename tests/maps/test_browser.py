@@ -1,0 +1,95 @@
+"""The offline map in a real browser: Debian's Chromium, driven by Playwright.
+
+Skips unless ``/usr/bin/chromium`` (``apt-get install chromium``) and the ``playwright``
+package (``pip install playwright``; Debian's browser is used, no ``playwright install``)
+are present. Screenshots go to ``out/browser/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "out" / "browser"
+
+
+def _skip_reason() -> str | None:
+    if not os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium is missing (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is missing (pip install playwright; no 'playwright install' needed)"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+
+
+def _load_benchmark():
+    spec = importlib.util.spec_from_file_location("map_browser", ROOT / "benchmarks" / "map_browser.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return _load_benchmark()
+
+
+@pytest.fixture(scope="module")
+def browser(bench):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = bench.launch(playwright)
+        yield browser
+        browser.close()
+
+
+def test_example_map_in_chromium(bench, browser, tmp_path) -> None:
+    path = bench.example_map(tmp_path, gazetteer=bench.open_gazetteer())
+    report = bench.check_examples(browser, path, SCREENSHOTS / "examples.png")
+    assert report["problems"] == [], report
+    assert Path(report["screenshot"]).stat().st_size > 10_000
+
+
+def test_time_slider_filters_the_layers(bench, browser, tmp_path) -> None:
+    path = bench.example_map(tmp_path)
+    page, _ = bench.load(browser, path)
+    assert "(12 shown)" in page.inner_text(".pm-slider")
+    page.eval_on_selector(".pm-slider input", "el => { el.value = 0; el.dispatchEvent(new Event('input')); }")
+    assert page.inner_text(".pm-slider .pm-when") == "2022-02-20"
+    assert "(1 shown)" in page.inner_text(".pm-slider")  # Belgorod only
+    page.close()
+
+
+def test_hostile_text_stays_text(bench, browser, hostile_layers, hostile, tmp_path) -> None:
+    from placemap.maps import escape, render_map
+
+    path = tmp_path / "hostile.html"
+    render_map(hostile_layers, title=hostile["img"], as_of=hostile["template"], offline=True).save(str(path))
+    dialogs: list[str] = []
+    page = browser.new_page(viewport=bench.VIEWPORT)
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_selector(".leaflet-control-layers")
+    assert page.inner_text(".pm-title h1") == hostile["img"]
+    assert "as of " + hostile["template"] in page.inner_text(".pm-title")
+    name = "Evil<img src=x onerror=alert(1)>ville"
+    point = page.evaluate(bench._FIND_FEATURE, ["shelling", escape(name)])  # properties hold escaped text
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_selector(".leaflet-popup-content")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert name in popup and hostile["path"] in popup and hostile["script"] in popup
+    assert "According to " + hostile["img"] in popup
+    assert page.evaluate("() => document.querySelectorAll('.leaflet-popup-content img, body > img').length") == 0
+    page.mouse.move(point["x"] + 1, point["y"] + 1)
+    assert dialogs == [] and errors == []
+    page.close()
