@@ -100,7 +100,12 @@ def test_geoparse_with_given_spans_and_a_malformed_line(capsys, tiny_store, tmp_
         "score",
     }
     talks = documents[0]["events"][0]
-    assert (talks["category"], talks["location"], talks["quote_start"], talks["quote_end"]) == ("talks", 0, 0, len(text))
+    assert (talks["category"], talks["location"], talks["quote_start"], talks["quote_end"]) == (
+        "talks",
+        0,
+        0,
+        len(text),
+    )
 
 
 def test_geoparse_refuses_binary_input_but_keeps_going(capsys, tiny_store, tmp_path):
