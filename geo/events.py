@@ -37,6 +37,7 @@ _SPEAKER_AFTER = re.compile(
     r"(?:'s|’s|\s+(?:has\s+|had\s+|have\s+|also\s+)?(?:said|says|denied|denies|rejected|dismissed|warned|reacted|"
     r"told|announced|accused|insisted|claimed|confirmed|condemned|demanded))\b"
 )
+_ACTOR_BEFORE = re.compile(r"\b(?:accused|accuses|blamed|blames|urged|urges)\s+$")
 Sentence = tuple[tuple[int, int], list[int]]  # (start, end) offsets and the indices of its toponyms
 
 
@@ -160,7 +161,7 @@ class EventExtractor:
             sites = [i for i in indices if document.toponyms[i].place is not None]
             seen_before = seen_place
             seen_place = seen_place or bool(sites)
-            sites = [i for i in sites if not _SPEAKER_AFTER.match(document.text, document.toponyms[i].mention.end)]
+            sites = [i for i in sites if not _speaker(document, document.toponyms[i].mention)]
             anaphor = self.anaphora and seen_before and words.ANAPHOR_RE.search(text) is not None
             if (sites or anaphor) and words.find_triggers(text):
                 selected.append(((start, end), indices))
@@ -229,6 +230,12 @@ class EventExtractor:
                     context.last_location = draft.location
                 return True
         return False
+
+
+def _speaker(document: Document, mention: Any) -> bool:
+    """"Moscow said", "Ukraine's military", "accused Moscow": a name that is no event's site."""
+    text = document.text
+    return bool(_SPEAKER_AFTER.match(text, mention.end) or _ACTOR_BEFORE.search(text, 0, mention.start))
 
 
 # -- roles -----------------------------------------------------------------------------------------
