@@ -319,7 +319,8 @@ def _error_summary(errors: NDArray) -> dict[str, float | None]:
         "acc@161": float(np.mean(errors <= ACCURACY_KM)),
         "mean_km": float(np.mean(errors)),
         "median_km": float(np.median(errors)),
-        "auc": float(np.mean(np.log1p(errors)) / np.log1p(MAX_ERROR_KM)),
+        # Each term is at most 1; the clip only removes rounding above it.
+        "auc": min(1.0, float(np.mean(np.log1p(errors)) / np.log1p(MAX_ERROR_KM))),
     }
 
 

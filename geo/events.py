@@ -131,10 +131,13 @@ class EventExtractor:
                     return ()
                 context = _Context(document, body=sentences[0][0][0])
                 candidates = self._candidates(context, doc, s, indices)
-                scope = scope_tokens(span.root, (), 1, words.background_tokens(doc))
-                found = (link(span.root, c, doc, candidates) for c in candidates if c.token in scope)
-                best = _best(x for x in found if x is not None and not (x.blocked or x.speaker or x.container))
-                return tuple(sorted({best.candidate.toponym, *best.conjuncts})) if best else ()
+                background = words.background_tokens(doc, document.text[s:e])
+                for level in (1, 2, 3):
+                    scope = scope_tokens(span.root, (), level, background)
+                    found = [link(span.root, c, doc, candidates) for c in candidates if c.token in scope]
+                    best = _location(span.root, "", [x for x in found if x is not None])
+                    if best is not None:
+                        return tuple(sorted({best.candidate.toponym, *best.conjuncts}))
         return ()
 
     # -- which sentences to parse ------------------------------------------------------------------
@@ -187,18 +190,19 @@ class EventExtractor:
         return list(found.values())
 
     def _sentence_events(self, context: _Context, span: tuple[int, int], indices: list[int], doc: Any) -> list[_Draft]:
-        background = words.background_tokens(doc)
-        vocabulary = {t.lower_ for t in doc}
+        text = context.document.text[span[0] : span[1]]
+        background = words.background_tokens(doc, text)
         found = []
         for token in doc:
-            category = words.trigger_category(token, vocabulary)
+            category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_FORMS else None
             if category and not words.is_background(token, background):
                 found.append((token, category))
         if not found:
             return []
+        according = _according(doc, text)
         candidates = self._candidates(context, doc, span[0], indices)
         phrases = []
-        for phrase in find_date_phrases(doc.text):
+        for phrase in find_date_phrases(text):
             phrase_span = doc.char_span(phrase.start, phrase.end, alignment_mode="expand")
             if phrase_span is not None:
                 phrases.append((phrase_span.root.i, phrase.text))
@@ -206,9 +210,10 @@ class EventExtractor:
         drafts = []
         for (trigger, category), head in zip(found, heads, strict=True):
             others = [h for h in heads if h is not head]
-            draft = _Draft(category, "reported", span, attribution=_attribution(doc, trigger))
+            draft = _Draft(category, "reported", span)
             if self._roles(context, draft, trigger, candidates, others, background):
                 _date(context, draft, trigger, phrases)
+                draft.attribution = according or _speaker_of(trigger)
                 drafts.append(draft)
         return drafts
 
@@ -251,13 +256,18 @@ def _assign_roles(
         draft.areas = tuple(sorted({x.candidate.toponym for x in named}, key=lambda i: _start(context, i)))
         draft.geo_precision = 3
         return bool(draft.areas)
-    from_preps = {"from", "out of"} if trigger.lower_ not in words.WITHDRAW_FORMS else set()
-    excluded = {"by"} | (from_preps if draft.category != "ceasefire" else set())
-    best = _best(x for x in usable if not x.preps & excluded)
+    best = _location(trigger, draft.category, links)
     if best is None:
         return False
     draft.location, draft.geo_precision = best.candidate.toponym, best.precision
     return True
+
+
+def _location(trigger: Any, category: str, links: list[Link]) -> Link | None:
+    """The place an event happens at: no speaker, agent ("by X") or origin ("launched from X")."""
+    from_preps = {"from", "out of"} if trigger.lower_ not in words.WITHDRAW_FORMS else set()
+    excluded = {"by"} | (from_preps if category != "ceasefire" else set())
+    return _best(x for x in links if not (x.blocked or x.speaker or x.container or x.preps & excluded))
 
 
 def _flow_roles(
@@ -313,14 +323,22 @@ def _count(trigger: Any) -> int | None:
     return None
 
 
-def _attribution(doc: Any, trigger: Any) -> str | None:
-    """Who says so: "according to X", else the subject of the nearest verb of saying."""
+def _according(doc: Any, text: str) -> str | None:
+    """The attribution "according to X" of a sentence."""
+    if "according" not in text.lower():
+        return None
     for token in doc:
         if token.lower_ == "according":
             objects = [t for c in token.children if c.lower_ == "to" for t in c.children if t.dep_ == "pobj"]
             if objects:
                 return _short("according to " + _phrase(objects[0]))
-    for token in [trigger, *trigger.ancestors, *(t for t in doc if t.dep_ == "ROOT")]:
+    return None
+
+
+def _speaker_of(trigger: Any) -> str | None:
+    """The subject of the nearest verb of saying above the trigger (or the sentence's root): "X said"."""
+    ancestors = list(trigger.ancestors)
+    for token in [trigger, *ancestors, *(c for c in (ancestors or [trigger])[-1].children if c.dep_ == "conj")]:
         if token.lower_ in words.SPEECH_FORMS:
             subjects = [c for c in token.children if c.dep_ == "nsubj" and trigger not in c.subtree]
             if subjects and subjects[0].lower_ not in ("he", "she", "it", "they", "we", "i"):

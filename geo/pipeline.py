@@ -43,9 +43,20 @@ class Geoparser:
         published: str | None = None,
         spans: Sequence[tuple[int, int]] | None = None,
     ) -> Document:
-        """Geoparse one text; with ``spans`` those spans are resolved and none recognised."""
-        mentions = mentions_from_spans(text, spans) if spans is not None else self.recognizer(text)
-        return self._document(text, mentions, doc_id, published)
+        """Geoparse one text; with ``spans`` exactly those spans are resolved.
+
+        Given spans still get the document as context: the names the recogniser finds
+        elsewhere in the text ("a city in Santa Barbara County, California") inform the
+        resolution, though only the given spans are returned.
+        """
+        if spans is None:
+            return self._document(text, self.recognizer(text), doc_id, published)
+        given = mentions_from_spans(text, spans)
+        context = [m for m in self.recognizer(text) if not any(m.start < g.end and g.start < m.end for g in given)]
+        everything = sorted([*given, *context], key=lambda mention: (mention.start, mention.end))
+        wanted = {(m.start, m.end) for m in given}
+        toponyms = tuple(t for t in self.resolver(text, everything) if (t.mention.start, t.mention.end) in wanted)
+        return self._finish(text, toponyms, doc_id, published)
 
     def pipe(self, items: Iterable[tuple[str, str, str | None]], *, batch_size: int = 16) -> Iterator[Document]:
         """Geoparse ``(doc_id, text, published)`` items in order, batching the NER."""
@@ -68,7 +79,9 @@ class Geoparser:
             yield self._document(text, mentions, doc_id, published)
 
     def _document(self, text: str, mentions: list[Mention], doc_id: str | None, published: str | None) -> Document:
-        toponyms = tuple(self.resolver(text, mentions))
+        return self._finish(text, tuple(self.resolver(text, mentions)), doc_id, published)
+
+    def _finish(self, text: str, toponyms: tuple, doc_id: str | None, published: str | None) -> Document:
         doc_id = doc_id if doc_id is not None else hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:12]
         document = Document(id=doc_id, text=text, published=published, toponyms=toponyms)
         if self.event_extractor is not None:

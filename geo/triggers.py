@@ -105,7 +105,7 @@ PEOPLE_NOUNS = _forms("residents people civilians inhabitants population familie
 PLACE_NOUNS = _forms(
     "city town village port capital region regions province oblast area areas district outskirts edge centre center "
     "suburbs suburb resort island peninsula territory parts part coast banks vicinity approaches settlement "
-    "settlements heart environs"
+    "settlements heart environs towns villages cities localities locality districts"
 )
 VAGUE_NOUNS = _forms("outskirts edge area areas suburbs suburb vicinity approaches coast environs parts part")
 VAGUE_PREPS = _forms("near around outside off close")
@@ -179,7 +179,8 @@ def find_triggers(text: str) -> bool:
     """
     for match in _TRIGGER_RE.finditer(text):
         needed = _REQUIRES.get(match.group(0).lower())
-        if (needed is None or needed.search(text)) and not _ASIDE_BEFORE.search(text, max(0, match.start() - 80), match.start()):
+        aside = _ASIDE_BEFORE.search(text, max(0, match.start() - 80), match.start())
+        if (needed is None or needed.search(text)) and not aside:
             return True
     return False
 
@@ -216,14 +217,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 # -- triggers and statuses in a parsed sentence ----------------------------------------------------
-def trigger_category(token: Any, vocabulary: set[str]) -> str | None:
-    """The event category ``token`` triggers in its sentence (lower-cased words ``vocabulary``), or ``None``."""
+def trigger_category(token: Any, text: str) -> str | None:
+    """The event category ``token`` triggers in its sentence ``text``, or ``None``."""
     form = token.lower_
     category = TRIGGER_FORMS.get(form)
     if category is None or token.dep_ == "compound":
         return None
     needed = _REQUIRES.get(form)
-    if needed is not None and not needed.search(token.sent.text):
+    if needed is not None and not needed.search(text):
         return None
     children = {c.lower_ for c in token.children}
     if form in ("took", "taken") and "in" not in children:
@@ -303,13 +304,15 @@ def subordinate(token: Any, words: frozenset[str] = SUBORDINATORS) -> bool:
     return any(c.dep_ in ("mark", "advmod") and c.lower_ in words for c in token.children)
 
 
-def background_tokens(doc: Any) -> set[int]:
+def background_tokens(doc: Any, text: str) -> set[int]:
     """Tokens of "as ..." clauses ("... as shelling continued in Kharkiv"): circumstances, not events.
 
     Found on the words, as the parser often misattaches such clauses: an "as" (not "such as",
     "as well as", "as far as") followed, before the next comma, by a verb.
     """
     background: set[int] = set()
+    if not re.search(r"\bas\b", text, re.IGNORECASE):
+        return background
     for token in doc:
         if token.lower_ != "as" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ in _AS_FIXED:
             continue
@@ -421,8 +424,13 @@ def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Cand
     blocked = (relation in ("of", "from") and any(u.lower_ in DISTANCE_WORDS for u in up)) or any(
         u.lower_ == "according" for u in up
     ) or (place is not None and place.feature_code == "CONT")  # fmt: skip
-    self_speaker = _is_speaker(effective, trigger) or (relation == "dobj" and head in ACTOR_OBJECT_FORMS)
+    self_speaker = (
+        _is_speaker(effective, trigger) or (relation == "dobj" and head in ACTOR_OBJECT_FORMS) or _is_actor(effective)
+    )
     cost = len(up) + chain[token.i] + _penalty(place, effective, candidate.anaphor) + 3 * ("including" in preps)
+    named = place_token.dep_ == "compound" and place_token.head.lower_ in PLACE_NOUNS
+    if named and any(c.dep_ == "prep" and c.lower_ == "of" for c in place_token.head.children):
+        cost += 2  # "the West Bank city of Nablus": the city is Nablus
     conjuncts = tuple(c.toponym for c in candidates if doc[c.token].dep_ == "conj" and doc[c.token].head == place_token)
     precision = 2 if vague or bool(preps & VAGUE_PREPS) or relation in VAGUE_PREPS else 1
     return Link(candidate, cost, relation, head, preps, precision, blocked, speaker or self_speaker, self_speaker,
@@ -469,10 +477,19 @@ def _is_speaker(token: Any, trigger: Any) -> bool:
     return token.dep_ == "nsubj" and token.head.lower_ in SPEAKER_FORMS and token.head.i != trigger.i
 
 
+def _is_actor(token: Any) -> bool:
+    """A name describing who acts: "U.S. soldiers shot", "Colombia's rebel group", "by Hamas gunmen"."""
+    head = token.head
+    if token.dep_ not in ("compound", "amod", "nmod", "poss") or head.lower_ in PLACE_NOUNS:
+        return False
+    return head.dep_ in ("nsubj", "nsubjpass") or (head.dep_ == "pobj" and head.head.dep_ == "agent")
+
+
 def _penalty(place: Place | None, effective: Any, anaphor: bool) -> float:
+    """Less likely sites: a possessor, a modifier, a named noun's container, a country, a region."""
     cost = (1.0 if anaphor else 0.0) + 2 * (effective.dep_ == "poss") + (effective.dep_ == "compound")
     if place is None:
         return cost + 3
     if place.feature_code.startswith("PCL") or place.feature_class == "H":
-        return cost + 2
-    return cost + (place.feature_code in ("ADM1", "ADM2", "RGN"))
+        return cost + 3
+    return cost + 2 * (place.feature_code in ("ADM1", "ADM2", "RGN"))
