@@ -210,23 +210,7 @@ class StoreWriter:
         place_rows = []
         for place_id, record in enumerate(self._records, start=1):
             admin1_name = admin1_names.get((record.country_code, record.admin1_code), "")
-            place_rows.append(
-                (
-                    place_id,
-                    record.geonameid,
-                    record.name,
-                    record.lat,
-                    record.lon,
-                    record.feature_class,
-                    record.feature_code,
-                    record.country_code,
-                    record.admin1_code,
-                    admin1_name,
-                    record.population,
-                    record.source,
-                    importance(record),
-                )
-            )
+            place_rows.append((place_id, *_place_values(record, admin1_name)))
             add_names(place_id, record.name, record.names, record.source)
         for geonameid, aliases, source in self._aliases:
             index = self._by_geonameid.get(geonameid)
@@ -247,6 +231,24 @@ class StoreWriter:
             if geonameid in self._by_geonameid and fold_name(demonym)
         }
         db.executemany("INSERT INTO demonyms VALUES (?, ?)", sorted(demonym_rows.items()))
+
+
+def _place_values(record: PlaceRecord, admin1_name: str) -> tuple:
+    """A record as the values of ``places`` columns, in ``PLACE_COLUMNS`` order plus importance."""
+    return (
+        record.geonameid,
+        record.name,
+        record.lat,
+        record.lon,
+        record.feature_class,
+        record.feature_code,
+        record.country_code,
+        record.admin1_code,
+        admin1_name,
+        record.population,
+        record.source,
+        importance(record),
+    )
 
 
 @contextmanager
@@ -356,20 +358,7 @@ def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> 
                 "SELECT name FROM places WHERE country_code = ? AND admin1_code = ? AND feature_code = 'ADM1'",
                 (record.country_code, record.admin1_code),
             ).fetchone()
-            values = (
-                record.geonameid,
-                record.name,
-                record.lat,
-                record.lon,
-                record.feature_class,
-                record.feature_code,
-                record.country_code,
-                record.admin1_code,
-                admin1[0] if admin1 else "",
-                record.population,
-                record.source,
-                importance(record),
-            )
+            values = _place_values(record, admin1[0] if admin1 else "")
             place_id = db.execute(f"INSERT INTO places ({columns}) VALUES ({', '.join('?' * 12)})", values).lastrowid
         primary_bonus, other_bonus = NAME_BONUS["user"]
         for name, bonus in ((record.name, primary_bonus), *((other, other_bonus) for other in record.names)):
