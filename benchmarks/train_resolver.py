@@ -24,7 +24,7 @@ from placemap.geo.resolve import FEATURES, ContextResolver, ResolverWeights
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 TRAIN_CORPORA = ("geocorpora.jsonl", "wotr-test.jsonl", "dispatches-dev.jsonl")
-STEPS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+STEPS = (0.0, 0.25, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 
 
 def load(path: Path) -> list[tuple[str, list, list[dict]]]:

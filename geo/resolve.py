@@ -77,7 +77,7 @@ class ResolverWeights:
 
 _LABEL_CLASSES = {"LOC": frozenset("HTL"), "FAC": frozenset("SL"), "GPE": frozenset("AP")}
 _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
-_CANDIDATES = 10
+_CANDIDATES = 40
 
 
 @dataclass(slots=True)
