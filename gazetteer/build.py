@@ -87,12 +87,12 @@ def importance(record: PlaceRecord) -> float:
     """
     bonus = FEATURE_BONUS.get(record.feature_code, CLASS_BONUS.get(record.feature_class, 0.0))
     size = math.log10(max(record.area_km2, 1.0) / 1000.0)
-    if record.feature_code == "ADM1" and record.area_km2 > 0:
+    if record.feature_code in ("ADM1", "ADM2") and record.population > 0:
+        # A unit's people include its capital's, yet a bare "Kharkiv" or "Washington"
+        # means the city: a unit ranks a little below a city of its population.
+        bonus = -1.0 if record.feature_code == "ADM1" else -0.5
+    elif record.feature_code == "ADM1" and record.area_km2 > 0:
         bonus = min(max(4.0 + 0.5 * size, 3.5), 6.0)
-    elif record.feature_code == "ADM2":
-        # Its population is the towns around it (estimate_populations), the seat among
-        # them: a little below the seat itself, so "Washington" stays the city.
-        bonus = -0.5
     return math.log10(max(record.population, 0) + 1) + bonus + SOURCE_BONUS.get(record.source, 0.0)
 
 
@@ -133,6 +133,7 @@ class StoreWriter:
                     record.names = [previous.name, *previous.names, *record.names]
                 record.population = record.population or previous.population
                 record.admin1_code = record.admin1_code or previous.admin1_code
+                record.area_km2 = record.area_km2 or previous.area_km2
                 self._records[index] = record
         self.sources.append(f"{label} ({count} rows)")
         return count
