@@ -22,12 +22,12 @@ shapely's array functions; events without any coordinates are left out and count
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from placemap.types import CATEGORIES, Document, Event, Place
+from placemap.types import ACLED_TYPES, CATEGORIES, Document, Event, Place
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -36,18 +36,6 @@ __all__ = ["ACLED_TYPES", "COLUMNS", "LAYER_NAMES", "AreaSource", "build_layers"
 
 #: Layer names, in the order of the layer control: the event categories, then mentions.
 LAYER_NAMES = (*CATEGORIES, "mentioned")
-
-#: Category -> (ACLED event_type, sub_event_type), so exports line up with ACLED data.
-#: (Defined here until ``geo/events.py`` carries the shared table; keep the two equal.)
-ACLED_TYPES: Mapping[str, tuple[str, str]] = {
-    "talks": ("Strategic developments", "Agreement"),
-    "ceasefire": ("Strategic developments", "Agreement"),
-    "corridor": ("Strategic developments", "Agreement"),
-    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "refugees": ("Strategic developments", "Other"),
-    "claim": ("Strategic developments", "Other"),
-    "military": ("Strategic developments", "Other"),
-}
 
 _EVENT_FIELDS = (
     "id",

@@ -12,7 +12,18 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CATEGORIES", "STATUSES", "Candidate", "Document", "Event", "Mention", "Place", "Toponym", "lonlat"]
+__all__ = [
+    "ACLED_TYPES",
+    "CATEGORIES",
+    "STATUSES",
+    "Candidate",
+    "Document",
+    "Event",
+    "Mention",
+    "Place",
+    "Toponym",
+    "lonlat",
+]
 
 
 def _check_coordinates(lat: float, lon: float) -> None:
@@ -106,6 +117,16 @@ class Toponym:
 #: Event categories and statuses (see the README's "Events" section).
 CATEGORIES = ("talks", "shelling", "corridor", "claim", "refugees", "ceasefire", "military")
 STATUSES = ("reported", "proposed", "agreed", "rejected", "failed", "demanded")
+#: Category → ACLED (event_type, sub_event_type), so exports sit beside ACLED's data.
+ACLED_TYPES: dict[str, tuple[str, str]] = {
+    "talks": ("Strategic developments", "Agreement"),
+    "ceasefire": ("Strategic developments", "Agreement"),
+    "corridor": ("Strategic developments", "Agreement"),
+    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "refugees": ("Strategic developments", "Other"),
+    "claim": ("Strategic developments", "Other"),
+    "military": ("Strategic developments", "Other"),
+}
 
 
 @dataclass(frozen=True, slots=True)
