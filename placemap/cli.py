@@ -210,11 +210,10 @@ def _event_extractor(gazetteer):
 
 
 def _write_map(documents: list, gazetteer, args: argparse.Namespace, output: Path) -> None:
-    from placemap.maps import basemap_from_gazetteer, build_layers, render_map, write_csv, write_geojson, write_gpkg
+    from placemap.maps import build_layers, render_map, write_csv, write_geojson, write_gpkg
 
     layers = build_layers(documents, gazetteer=gazetteer)
-    basemap = basemap_from_gazetteer(gazetteer) if args.offline else None
-    figure = render_map(layers, title=args.title, offline=args.offline, basemap=basemap)
+    figure = render_map(layers, title=args.title, offline=args.offline, gazetteer=gazetteer)
     with _output(str(output)) as handle:
         handle.write(figure.get_root().render())
     for path, writer in ((args.geojson, write_geojson), (args.gpkg, write_gpkg), (args.csv, write_csv)):
