@@ -4,8 +4,9 @@
 
 Corpus: GeoWebNews and GeoVirus texts from ../shared/data/eval when present, else the
 bundled example dispatches. Prints words per second for spaCy's NER alone (the same
-tok2vec+ner pipeline placemap loads) and for placemap end to end (recognition rules,
+NER-only pipeline placemap loads) and for placemap end to end (recognition rules,
 gazetteer lookups, context resolution), their ratio, start-up time and peak memory.
+``--events`` adds event extraction (the parser on the sentences with a place and a trigger).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def words_per_second(run, texts: list[str], words: int, repeat: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is reported")
+    parser.add_argument("--events", action="store_true", help="also time geoparsing with event extraction")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -68,12 +70,22 @@ def main() -> int:
     placemap(texts[:20])  # warm the lookup cache as a long run would be
     ner = words_per_second(ner_alone, texts, words, args.repeat)
     full = words_per_second(placemap, texts, words, args.repeat)
+    with_events = None
+    if args.events:
+        from placemap.geo.events import EventExtractor
+
+        geoparser.event_extractor = EventExtractor.from_model(gazetteer)
+        with_events = words_per_second(placemap, texts, words, args.repeat)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"corpus: {name}, {len(texts)} documents, {words:,} words; best of {args.repeat}")
     print(f"{'pipeline':32} {'words/s':>10}")
-    print(f"{'spaCy NER alone (tok2vec+ner)':32} {ner:10,.0f}")
+    print(f"{'spaCy NER alone (same pipeline)':32} {ner:10,.0f}")
     print(f"{'placemap end to end':32} {full:10,.0f}")
+    if with_events is not None:
+        print(f"{'placemap with events':32} {with_events:10,.0f}")
     print(f"ratio placemap / NER alone: {full / ner:.2f}")
+    if with_events is not None:
+        print(f"events add {full / with_events - 1:.0%} to geoparsing time")
     print(f"start-up: gazetteer open {opened:.2f} s, with model {startup:.2f} s; peak memory {peak_mb:,.0f} MB")
     return 0
 
