@@ -359,10 +359,11 @@ def _token_spans_to_mentions(doc: Any, spans: Iterable[tuple[int, int, str]]) ->
     chars.sort(key=lambda item: (item[0], -(item[1] - item[0])))
     mentions: list[Mention] = []
     last_end = -1
+    text = doc.text  # spaCy rebuilds it from the tokens on every access
     for start, end, label in chars:
         if start < last_end:
             continue
-        mentions.append(Mention(start, end, doc.text[start:end], label))
+        mentions.append(Mention(start, end, text[start:end], label))
         last_end = end
     return mentions
 
