@@ -1,6 +1,7 @@
 """A category of events as folium elements: ``CategoryLayer`` (a toggleable
 ``FeatureGroup``) holding one ``EventGeoJson`` (one Leaflet GeoJSON layer for all its
-features, however many).
+features, however many). Shelling points go into a Leaflet.markercluster group, so dense
+sites merge into bubbles showing the number of reports and split apart on zoom.
 
 Both are ordinary folium elements: ``CategoryLayer(layers["shelling"], "shelling").add_to(m)``
 works on anyone's ``folium.Map``. Every string property is escaped here, on the way into
@@ -13,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from folium import FeatureGroup, GeoJson
+from folium.elements import JSCSSMixin, MacroElement
 from folium.template import Template
 
+from .offline import MARKERCLUSTER_CSS, MARKERCLUSTER_JS
 from .sanitize import escape_series
 from .style import CATEGORY_STYLES, RawHTML, ensure_style, layer_label
 
@@ -22,7 +25,14 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["MAP_PROPERTIES", "CategoryLayer", "EventGeoJson", "feature_collection_js", "map_properties"]
+__all__ = [
+    "MAP_PROPERTIES",
+    "CategoryLayer",
+    "EventGeoJson",
+    "MarkerClusterAssets",
+    "feature_collection_js",
+    "map_properties",
+]
 
 #: The properties a map page carries per feature (the exports carry every column).
 MAP_PROPERTIES = (
@@ -95,6 +105,18 @@ def feature_collection_js(properties: pd.DataFrame, geometry: Any) -> str:
     )
 
 
+class MarkerClusterAssets(JSCSSMixin, MacroElement):
+    """Leaflet.markercluster's JS and CSS: linked from the CDN online, inlined offline
+    (:func:`placemap.maps.offline.inline_assets` swaps the links for the vendored copies)."""
+
+    default_js = MARKERCLUSTER_JS
+    default_css = MARKERCLUSTER_CSS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MarkerClusterAssets"
+
+
 class EventGeoJson(GeoJson):
     """One Leaflet GeoJSON layer with all of a category's features.
 
@@ -104,6 +126,11 @@ class EventGeoJson(GeoJson):
         A layer from :func:`placemap.maps.build_layers`.
     category : str
         Its name (one of ``CATEGORY_STYLES``): picks colours, markers and labels.
+    cluster : bool, optional
+        Put the points into one ``L.markerClusterGroup`` (bubbles counting the reports,
+        no clustering from zoom 9); default True for shelling only. Point layers only. The
+        map needs a maximum zoom (a tile layer gives one; with ``tiles=None`` set
+        ``m.options["max_zoom"]``).
     **kwargs
         Leaflet GeoJSON options (such as ``pane``).
     """
@@ -118,6 +145,9 @@ class EventGeoJson(GeoJson):
             ...{{ this.options|tojavascript }}
         });
         {{ this.get_name() }}.addData({{ this.get_name() }}_data);
+        {%- if this.cluster %}
+        {{ this.get_name() }} = placemap.cluster({{ this.category|tojson }}, {{ this.get_name() }});
+        {%- endif %}
         placemap.bind({{ this.category|tojson }}, {{ this.get_name() }});
         placemap.register({{ this.category|tojson }}, {{ this.get_name() }}, {{ this.get_name() }}_data);
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -125,11 +155,14 @@ class EventGeoJson(GeoJson):
         """
     )
 
-    def __init__(self, layer: gpd.GeoDataFrame, category: str, **kwargs: Any) -> None:
+    def __init__(self, layer: gpd.GeoDataFrame, category: str, *, cluster: bool | None = None, **kwargs: Any) -> None:
         if category not in CATEGORY_STYLES:
             raise ValueError(f"unknown layer {category!r}; expected one of {', '.join(CATEGORY_STYLES)}")
         if not hasattr(layer, "geometry"):
             raise TypeError(f"layer must be a GeoDataFrame, not {type(layer).__name__}")
+        cluster = category == "shelling" if cluster is None else cluster
+        if cluster and CATEGORY_STYLES[category][2] != "point":
+            raise ValueError(f"only point layers cluster, not {category!r}")
         super().__init__({"type": "FeatureCollection", "features": []}, name=category, control=False, **kwargs)
         self._name = "EventGeoJson"
         self.category = category
@@ -137,6 +170,9 @@ class EventGeoJson(GeoJson):
         self.size = len(layer)
         self.features_js = feature_collection_js(map_properties(layer), layer.geometry.to_numpy())
         self.bounds = None if layer.empty else [float(v) for v in layer.total_bounds]
+        self.cluster = cluster
+        if cluster:
+            self.add_child(MarkerClusterAssets())
 
     def _get_self_bounds(self) -> list[list[float | None]]:
         if self.bounds is None:
@@ -169,9 +205,19 @@ class CategoryLayer(FeatureGroup):
         Shown when the page opens; default True except for ``mentioned``.
     pane : str, optional
         The Leaflet pane to draw in.
+    cluster : bool, optional
+        Cluster dense points (see :class:`EventGeoJson`); default for shelling only.
     """
 
-    def __init__(self, layer: gpd.GeoDataFrame, category: str, *, show: bool | None = None, pane: str | None = None):
+    def __init__(
+        self,
+        layer: gpd.GeoDataFrame,
+        category: str,
+        *,
+        show: bool | None = None,
+        pane: str | None = None,
+        cluster: bool | None = None,
+    ):
         if category not in CATEGORY_STYLES:
             raise ValueError(f"unknown layer {category!r}; expected one of {', '.join(CATEGORY_STYLES)}")
         show = category != "mentioned" if show is None else show
@@ -179,5 +225,5 @@ class CategoryLayer(FeatureGroup):
         self._name = "CategoryLayer"
         self.category = category
         options = {"pane": pane} if pane else {}
-        self.geojson = EventGeoJson(layer, category, **options)
+        self.geojson = EventGeoJson(layer, category, cluster=cluster, **options)
         self.add_child(self.geojson)

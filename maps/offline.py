@@ -2,7 +2,8 @@
 
 ``maps/assets/`` holds Leaflet's minified JS/CSS, the two images its CSS uses and its
 licence, copied from the npm package by ``scripts/vendor_map_assets.py`` at the version
-folium 0.20 links to. ``MANIFEST.json`` pins the SHA-256 of each file; a copy that does
+folium 0.20 links to, and likewise Leaflet.markercluster (the shelling layer's clusters).
+``MANIFEST.json`` pins the SHA-256 of each file; a copy that does
 not match is refused.
 
 Folium's other defaults (jQuery, Bootstrap, Font Awesome, awesome-markers) are dropped,
@@ -25,12 +26,31 @@ from placemap.exc import ConfigurationError
 
 from .style import RawHTML
 
-__all__ = ["LEAFLET_VERSION", "asset_text", "inline_assets", "online_assets"]
+__all__ = [
+    "LEAFLET_VERSION",
+    "MARKERCLUSTER_CSS",
+    "MARKERCLUSTER_JS",
+    "MARKERCLUSTER_VERSION",
+    "asset_text",
+    "inline_assets",
+    "online_assets",
+]
 
 LEAFLET_VERSION = "1.9.3"
+MARKERCLUSTER_VERSION = "1.5.3"
+_CDN = "https://cdn.jsdelivr.net/npm"
 #: What folium 0.20 itself links to, kept for online pages.
-ONLINE_JS = [("leaflet", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js")]
-ONLINE_CSS = [("leaflet_css", f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css")]
+ONLINE_JS = [("leaflet", f"{_CDN}/leaflet@{LEAFLET_VERSION}/dist/leaflet.js")]
+ONLINE_CSS = [("leaflet_css", f"{_CDN}/leaflet@{LEAFLET_VERSION}/dist/leaflet.css")]
+#: Leaflet.markercluster's links (``JSCSSMixin`` style), the same files as the vendored copies.
+_MARKERCLUSTER = f"{_CDN}/leaflet.markercluster@{MARKERCLUSTER_VERSION}/dist"
+MARKERCLUSTER_JS = [("leaflet.markercluster", f"{_MARKERCLUSTER}/leaflet.markercluster.js")]
+MARKERCLUSTER_CSS = [
+    ("markercluster_css", f"{_MARKERCLUSTER}/MarkerCluster.css"),
+    ("markercluster_default_css", f"{_MARKERCLUSTER}/MarkerCluster.Default.css"),
+]
+#: CDN link -> vendored asset: what ``inline_assets`` can inline for a plugin element.
+VENDORED = {url: url.rsplit("/", 1)[1] for _, url in (*MARKERCLUSTER_JS, *MARKERCLUSTER_CSS)}
 
 
 def _assets() -> Any:
@@ -84,20 +104,24 @@ def online_assets(m: Any) -> None:
 
 
 def inline_assets(m: Any) -> None:
-    """Make ``m``'s page self-contained: Leaflet inlined, every CDN link removed.
+    """Make ``m``'s page self-contained: Leaflet and vendored plugins inlined, every CDN
+    link removed.
 
     Raises ``ConfigurationError`` when an element on the map needs a plugin that is not
     vendored (its links cannot be inlined).
     """
     m.default_js, m.default_css = [], []
-    foreign = [
-        f"{type(e).__name__}: {url}"
-        for e in _walk(m)
-        if isinstance(e, JSCSSMixin) and e is not m
-        for _, url in (*e.default_js, *e.default_css)
-    ]
+    plugins = [e for e in _walk(m) if isinstance(e, JSCSSMixin) and e is not m]
+    links = [(e, url) for e in plugins for _, url in (*e.default_js, *e.default_css)]
+    foreign = [f"{type(e).__name__}: {url}" for e, url in links if url not in VENDORED]
     if foreign:
         raise ConfigurationError("these elements need assets that are not vendored: " + "; ".join(foreign))
     header = m.get_root().header
     header.add_child(RawHTML("<style>" + asset_text("leaflet.css") + "</style>"), name="leaflet_css")
     header.add_child(RawHTML("<script>" + asset_text("leaflet.js") + "</script>"), name="leaflet")
+    for e in plugins:
+        for name, url in e.default_css:
+            header.add_child(RawHTML("<style>" + asset_text(VENDORED[url]) + "</style>"), name=name)
+        for name, url in e.default_js:
+            header.add_child(RawHTML("<script>" + asset_text(VENDORED[url]) + "</script>"), name=name)
+        e.default_js, e.default_css = [], []  # inlined above; the element links nothing now

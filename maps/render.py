@@ -92,6 +92,7 @@ def render_map(
 
         basemap = basemap_from_gazetteer(gazetteer, admin1_countries=_event_countries(layers))
     m = folium.Map(tiles=None, width=width, height=height, control_scale=True, zoom_snap=0.5, world_copy_jump=True)
+    m.options["max_zoom"] = 18  # with no tile layer Leaflet knows none; the shelling clusters need one
     for name, z_index in PANES.items():
         m.add_child(CustomPane(name, z_index=z_index, pointer_events=name not in _PASSIVE_PANES))
     if not offline:

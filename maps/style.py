@@ -121,6 +121,13 @@ class PlacemapStyle(MacroElement):
         .pm-popup blockquote { margin: 6px 0; padding: 2px 0 2px 8px; border-left: 3px solid #bbb;
             font-style: italic; color: #222; }
         .pm-popup .pm-src { font-size: 11px; color: #666; }
+        .marker-cluster.pm-cluster { background: none; }
+        .marker-cluster.pm-cluster div { position: absolute; inset: 0; width: auto; height: auto; margin: 0;
+            box-sizing: border-box; border-radius: 50%; display: flex; align-items: center; justify-content: center;
+            background: var(--pm-c); border: 2px solid #fff;
+            box-shadow: 0 0 0 1px var(--pm-c), 0 1px 4px rgba(0,0,0,.4);
+            color: #fff; font: 650 12px/1 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+        .marker-cluster.pm-cluster span { line-height: 1; }
         {% for status in this.statuses %}
         .pm-arrow-{{ status }} { marker-end: url(#pm-arrow-{{ status }}); }
         {% endfor %}
@@ -217,9 +224,30 @@ class PlacemapStyle(MacroElement):
                 group.bindPopup(function (layer) { return popup(name, layer.feature.properties); },
                                 {maxWidth: 320, autoPanPaddingTopLeft: [60, 110]});
             }
+            // Dense points merge into one bubble per cluster (Leaflet.markercluster) showing the
+            // number of reports; they split apart on zoom, and from zoom 9 every place shows.
+            // Only numbers and fixed markup go into the icon. No animation: bubbles would fly
+            // out from the middle after the opening fitBounds, and 10,000 points redraw faster.
+            function cluster(name, layer) {
+                var group = L.markerClusterGroup({
+                    disableClusteringAtZoom: 9, maxClusterRadius: 45, showCoverageOnHover: false,
+                    spiderfyOnMaxZoom: false, animate: false,
+                    iconCreateFunction: function (c) {
+                        var markers = c.getAllChildMarkers(), n = 0;
+                        markers.forEach(function (m) { n += m.feature.properties.reports || 1; });
+                        var size = Math.round(Math.min(28 + 7 * Math.log10(n), 50));
+                        return L.divIcon({
+                            html: '<div style="--pm-c:' + categories[name][1] + '" title="' + n + " reports, "
+                                + markers.length + ' places"><span>' + n + "</span></div>",
+                            className: "marker-cluster pm-cluster", iconSize: L.point(size, size)});
+                    }
+                });
+                group.addLayers(layer.getLayers());
+                return group;
+            }
             function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }
             return {categories: categories, statuses: statuses, popup: popup, style: style,
-                    pointToLayer: pointToLayer, bind: bind, register: register,
+                    pointToLayer: pointToLayer, cluster: cluster, bind: bind, register: register,
                     registry: registry};
         })();
         </script>

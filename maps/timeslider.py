@@ -2,7 +2,7 @@
 
 It filters every placemap layer on the page (``placemap.registry``): a feature stays
 while its first date (``date_first``, else ``date``) is on or before the chosen day;
-undated features always stay.
+undated features always stay. A cluster group (shelling) gets the changes in one batch.
 """
 
 from __future__ import annotations
@@ -61,13 +61,21 @@ class TimeSlider(MacroElement):
                 when.textContent = cutoff;
                 placemap.registry.forEach(function (entry) {
                     if (!entry.all) { entry.all = entry.layer.getLayers(); }
+                    var add = [], drop = [];
                     entry.all.forEach(function (layer) {
                         var p = layer.feature.properties, day = p.date_first || p.date;
                         var keep = !day || day <= cutoff, has = entry.layer.hasLayer(layer);
                         if (keep && entry.name !== "mentioned") { shown += 1; }
-                        if (keep && !has) { entry.layer.addLayer(layer); }
-                        else if (!keep && has) { entry.layer.removeLayer(layer); }
+                        if (keep && !has) { add.push(layer); }
+                        else if (!keep && has) { drop.push(layer); }
                     });
+                    if (entry.layer.addLayers) {  // a cluster group: re-cluster once, not per point
+                        entry.layer.removeLayers(drop);
+                        entry.layer.addLayers(add);
+                    } else {
+                        drop.forEach(function (layer) { entry.layer.removeLayer(layer); });
+                        add.forEach(function (layer) { entry.layer.addLayer(layer); });
+                    }
                 });
                 count.textContent = "(" + shown + " shown)";
             }

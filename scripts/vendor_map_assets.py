@@ -11,7 +11,8 @@ the few files a map needs are copied, with the package's licence, into ``maps/as
 ``maps/assets/MANIFEST.json`` records versions and the SHA-256 of every copied file;
 ``placemap.maps.assets`` checks them when it inlines an asset.
 
-Versions follow folium 0.20's own ``default_js``/``default_css`` (Leaflet 1.9.3). Folium's
+Leaflet follows folium 0.20's own ``default_js``/``default_css`` (1.9.3);
+Leaflet.markercluster (1.5.3, for Leaflet 1.x) clusters the shelling layer. Folium's
 other defaults (jQuery, Bootstrap, Font Awesome, Leaflet.awesome-markers) are not vendored:
 placemap's maps use CircleMarkers, plain HTML popups and inline SVG, and need none of them.
 """
@@ -42,6 +43,17 @@ PACKAGES: dict[str, tuple[str, str, dict[str, str]]] = {
             "package/dist/images/layers.png": "images/layers.png",
             "package/dist/images/layers-2x.png": "images/layers-2x.png",
             "package/LICENSE": "LICENSE.leaflet.txt",
+        },
+    ),
+    # Clusters the shelling layer; 1.5.3 is the newest release, peer dependency leaflet ^1.3.1.
+    "leaflet.markercluster": (
+        "1.5.3",
+        "fc6b0b1d00b6c708ae54e43ee4a11ac345e41660e19f0a570190bb35babb1a1c",
+        {
+            "package/dist/leaflet.markercluster.js": "leaflet.markercluster.js",
+            "package/dist/MarkerCluster.css": "MarkerCluster.css",
+            "package/dist/MarkerCluster.Default.css": "MarkerCluster.Default.css",
+            "package/MIT-LICENCE.txt": "LICENSE.markercluster.txt",
         },
     ),
 }

@@ -93,3 +93,45 @@ def test_hostile_text_stays_text(bench, browser, hostile_layers, hostile, tmp_pa
     page.mouse.move(point["x"] + 1, point["y"] + 1)
     assert dialogs == [] and errors == []
     page.close()
+
+
+_CLUSTERS = """
+() => {
+    const entry = placemap.registry.find(e => e.name === "shelling");
+    const shown = [];
+    entry.layer._featureGroup.eachLayer(l => {
+        if (l instanceof L.MarkerCluster) {
+            const reports = l.getAllChildMarkers().reduce((n, m) => n + (m.feature.properties.reports || 1), 0);
+            shown.push([reports, Number(l._icon.textContent)]);
+        }
+    });
+    return shown;
+}
+"""
+
+
+def test_dense_shelling_clusters(bench, browser, tmp_path) -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from map_speed import synthetic_documents
+
+    from placemap.maps import build_layers, render_map
+
+    layers = build_layers(synthetic_documents(1400))  # 200 shelling events over Ukraine
+    path = tmp_path / "dense.html"
+    render_map(layers, title="Dense", offline=True).save(str(path))
+    page, report = bench.load(browser, path)
+    assert report["console_errors"] == report["page_errors"] == report["requests"] == []
+    assert page.locator(".marker-cluster").count() > 0
+    clusters = page.evaluate(_CLUSTERS)
+    assert clusters and all(reports == label for reports, label in clusters)  # bubbles count the reports
+    page.eval_on_selector(".pm-slider input", "el => { el.value = 30; el.dispatchEvent(new Event('input')); }")
+    earlier = page.evaluate(_CLUSTERS)
+    assert sum(n for n, _ in earlier) < sum(n for n, _ in clusters)  # the slider filters the clusters
+    assert all(reports == label for reports, label in earlier)
+    page.evaluate("() => { window[document.querySelector('.folium-map').id].setZoom(9, {animate: false}); }")
+    page.wait_for_timeout(300)
+    assert page.locator(".marker-cluster").count() == 0  # every town on its own from zoom 9
+    assert report["console_errors"] == report["page_errors"] == []
+    page.close()

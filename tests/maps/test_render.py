@@ -60,7 +60,9 @@ def test_online_uses_osm_tiles_and_only_leaflet_assets(layers) -> None:
     html = _html(render_map(layers, title="T"))
     assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html and "contributors" in html
     links = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
-    assert links and all("leaflet@1.9.3" in link for link in links)
+    pinned = ("/npm/leaflet@1.9.3/dist/", "/npm/leaflet.markercluster@1.5.3/dist/")
+    assert links and all(link.startswith("https://cdn.jsdelivr.net") and link.count("@") == 1 for link in links)
+    assert all(any(p in link for p in pinned) for link in links)
     for unwanted in ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers"):
         assert unwanted not in html.lower()
 
