@@ -41,7 +41,7 @@ from placemap.exc import ConfigurationError, PlacemapError
 
 from .documents import InputDocument, document_to_json
 
-__all__ = ["BatchStats", "default_geoparser", "partial_paths", "run_batch"]
+__all__ = ["BatchStats", "count_inputs", "default_geoparser", "partial_paths", "run_batch"]
 
 #: Documents sent to a worker process at a time.
 CHUNK_SIZE = 16
@@ -149,6 +149,29 @@ def parse_document(geoparser: Callable[..., Any], item: InputDocument) -> Outcom
         return Outcome(item.id, None, f"{item.id}: {message}", words)
 
 
+def count_inputs(
+    paths: Iterable[str], *, suffixes: tuple[str, ...] = (".txt",), max_bytes: int = 1 << 30
+) -> int | None:
+    """The number of documents ``read_inputs(paths)`` will yield, for the progress bar's time left.
+
+    Bad JSONL lines are counted too. ``None`` for standard input, or when a JSONL file over
+    ``max_bytes`` would take too long to count.
+    """
+    total = 0
+    for path in paths:
+        source = Path(path)
+        if path == "-" or (source.is_file() and source.stat().st_size > max_bytes):
+            return None
+        if source.is_dir():
+            total += sum(1 for child in source.rglob("*") if child.suffix.lower() in suffixes)
+        elif source.suffix.lower() in (".jsonl", ".ndjson"):
+            with open(source, "rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        elif source.is_file():
+            total += 1
+    return total
+
+
 # -- the output and its resumable partial file ----------------------------------------------
 def partial_paths(output: Path) -> tuple[Path, Path]:
     """The partial output and the failure log of a run writing ``output``."""
@@ -177,11 +200,14 @@ def _repair(path: Path) -> int:
         return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _line_id(line: bytes) -> str:
-    text = line.decode("utf-8")
-    if text.startswith('{"id": "'):  # document_to_json puts the id first: decode only that
-        return json.JSONDecoder().raw_decode(text, 7)[0]
-    return str(json.loads(text)["id"])
+def _line_id(line: bytes, path: Path) -> str:
+    try:
+        text = line.decode("utf-8")
+        if text.startswith('{"id": "'):  # document_to_json puts the id first: decode only that
+            return json.JSONDecoder().raw_decode(text, 7)[0]
+        return str(json.loads(text)["id"])
+    except (ValueError, KeyError, TypeError) as err:
+        raise ConfigurationError(f"cannot resume: {path} is damaged ({err}); run without resuming") from err
 
 
 class ResumableOutput:
@@ -224,10 +250,7 @@ class ResumableOutput:
                     yield failure["id"], failure["error"]
                     failure = _next_failure(failures)
                 else:
-                    line = lines.readline()
-                    if not line:
-                        raise ConfigurationError(f"cannot resume: {partial} and {failed_path} do not agree")
-                    yield _line_id(line), None
+                    yield _line_id(lines.readline(), partial), None
 
     def write(self, position: int, outcome: Outcome) -> None:
         if outcome.line is not None:
@@ -274,6 +297,8 @@ def pending(items: Iterable[InputDocument], sink: ResumableOutput, errors: list[
             done_id, error = next(done)
             if done_id != item.id:
                 raise ConfigurationError(_mismatch(sink, f"input {position + 1} is {item.id!r}, not {done_id!r}"))
+            if position + 1 == sink.done:
+                done.close()  # the partial file is read no further
             if error is None:
                 counts["skipped"] += 1
             else:
@@ -467,12 +492,15 @@ def _in_pool(
 
 
 _WORKER: dict[str, Any] = {}
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _init_worker(make_geoparser: Callable[[], Any]) -> None:
     """Build this worker's one geoparser; Ctrl-C is the parent's to handle, and its death ends us."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    for variable in _ONE_THREAD:  # one process per core: no thread pools inside (as Dask's workers)
+        os.environ.setdefault(variable, "1")
     try:
         _WORKER["geoparser"] = make_geoparser()
     except Exception as err:  # raised again with the first chunk, so the parent sees the cause

@@ -125,21 +125,35 @@ def _geoparser(args: argparse.Namespace):
 
 
 def _cmd_geoparse(args: argparse.Namespace) -> int:
-    from placemap.geo.documents import document_to_json, read_inputs
+    import dataclasses
+    from functools import partial
 
-    geoparser = _geoparser(args)
+    from placemap.geo.batch import default_geoparser, run_batch
+    from placemap.geo.documents import read_inputs
+
+    gazetteer = _open_gazetteer(args)  # built here, once, before any worker starts
+    make = partial(default_geoparser, str(gazetteer.path), args.adjectives, resolver=args.resolver, events=args.events)
     errors: list[str] = []
-    inputs = read_inputs(args.inputs, errors)
-    with _output(args.output) as out:
-        for item in inputs:
-            try:
-                document = geoparser(
-                    item.text, doc_id=item.id, published=item.published or args.published, spans=item.spans
-                )
-            except (ValueError, PlacemapError) as err:
-                errors.append(f"{item.id}: {err}")
-                continue
-            out.write(json.dumps(document_to_json(document), ensure_ascii=False) + "\n")
+    items = (
+        dataclasses.replace(item, published=item.published or args.published)
+        for item in read_inputs(args.inputs, errors)
+    )
+    output = Path(args.output) if args.output else None
+    if args.engine == "dask":
+        from placemap.geo.dask_engine import run_dask
+
+        run_dask(
+            items,
+            output,
+            make_geoparser=make,
+            scheduler=args.scheduler,
+            workers=args.jobs,
+            errors=errors,
+            resume=args.resume,
+            partitions_dir=Path(args.partitions) if args.partitions else None,
+        )
+    else:
+        run_batch(items, output, make_geoparser=make, jobs=args.jobs, resume=args.resume, errors=errors)
     for error in errors:
         print(f"placemap: {error}", file=sys.stderr)
     return EXIT_ERROR if errors else 0
@@ -339,6 +353,13 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse.add_argument("--resolver", choices=("context", "population"), default="context")
     geoparse.add_argument("--adjectives", action="store_true", help='also tag adjectives of nationality ("Russian")')
     geoparse.add_argument("--no-events", dest="events", action="store_false", help="places only, no event extraction")
+    geoparse.add_argument("--jobs", type=int, default=1, metavar="N", help="processes (or Dask workers); default 1")
+    geoparse.add_argument("--resume", action="store_true", help="continue an interrupted run of the same -o output")
+    geoparse.add_argument("--engine", choices=("local", "dask"), default="local", help="where the work runs")
+    geoparse.add_argument(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler (tcp://host:8786); default: a local cluster"
+    )
+    geoparse.add_argument("--partitions", metavar="DIR", help="with --engine dask: also write part-*.jsonl files here")
     _gazetteer_option(geoparse)
     geoparse.set_defaults(handler=_cmd_geoparse)
 
