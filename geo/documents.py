@@ -1,6 +1,7 @@
 """Read geoparser inputs and write its JSON-lines output (the contract in the README).
 
-Inputs: a ``.txt`` file (id = file name), a directory of them, a ``.jsonl`` file of
+Inputs: a ``.txt`` file (id = file name), an HTML article page (main text, title and date
+extracted with trafilatura), a directory of them, a ``.jsonl`` file of
 ``{"id", "text", "published"?, "spans"?}`` objects, or ``-`` for standard input (JSONL
 when every line is a JSON object, else one plain-text document). A bad JSONL line is
 reported with its number and skipped; the caller decides the exit code.
@@ -40,15 +41,30 @@ def read_inputs(paths: list[str], errors: list[str]) -> Iterator[InputDocument]:
             continue
         source = Path(path)
         if source.is_dir():
-            for child in sorted(source.rglob("*.txt")):
-                yield from _read_text_file(child, errors, name=str(child.relative_to(source)))
+            for child in sorted(p for p in source.rglob("*") if p.suffix.lower() in (".txt", *_HTML) and p.is_file()):
+                yield from _read_file(child, errors, name=str(child.relative_to(source)))
         elif source.suffix.lower() in (".jsonl", ".ndjson"):
             with _open_text(source) as handle:
                 yield from _read_jsonl(handle, str(source), errors)
         elif source.is_file():
-            yield from _read_text_file(source, errors, name=source.name)
+            yield from _read_file(source, errors, name=source.name)
         else:
             errors.append(f"{path}: no such file or directory")
+
+
+_HTML = (".html", ".htm", ".xhtml")
+
+
+def _read_file(path: Path, errors: list[str], *, name: str) -> Iterator[InputDocument]:
+    if path.suffix.lower() not in _HTML:
+        yield from _read_text_file(path, errors, name=name)
+        return
+    from .html import read_html  # trafilatura, needed only for article pages
+
+    try:
+        yield read_html(path, id=name)
+    except (InputFormatError, OSError) as err:
+        errors.append(f"{path}: {err}")
 
 
 def _open_text(path: Path):

@@ -125,3 +125,17 @@ def test_the_console_script_never_prints_a_traceback(tmp_path):
         text=True,
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_geoparse_reads_html_article_pages(capsys, tiny_store, tmp_path):
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>Talks in Brest</title></head><body><nav>Menu</nav><article><h1>Talks in Brest</h1>"
+        "<p>Delegations met in Brest, Belarus, on Monday for a second round of talks that lasted late into the "
+        "evening, officials from both sides said afterwards.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "geoparse", "--gazetteer", str(tiny_store), "--no-events", str(page))
+    document = json.loads(out)
+    assert code == 0 and document["id"] == "story.html"
+    assert "Brest" in [t["text"] for t in document["toponyms"]]
