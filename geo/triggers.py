@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from placemap.types import Place
+from placemap.types import ACLED_TYPES, Place
 
 __all__ = [
     "ACLED_TYPES", "Candidate", "Link", "acled_types", "background_tokens", "clause_head", "find_triggers", "link",
@@ -130,15 +130,6 @@ _ATTACK_HEADS = _forms("attack attacks duel duels barrage barrages salvo salvos 
 _AS_FIXED = _forms("such well far soon long much many part")
 _INCLUSIVE = _forms("including such like except excluding as")
 
-ACLED_TYPES: dict[str, tuple[str, str]] = {
-    "talks": ("Strategic developments", "Agreement"),
-    "ceasefire": ("Strategic developments", "Agreement"),
-    "corridor": ("Strategic developments", "Agreement"),
-    "shelling": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "refugees": ("Strategic developments", "Other"),
-    "claim": ("Strategic developments", "Other"),
-    "military": ("Strategic developments", "Headquarters or base established"),
-}
 
 
 def acled_types(category: str) -> tuple[str, str]:
