@@ -25,8 +25,12 @@ Running on a real cluster
    between threads: a worker with several threads geoparses one chunk at a time)::
 
        dask scheduler --port 8786                      # older releases: dask-scheduler
+       DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False \\
        dask worker tcp://HOST:8786 --nworkers 8 --nthreads 1 --memory-limit 1.5GB
                                                        # older releases: dask-worker
+
+   (turning the statistical profiler off saves a few per cent of CPU; keep it on to use the
+   dashboard's profile page).
 
 3. Run from any machine that can reach the scheduler::
 
@@ -34,8 +38,8 @@ Running on a real cluster
            --gazetteer /data/placemap/gazetteer.sqlite [--partitions /shared/out-parts] [--resume]
 
 Without ``--scheduler`` a ``LocalCluster`` with ``--jobs`` single-threaded worker processes
-is started and stopped around the run. Worker memory is about 0.4 GB each with the spaCy
-model; a worker that dies is replaced and its chunk run again by Dask.
+is started and stopped around the run. A worker peaks at about 0.2 GB with the spaCy model
+(``benchmarks/batch_throughput.py``); a worker that dies is replaced and its chunk run again.
 """
 
 from __future__ import annotations
@@ -178,13 +182,18 @@ def _connect(scheduler: str | None, workers: int) -> tuple[Any, Any]:
             client.close()
             raise PlacemapError(f"no Dask worker joined {scheduler} within {WORKER_TIMEOUT} s") from err
         return client, None
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    import dask
+
+    # No dashboard, so no statistical profiler either: it samples the geoparsing thread's stack
+    # every 10 ms, taking the GIL from it. Workers take the configuration at their start.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     return Client(cluster), cluster
 
 
