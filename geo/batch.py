@@ -150,7 +150,7 @@ def parse_document(geoparser: Callable[..., Any], item: InputDocument) -> Outcom
 
 
 def count_inputs(
-    paths: Iterable[str], *, suffixes: tuple[str, ...] = (".txt",), max_bytes: int = 1 << 30
+    paths: Iterable[str], *, suffixes: tuple[str, ...] = (".txt", ".html", ".htm", ".xhtml"), max_bytes: int = 1 << 30
 ) -> int | None:
     """The number of documents ``read_inputs(paths)`` will yield, for the progress bar's time left.
 
