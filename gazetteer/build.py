@@ -20,7 +20,7 @@ from pathlib import Path
 from placemap.exc import GazetteerCorrupt, GazetteerNotFound
 
 from . import sources
-from .fold import fold_name
+from .fold import fold_name, name_key
 from .geometry import unit_vectors
 from .schema import CREATE_INDEXES, CREATE_TABLES, PLACE_COLUMNS, SCHEMA_VERSION
 from .sources import PlaceRecord
@@ -204,7 +204,7 @@ class StoreWriter:
         def add_names(place_id: int, primary: str, others: list[str], source: str) -> None:
             primary_bonus, other_bonus = NAME_BONUS.get(source, DEFAULT_NAME_BONUS)
             for name, bonus in ((primary, primary_bonus), *((other, other_bonus) for other in others)):
-                key = fold_name(name)
+                key = name_key(name)
                 if key and bonus >= names.get((key, place_id), -1.0):
                     names[(key, place_id)] = bonus
 
@@ -363,6 +363,6 @@ def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> 
             place_id = db.execute(f"INSERT INTO places ({columns}) VALUES ({', '.join('?' * 12)})", values).lastrowid
         primary_bonus, other_bonus = NAME_BONUS["user"]
         for name, bonus in ((record.name, primary_bonus), *((other, other_bonus) for other in record.names)):
-            key = fold_name(name)
+            key = name_key(name)
             if key:
                 db.execute("INSERT OR REPLACE INTO names VALUES (?, ?, ?)", (key, place_id, bonus))

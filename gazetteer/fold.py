@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["MAX_NAME_LENGTH", "fold_name"]
+__all__ = ["MAX_NAME_LENGTH", "code_key", "fold_name", "name_key"]
 
 #: Longer strings are not place names; refusing them keeps lookups cheap.
 MAX_NAME_LENGTH = 200
@@ -20,6 +20,8 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212_/"
 _DELETE = str.maketrans("", "", _APOSTROPHES + '".,()[]')
 _TO_SPACE = str.maketrans({ch: " " for ch in _DASHES})
 _SPACES = re.compile(r"\s+")
+#: Names written as short capital codes: airport (CMB), ISO (IN, ARE) and postal (TX) codes.
+_CODE = re.compile(r"[A-Z]{2,4}")
 
 
 def fold_name(name: str) -> str:
@@ -37,3 +39,21 @@ def fold_name(name: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.translate(_DELETE).translate(_TO_SPACE)
     return _SPACES.sub(" ", stripped).strip()
+
+
+def code_key(name: str) -> str | None:
+    """The case-sensitive key of a code-like name ("CMB", "IN", "NYC"), else ``None``.
+
+    Codes match only when written as codes: "IN" may be Indiana, but "In" opening a
+    headline is a preposition, and "For" is not Fortaleza's airport.
+
+    >>> code_key("IN"), code_key("In"), code_key("Kyiv")
+    ('=IN', None, None)
+    """
+    name = name.strip()
+    return "=" + name if _CODE.fullmatch(name) else None
+
+
+def name_key(name: str) -> str:
+    """The key a name is stored under: its code key if it is a code, else its folded form."""
+    return code_key(name) or fold_name(name)

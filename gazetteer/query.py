@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .fold import fold_name
+from .fold import code_key, fold_name
 
 __all__ = ["DESIGNATORS", "Attempt", "parse_query"]
 
@@ -93,7 +93,9 @@ def _attempts_for(head: str, country: str | None, admin1: str | None) -> list[At
     key = _LEADING_ARTICLE.sub("", fold_name(head))
     if not key:
         return []
-    attempts = []
+    code = code_key(head)
+    # A code first ("IN" is Indiana), then the word it may also be ("KYIV" in a dateline).
+    attempts = [Attempt(code, (), country, admin1)] if code else []
     words = key.split(" ")
     if len(words) > 1 and words[-1] in DESIGNATORS:
         attempts.append(Attempt(" ".join(words[:-1]), DESIGNATORS[words[-1]], country, admin1))

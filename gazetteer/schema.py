@@ -6,7 +6,7 @@ __all__ = ["CREATE_INDEXES", "CREATE_TABLES", "PLACE_COLUMNS", "SCHEMA_VERSION"]
 
 #: Bumped whenever the layout or the meaning of a column changes; a store of another
 #: version is rebuilt (embedded default) or refused (user stores).
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 PLACE_COLUMNS = (
     "geonameid",
@@ -39,8 +39,9 @@ CREATE TABLE places (
     source TEXT NOT NULL,
     importance REAL NOT NULL DEFAULT 0
 );
--- key: fold_name() of a name; bonus: added to the place's importance when this name is
--- looked up (its primary name, or a name we or the user assert, beats an alternate).
+-- key: name_key() of a name: fold_name(), or "=" + the name for codes such as "CMB";
+-- bonus: added to the place's importance when this name is looked up (its primary name,
+-- or a name we or the user assert, beats an alternate).
 CREATE TABLE names (
     key TEXT NOT NULL,
     place_id INTEGER NOT NULL,

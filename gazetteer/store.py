@@ -17,7 +17,7 @@ from typing import Any
 from placemap.exc import ConfigurationError, GazetteerCorrupt, GazetteerNotFound, QueryError
 from placemap.types import Candidate, Place
 
-from .fold import MAX_NAME_LENGTH, fold_name
+from .fold import MAX_NAME_LENGTH, code_key, fold_name
 from .geometry import unit_vectors
 from .query import parse_query
 from .schema import PLACE_COLUMNS, SCHEMA_VERSION
@@ -217,7 +217,9 @@ class Gazetteer:
                     _COUNTRY_CODES,
                 )
             )
-        return self._country_index.get(fold_name(name))
+        code = code_key(name)
+        found = self._country_index.get(code) if code else None
+        return found or self._country_index.get(fold_name(name))
 
     def admin1_for(self, name: str) -> tuple[str, str] | None:
         """(country code, admin-1 code) of the admin-1 unit called ``name``, else ``None``.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from placemap.gazetteer import Gazetteer
+from placemap.gazetteer.fold import code_key
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Mention
 
@@ -54,6 +55,10 @@ _TITLES = frozenset("""mr mrs ms dr president minister general colonel sergeant 
 _DEMONYM_ENDINGS = ("an", "ans", "ish", "ese", "i", "is", "ic", "ics")
 _DEMONYM_SUFFIXES = ("ian", "ians", "ish", "ese", "ean", "eans")
 _MAX_NAME_WORDS = 4
+#: A code vouches for a town only if the town is this big: "NYC", "LA", not "CMB" (Colombo).
+_CODE_CITY_POPULATION = 1_000_000
+#: A PERSON span is promoted without a place context only if its place is this many times "major".
+_PERSON_FACTOR = 10
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
 _OPENING_PUNCTUATION = frozenset("\"“‘'(")
 
@@ -100,18 +105,31 @@ class _PlaceTest:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
-        self._cache: dict[str, float] = {}
+        self._cache: dict[tuple[str, bool], float] = {}
 
-    def weight(self, name: str) -> float:
-        """Population of the best match (1e9 for admin units, waters, curated places; 0 if none)."""
-        weight = self._cache.get(name)
+    def weight(self, name: str, *, primary: bool = False) -> float:
+        """Population of the best match (1e9 for admin units, waters, curated places; 0 if none).
+
+        ``primary=True`` counts only places of which ``name`` is the primary name: a word
+        such as "Man" or "Media" is an alternate name of some place, and when the NER saw
+        no entity at all, that is not enough.
+        """
+        weight = self._cache.get((name, primary))
         if weight is None:
-            candidates = self._gazetteer.lookup(name, limit=1) if 1 < len(name) <= 200 else []
+            candidates = self._gazetteer.lookup(name, limit=3) if 1 < len(name) <= 200 else []
+            # A county's bare name ("King", "Union", "Story") is too often a word or a person
+            # to vouch for a place; "King County" still does.
+            places = [
+                c.place
+                for c in candidates
+                if (c.place.feature_code != "ADM2" or " " in name) and (c.exact or not primary)
+            ]
             weight = 0.0
-            if candidates:
-                place = candidates[0].place
-                weight = float(place.population) if place.feature_class == "P" else 1e9
-            self._cache[name] = weight
+            if places:
+                weight = float(places[0].population) if places[0].feature_class == "P" else 1e9
+                if code_key(name) and places[0].feature_class == "P" and weight < _CODE_CITY_POPULATION:
+                    weight = 0.0  # "CMB", "APC": airport codes of towns, acronyms in news
+            self._cache[(name, primary)] = weight
         return weight
 
 
@@ -155,7 +173,7 @@ class SpacyRecognizer:
     def mentions_from_doc(self, doc: Any) -> list[Mention]:
         """The place mentions of a processed spaCy ``Doc``."""
         # Words of full personal names ("Vitaliy Kim"): a later lone "Kim" is the person.
-        person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent if len(ent) > 1 or t.i > 0}
+        person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
         spans: list[tuple[int, int, str]] = []
         for ent in doc.ents:
             start, end = _strip_article(ent)
@@ -176,13 +194,15 @@ class SpacyRecognizer:
             spans.extend(self._dateline(doc))
         if self.rules.gazetteer_fill or self.rules.major_names or self.rules.subjects:
             spans.extend(self._fill_from_gazetteer(doc, spans, person_words))
+        if self.rules.promote:
+            spans.extend(self._same_name_elsewhere(doc, spans, person_words))
         if self.rules.designators:
             spans = [self._with_designator(doc, span) for span in spans]
         return _token_spans_to_mentions(doc, spans)
 
     # -- tests on words ----------------------------------------------------------------
-    def _is_place(self, text: str, *, major: bool = False) -> bool:
-        return self._places.weight(text) >= (self._major if major else self._min)
+    def _is_place(self, text: str, *, major: bool = False, primary: bool = False) -> bool:
+        return self._places.weight(text, primary=primary) >= (self._major if major else self._min)
 
     def _is_not_a_place(self, doc: Any, start: int, end: int, person_words: set[str]) -> bool:
         span = doc[start:end]
@@ -228,7 +248,9 @@ class SpacyRecognizer:
             if listed or self._context_says_place(doc, start, end):
                 return [(start, end, "GPE")]
             before = doc[start - 1].lower_ if start > 0 else ""
-            if label != "NORP" and before not in _TITLES and self._is_place(text, major=True):
+            # A lone "Nelson says" is the person; "Kyiv says" is the city talking.
+            big = self._major * (_PERSON_FACTOR if label == "PERSON" else 1)
+            if label != "NORP" and before not in _TITLES and self._places.weight(text) >= big:
                 return [(start, end, "GPE")]
             return []
         # "Kramatorsk railway station": the place that opens a facility's name.
@@ -238,6 +260,25 @@ class SpacyRecognizer:
             if doc[stop].is_lower and self._is_place(doc[start:stop].text, major=True):
                 return [(start, stop, "GPE")]
         return []
+
+    def _same_name_elsewhere(
+        self, doc: Any, found: list[tuple[int, int, str]], person_words: set[str]
+    ) -> list[tuple[int, int, str]]:
+        """One sense per story: "the port of Kherson" makes a later PERSON "Kherson" the port too."""
+        places = {doc[start:end].text for start, end, label in found if label != "NORP"}
+        taken = {i for start, end, _ in found for i in range(start, end)}
+        extra = []
+        for ent in doc.ents:
+            start, end = _strip_article(ent)
+            if (
+                ent.label_ in PROMOTABLE_LABELS
+                and start < end
+                and doc[start:end].text in places
+                and not taken.intersection(range(start, end))
+                and not self._is_not_a_place(doc, start, end, person_words)
+            ):
+                extra.append((start, end, "GPE"))
+        return extra
 
     def _dateline(self, doc: Any) -> list[tuple[int, int, str]]:
         # A story opening "GOMEL, Belarus, Feb 28" names its dateline place first.
@@ -274,6 +315,8 @@ class SpacyRecognizer:
         token = doc[index]
         if index in taken or not _CAPITALISED.fullmatch(token.text) or token.lower_ in NOT_PLACES:
             return None
+        if token.is_stop and not token.is_upper:
+            return None  # "But", "More", "No" opening a sentence or a headline word
         if index > 0 and doc[index - 1].lower_ in _TITLES:
             return None
         if token.lower_ in person_words and not self._is_place(token.text, major=True):
@@ -291,9 +334,9 @@ class SpacyRecognizer:
             if end - index > 1 or stop > end:
                 continue  # a big place's name before another capitalised word: "Vladimir Medinsky"
             if sentence_start:
-                if self.rules.subjects and _is_subject(doc, end) and self._is_place(name, major=True):
+                if self.rules.subjects and _is_subject(doc, end) and self._is_place(name, major=True, primary=True):
                     return (index, end, "GPE")
-            elif self.rules.major_names and token.is_title and self._is_place(name, major=True):
+            elif self.rules.major_names and token.is_title and self._is_place(name, major=True, primary=True):
                 return (index, end, "GPE")
         return None
 
