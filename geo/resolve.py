@@ -8,6 +8,7 @@ from features a geographer would weigh:
 - how much of the rest of the document points to the candidate's country and admin-1 unit;
 - how close it lies to the places the other names resolved to (spatial coherence);
 - whether its kind fits the NER label (a LOC is more likely a river than a town);
+- whether the name is the candidate's own or one of its alternates;
 - an explicit qualifier in the text ("Brest, Belarus") or the dateline's country.
 
 One sense per document: every mention of the same name gets the same place.
@@ -38,7 +39,18 @@ class Resolver(Protocol):
 
 
 #: The candidate features, in the order of ``ResolverWeights.vector()``.
-FEATURES = ("log_prior", "country", "admin1", "coherence", "label", "dateline", "is_country", "is_admin1")
+FEATURES = (
+    "log_prior",
+    "country",
+    "admin1",
+    "coherence",
+    "label",
+    "dateline",
+    "is_country",
+    "is_admin1",
+    "is_admin2",
+    "exact",
+)
 WEIGHTS_FILE = "resolver_weights.json"
 
 
@@ -59,6 +71,8 @@ class ResolverWeights:
     dateline: float = 2.0
     is_country: float = 0.0
     is_admin1: float = 0.0
+    is_admin2: float = 0.0
+    exact: float = 0.0
     rounds: int = 2
     min_score: float = 0.0
 
@@ -261,6 +275,10 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
                 float(dateline == place.country_code) if dateline else 0.0,
                 float(place.is_country),
                 float(place.is_admin1),
+                float(place.feature_code == "ADM2"),
+                # The name is the place's own ("Victoria", British Columbia), not one of
+                # its many alternates (Hong Kong's "Victoria").
+                float(candidate.exact),
             )
         )
     return rows

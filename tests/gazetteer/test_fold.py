@@ -32,3 +32,11 @@ def test_blank_and_punctuation_only_names_fold_to_empty():
 @given(st.text(max_size=60))
 def test_folding_is_idempotent(text):
     assert fold_name(fold_name(text)) == fold_name(text)
+
+
+def test_codes_have_case_sensitive_keys():
+    from placemap.gazetteer.fold import code_key, name_key
+
+    assert code_key("IN") == "=IN" and code_key("NYC") == "=NYC"
+    assert code_key("In") is None and code_key("Kyiv") is None and code_key("KHARKIV") is None
+    assert name_key("CMB") == "=CMB" and name_key("Kyïv") == "kyiv"

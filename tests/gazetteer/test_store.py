@@ -125,3 +125,12 @@ def test_environment_variable_names_the_store(tiny_store, monkeypatch):
     monkeypatch.setenv("PLACEMAP_GAZETTEER", str(tiny_store))
     with Gazetteer.open() as gazetteer:
         assert gazetteer.meta["kind"] == "test"
+
+
+def test_codes_match_only_when_written_as_codes(tiny_gazetteer):
+    assert tiny_gazetteer.lookup("TX")[0].place.name == "Texas"
+    assert tiny_gazetteer.lookup("US")[0].place.name == "United States"
+    assert tiny_gazetteer.lookup("Tx") == []
+    assert tiny_gazetteer.country_code_for("USA") == "US"
+    # A name in capitals is still a name when no code is spelt that way: a dateline.
+    assert tiny_gazetteer.lookup("KYIV")[0].place.geonameid == 703448

@@ -59,3 +59,14 @@ def test_empty_and_whitespace_text(recognizer):
 def test_gazetteer_recognizer_works_without_spacy(tiny_gazetteer):
     found = GazetteerRecognizer(tiny_gazetteer)("Talks between Kyiv and Moscow stalled; Odessa was quiet.")
     assert [m.text for m in found] == ["Kyiv", "Odessa"]
+
+
+def test_one_sense_per_story_promotes_later_mentions(recognizer):
+    text = "Troops tried to enter the southern port of Kherson on Saturday. By evening Kherson was encircled."
+    assert texts(recognizer(text)) == ["Kherson", "Kherson"]
+
+
+def test_capitalised_function_words_in_a_headline_are_not_places(recognizer):
+    found = texts(recognizer("But More Shelling Is Expected In Kharkiv And Odesa, Officials Say"))
+    assert not {"But", "More", "In", "And"} & set(found)
+
