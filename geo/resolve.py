@@ -25,9 +25,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Protocol
 
+import numpy as np
+from numpy.typing import NDArray
+
 from placemap.exc import QueryError
 from placemap.gazetteer import Gazetteer, fold_name
-from placemap.types import Candidate, Mention, Place, Toponym
+from placemap.gazetteer.geometry import unit_vectors
+from placemap.types import Candidate, Mention, Toponym
 
 __all__ = ["ContextResolver", "PopulationResolver", "Resolver", "ResolverWeights"]
 
@@ -92,6 +96,7 @@ class ResolverWeights:
 _LABEL_CLASSES = {"LOC": frozenset("HTL"), "FAC": frozenset("SL"), "GPE": frozenset("AP")}
 _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
 _CANDIDATES = 40
+EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(slots=True)
@@ -103,6 +108,7 @@ class _Name:
     candidates: list[Candidate]
     label: str
     choice: int = 0
+    vectors: NDArray[np.float64] | None = None  # unit vectors of the candidates, for coherence
 
 
 class ContextResolver:
@@ -259,8 +265,9 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
     total = sum(context.countries.values()) - sum(own_votes.values()) or 1.0
     chosen = name.candidates[name.choice].place if name.candidates else None
     own_admin1 = (chosen.country_code, chosen.admin1_code) if chosen and chosen.admin1_code else None
+    coherences = _coherences(name, context.points).tolist()
     rows = []
-    for candidate in name.candidates:
+    for candidate, coherence in zip(name.candidates, coherences, strict=True):
         place = candidate.place
         country = (context.countries.get(place.country_code, 0.0) - own_votes.get(place.country_code, 0.0)) / total
         admin1_key = (place.country_code, place.admin1_code)
@@ -270,7 +277,7 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
                 math.log(max(candidate.prior, 1e-9)),
                 country,
                 min(admin1, 1.0),
-                _coherence(place, context.points, name.key),
+                coherence,
                 float(place.feature_class in _LABEL_CLASSES.get(name.label, ())),
                 float(dateline == place.country_code) if dateline else 0.0,
                 float(place.is_country),
@@ -284,21 +291,20 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
     return rows
 
 
-def _coherence(place: Place, points: list[tuple[str, float, float]], own_key: str) -> float:
-    """1 when another resolved place is next door, falling towards 0 with distance."""
-    if place.is_country:
-        return 0.0
-    nearest = min((_km(place.lat, place.lon, lat, lon) for key, lat, lon in points if key != own_key), default=None)
-    if nearest is None:
-        return 0.0
-    return 1.0 / (1.0 + nearest / 250.0)
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+def _coherences(name: _Name, points: list[tuple[str, float, float]]) -> NDArray[np.float64]:
+    """Per candidate: 1 when another resolved place is next door, falling towards 0 with distance."""
+    others = [(lat, lon) for key, lat, lon in points if key != name.key]
+    if not others or not name.candidates:
+        return np.zeros(len(name.candidates))
+    if name.vectors is None:
+        places = [candidate.place for candidate in name.candidates]
+        name.vectors = unit_vectors(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
+    lat, lon = np.array(others).T
+    # The nearest other place is the one with the largest dot product of unit vectors.
+    cosine = np.clip((name.vectors @ unit_vectors(lat, lon).T).max(axis=1), -1.0, 1.0)
+    nearest_km = EARTH_RADIUS_KM * np.arccos(cosine)
+    countries = np.array([candidate.place.is_country for candidate in name.candidates])
+    return np.where(countries, 0.0, 1.0 / (1.0 + nearest_km / 250.0))
 
 
 def _softmax_share(scores: list[float], index: int) -> float:
