@@ -65,19 +65,23 @@ def accuracy(gazetteer: Gazetteer, weights: ResolverWeights, docs: list) -> floa
     return hits / total
 
 
-#: The training documents, for the forked scoring processes (set before they fork).
-_DOCS: list = []
+#: The gazetteer's path and the training documents, for the forked scoring processes.
+_SHARED: dict = {}
 
 
 def _score(weights: ResolverWeights) -> float:
-    return accuracy(Gazetteer.open(), weights, _DOCS)
+    if "gazetteer" not in _SHARED:  # once per process, from the parent's path
+        _SHARED["gazetteer"] = Gazetteer.open(_SHARED["path"])
+    return accuracy(_SHARED["gazetteer"], weights, _SHARED["docs"])
 
 
-def search(docs: list, start: ResolverWeights, *, passes: int = 2, jobs: int = 2) -> ResolverWeights:
+def search(
+    gazetteer: Gazetteer, docs: list, start: ResolverWeights, *, passes: int = 2, jobs: int = 2
+) -> ResolverWeights:
     """Coordinate search: each feature's steps are scored in parallel, the best kept."""
-    _DOCS[:] = docs
+    _SHARED.update(path=gazetteer.path, docs=docs)
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        best_score = _score(start)
+        best_score = accuracy(gazetteer, start, docs)
         best = start
         for _ in range(passes):
             for feature in FEATURES:
@@ -105,7 +109,7 @@ def main() -> int:
     docs += load(EVAL / WIKTOR, recognizer, half=1)
     start = ResolverWeights.learned()  # the shipped weights; new features start at 0
     print(f"{len(docs)} documents; starting weights: acc@161 {accuracy(gazetteer, start, docs):.4f}", flush=True)
-    learned = search(docs, start, jobs=args.jobs)
+    learned = search(gazetteer, docs, start, jobs=args.jobs)
     print(f"learned: acc@161 {accuracy(gazetteer, learned, docs):.4f}")
     weights = {name: getattr(learned, name) for name in FEATURES}
     Path(args.out).write_text(json.dumps(weights, indent=2) + "\n", encoding="utf-8")

@@ -169,11 +169,14 @@ def read_admin2() -> Iterator[PlaceRecord]:
 
 
 def read_demonyms() -> Iterator[tuple[str, int]]:
-    """(demonym, country geonameid) pairs: "Ukrainian" → 690791."""
+    """(demonym, geonameid) pairs: "Ukrainian" → 690791, and our own "European" → Europe."""
     with _open_data("countries.tsv") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             for demonym in _split(row.get("demonyms") or ""):
                 yield demonym, int(row["geonameid"])
+    with _open_data("region_demonyms.csv") as handle:
+        for row in csv.DictReader(handle):
+            yield row["demonym"], int(row["geonameid"])
 
 
 _COUNTY_WORD = {"LA": "Parish", "AK": "Borough"}

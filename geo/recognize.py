@@ -173,9 +173,10 @@ class SpacyRecognizer:
     def mentions_from_doc(self, doc: Any) -> list[Mention]:
         """The place mentions of a processed spaCy ``Doc``."""
         # Words of full personal names ("Vitaliy Kim"): a later lone "Kim" is the person.
-        person_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
+        ents = doc.ents  # spaCy builds new Span objects on every access
+        person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
         spans: list[tuple[int, int, str]] = []
-        for ent in doc.ents:
+        for ent in ents:
             start, end = _strip_article(ent)
             if start >= end:
                 continue
@@ -193,9 +194,9 @@ class SpacyRecognizer:
         if self.rules.datelines:
             spans.extend(self._dateline(doc))
         if self.rules.gazetteer_fill or self.rules.major_names or self.rules.subjects:
-            spans.extend(self._fill_from_gazetteer(doc, spans, person_words))
+            spans.extend(self._fill_from_gazetteer(doc, ents, spans, person_words))
         if self.rules.promote:
-            spans.extend(self._same_name_elsewhere(doc, spans, person_words))
+            spans.extend(self._same_name_elsewhere(doc, ents, spans, person_words))
         if self.rules.designators:
             spans = [self._with_designator(doc, span) for span in spans]
         return _token_spans_to_mentions(doc, spans)
@@ -262,13 +263,13 @@ class SpacyRecognizer:
         return []
 
     def _same_name_elsewhere(
-        self, doc: Any, found: list[tuple[int, int, str]], person_words: set[str]
+        self, doc: Any, ents: tuple, found: list[tuple[int, int, str]], person_words: set[str]
     ) -> list[tuple[int, int, str]]:
         """One sense per story: "the port of Kherson" makes a later PERSON "Kherson" the port too."""
         places = {doc[start:end].text for start, end, label in found if label != "NORP"}
         taken = {i for start, end, _ in found for i in range(start, end)}
         extra = []
-        for ent in doc.ents:
+        for ent in ents:
             start, end = _strip_article(ent)
             if (
                 ent.label_ in PROMOTABLE_LABELS
@@ -290,10 +291,10 @@ class SpacyRecognizer:
         return []
 
     def _fill_from_gazetteer(
-        self, doc: Any, found: list[tuple[int, int, str]], person_words: set[str]
+        self, doc: Any, ents: tuple, found: list[tuple[int, int, str]], person_words: set[str]
     ) -> list[tuple[int, int, str]]:
         """Capitalised names spaCy left out: in a place context, after a found place, or big."""
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        taken = {i for ent in ents for i in range(ent.start, ent.end)}
         taken.update(i for start, end, _ in found for i in range(start, end))
         ends = {end for _, end, _ in found}
         extra: list[tuple[int, int, str]] = []
