@@ -81,6 +81,7 @@ class RuleSwitches:
     major_names: bool = True  # names spaCy missed mid-sentence that name a big place (>= 50,000 people)
     subjects: bool = True  # a big place opening a sentence as its subject: "Kyiv said", "Kharkiv, 40 km..."
     filters: bool = True  # drop person-name parts, organisations and lower-case spans
+    unknown: bool = True  # drop GPEs the gazetteer does not know, outside a place context
 
     @classmethod
     def none(cls) -> RuleSwitches:
@@ -185,7 +186,10 @@ class SpacyRecognizer:
                     spans.append((start, end, "NORP"))
                 continue
             if ent.label_ in PLACE_LABELS:
-                if not (self.rules.filters and self._is_not_a_place(doc, start, end, person_words)):
+                dropped = (self.rules.filters and self._is_not_a_place(doc, start, end, person_words)) or (
+                    self.rules.unknown and self._is_unknown(doc, start, end, ent.label_)
+                )
+                if not dropped:
                     spans.extend(self._split_at_commas(doc, start, end, ent.label_))
             elif ent.label_ in PROMOTABLE_LABELS and self.rules.promote:
                 listed = _follows_a_place(doc, start, {e for _, e, _ in spans})
@@ -219,6 +223,17 @@ class SpacyRecognizer:
         if len(span) == 1 and not self._is_place(span.text, major=True):
             return span[0].lower_ in person_words or span[0].lower_.endswith(_DEMONYM_SUFFIXES)
         return len(span) > 1 and span[-1].lower_ in ORGANISATION_WORDS and not self._is_place(span.text)
+
+    def _is_unknown(self, doc: Any, start: int, end: int, label: str) -> bool:
+        """A GPE the gazetteer has never heard of, with nothing around it that says place.
+
+        The small model calls product and company names GPE ("IoTX", "UConn"); a town the
+        gazetteer lacks is usually written "the town of X" or "in X", and is kept.
+        """
+        if label != "GPE" or self._context_says_place(doc, start, end):
+            return False
+        text = doc[start:end].text
+        return self._places.weight(text) == 0 and self._gazetteer.demonym(text) is None
 
     def _context_says_place(self, doc: Any, start: int, end: int) -> bool:
         before = start - 1

@@ -70,3 +70,8 @@ def test_capitalised_function_words_in_a_headline_are_not_places(recognizer):
     found = texts(recognizer("But More Shelling Is Expected In Kharkiv And Odesa, Officials Say"))
     assert not {"But", "More", "In", "And"} & set(found)
 
+
+
+def test_a_gpe_the_gazetteer_does_not_know_needs_a_place_context(recognizer):
+    assert texts(recognizer("Zorblax officials said the rains came late.")) == []
+    assert texts(recognizer("Farmers in Zorblax said the rains came late.")) == ["Zorblax"]
