@@ -96,6 +96,8 @@ class ResolverWeights:
 _LABEL_CLASSES = {"LOC": frozenset("HTL"), "FAC": frozenset("SL"), "GPE": frozenset("AP")}
 _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
 _CANDIDATES = 40
+#: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
+_INNER_POPULATION = 1000
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -192,8 +194,36 @@ class ContextResolver:
         if not candidates:
             # A caller's span may be an adjective of nationality: "Syrian" refers to Syria.
             country = self.gazetteer.demonym(name)
-            candidates = [Candidate(country, 1.0, False)] if country else []
+            candidates = [Candidate(country, 1.0, False)] if country else self._inner_place(name)
         return candidates
+
+    def _inner_place(self, name: str) -> list[Candidate]:
+        """For a name the gazetteer lacks, the place named inside it: "Donetsk airport",
+        "Illinois State Armory", "South Kilburn Estate" lie in or near Donetsk, Illinois, Kilburn.
+
+        The longest run of capitalised words that is the primary name of a town or of a
+        larger unit wins; counties by their bare name ("Imperial") are too often words.
+        """
+        words = name.split()
+        for size in range(len(words) - 1, 0, -1):
+            for start in range(len(words) - size + 1):
+                part = words[start : start + size]
+                if not all(word[:1].isupper() for word in part):
+                    continue
+                try:
+                    found = self.gazetteer.lookup(" ".join(part), limit=_CANDIDATES)
+                except QueryError:
+                    continue
+                kept = [
+                    c
+                    for c in found
+                    if c.exact
+                    and c.place.feature_code != "ADM2"
+                    and (c.place.feature_class != "P" or c.place.population >= _INNER_POPULATION)
+                ]
+                if kept:
+                    return kept
+        return []
 
     def _dateline_country(self, mentions: Sequence[Mention], names: list[_Name]) -> str | None:
         if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():

@@ -76,3 +76,9 @@ def test_candidate_features_explain_the_decision(tiny_gazetteer):
     rows = ContextResolver(tiny_gazetteer).candidate_features(text, mentions_from_spans(text, [(0, 5), (7, 14)]))
     indices, candidates, features = rows[0]
     assert indices == [0] and len(candidates) == len(features) == 1  # the qualifier kept only Brest, BY
+
+
+def test_a_name_the_gazetteer_lacks_falls_back_to_the_place_inside_it(tiny_gazetteer):
+    toponyms = resolve(tiny_gazetteer, "Shelling closed Donetsk International Airport.", ["Donetsk International Airport"])
+    assert toponyms[0].place.geonameid == 709717
+    assert resolve(tiny_gazetteer, "Zorblax Quay was shut.", ["Zorblax Quay"])[0].place is None
