@@ -79,6 +79,7 @@ def test_candidate_features_explain_the_decision(tiny_gazetteer):
 
 
 def test_a_name_the_gazetteer_lacks_falls_back_to_the_place_inside_it(tiny_gazetteer):
-    toponyms = resolve(tiny_gazetteer, "Shelling closed Donetsk International Airport.", ["Donetsk International Airport"])
+    text = "Shelling closed Donetsk International Airport."
+    toponyms = resolve(tiny_gazetteer, text, ["Donetsk International Airport"])
     assert toponyms[0].place.geonameid == 709717
     assert resolve(tiny_gazetteer, "Zorblax Quay was shut.", ["Zorblax Quay"])[0].place is None
