@@ -226,11 +226,14 @@ class StoreWriter:
             if index is not None:
                 area_rows.append((index + 1, kind, wkb))
         db.executemany("INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", area_rows)
-        demonym_rows = {
-            fold_name(demonym): self._by_geonameid[geonameid] + 1
-            for demonym, geonameid in self._demonyms
-            if geonameid in self._by_geonameid and fold_name(demonym)
-        }
+        # "French" is the demonym of France and of the French Southern Territories: the most
+        # populous country wins (dict order: the last assignment stays).
+        indexed = [(demonym, self._by_geonameid.get(geonameid)) for demonym, geonameid in self._demonyms]
+        known = sorted(
+            ((demonym, index) for demonym, index in indexed if index is not None),
+            key=lambda pair: self._records[pair[1]].population,
+        )
+        demonym_rows = {fold_name(demonym): index + 1 for demonym, index in known if fold_name(demonym)}
         db.executemany("INSERT INTO demonyms VALUES (?, ?)", sorted(demonym_rows.items()))
 
 

@@ -74,6 +74,7 @@ class Gazetteer:
         self.path = path
         self.meta = dict(connection.execute("SELECT key, value FROM meta"))
         self._lookup_key = lru_cache(maxsize=cache_size)(self._query_key)
+        self._demonym_key = lru_cache(maxsize=cache_size)(self._query_demonym)
         self._country_index: dict[str, str] | None = None
         self._kdtree: Any = None
 
@@ -201,9 +202,11 @@ class Gazetteer:
 
     def demonym(self, word: str) -> Place | None:
         """The country an adjective of nationality names ("Ukrainian" → Ukraine), else ``None``."""
+        return self._demonym_key(fold_name(word))
+
+    def _query_demonym(self, key: str) -> Place | None:
         row = self._db.execute(
-            f"SELECT {_SELECT_PLACE} FROM demonyms d JOIN places p ON p.id = d.place_id WHERE d.key = ?",
-            (fold_name(word),),
+            f"SELECT {_SELECT_PLACE} FROM demonyms d JOIN places p ON p.id = d.place_id WHERE d.key = ?", (key,)
         ).fetchone()
         return _row_to_place(row) if row else None
 

@@ -187,15 +187,16 @@ class ContextResolver:
                 return
 
     def _candidates(self, name: str) -> list[Candidate]:
+        # An adjective of nationality refers to its country: "Canadian" is Canada, not the
+        # town of Canadian, Texas.
+        country = self.gazetteer.demonym(name)
+        if country is not None:
+            return [Candidate(country, 1.0, True)]
         try:
             candidates = self.gazetteer.lookup(name, limit=_CANDIDATES)
         except QueryError:  # a span too long to be a place name has no candidates
             return []
-        if not candidates:
-            # A caller's span may be an adjective of nationality: "Syrian" refers to Syria.
-            country = self.gazetteer.demonym(name)
-            candidates = [Candidate(country, 1.0, False)] if country else self._inner_place(name)
-        return candidates
+        return candidates or self._inner_place(name)
 
     def _inner_place(self, name: str) -> list[Candidate]:
         """For a name the gazetteer lacks, the place named inside it: "Donetsk airport",

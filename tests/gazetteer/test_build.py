@@ -131,3 +131,11 @@ def test_the_real_no_country_dump(shared_file, tmp_path):
     with Gazetteer.open(build(tmp_path, records)) as gazetteer:
         sea = gazetteer.lookup("Black Sea")[0].place
         assert sea.feature_code == "SEA"
+
+
+def test_embedded_demonyms_name_the_most_populous_country_and_regions(embedded_gazetteer):
+    # "French" is also the demonym of the French Southern Territories.
+    assert embedded_gazetteer.demonym("French").country_code == "FR"
+    assert embedded_gazetteer.demonym("English").name == "England"
+    assert embedded_gazetteer.demonym("European").name == "Europe"
+    assert [c.place.name for c in embedded_gazetteer.lookup("EU")] == ["European Union"]
