@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from placemap.gazetteer import Gazetteer
@@ -52,7 +53,12 @@ class Geoparser:
         if spans is None:
             return self._document(text, self.recognizer(text), doc_id, published)
         given = mentions_from_spans(text, spans)
-        context = [m for m in self.recognizer(text) if not any(m.start < g.end and g.start < m.end for g in given)]
+        recognised = self.recognizer(text)
+        # A given span the recogniser found too takes its label ("Kherson" in "the Zaporizhzhia
+        # and Kherson regions" is an admin-1 unit).
+        labels = {(m.start, m.end): m.label for m in recognised}
+        given = [replace(m, label=labels.get((m.start, m.end), m.label)) for m in given]
+        context = [m for m in recognised if not any(m.start < g.end and g.start < m.end for g in given)]
         everything = sorted([*given, *context], key=lambda mention: (mention.start, mention.end))
         wanted = {(m.start, m.end) for m in given}
         toponyms = tuple(t for t in self.resolver(text, everything) if (t.mention.start, t.mention.end) in wanted)
@@ -85,8 +91,6 @@ class Geoparser:
         doc_id = doc_id if doc_id is not None else hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:12]
         document = Document(id=doc_id, text=text, published=published, toponyms=toponyms)
         if self.event_extractor is not None:
-            from dataclasses import replace
-
             document = replace(document, events=tuple(self.event_extractor(document)))
         return document
 

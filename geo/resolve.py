@@ -16,9 +16,9 @@ One sense per document: every mention of the same name gets the same place.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from placemap.exc import QueryError
 from placemap.gazetteer import Gazetteer, fold_name
 from placemap.gazetteer.geometry import unit_vectors
+from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Candidate, Mention, Toponym
 
 __all__ = ["ContextResolver", "PopulationResolver", "Resolver", "ResolverWeights"]
@@ -95,6 +96,11 @@ class ResolverWeights:
 
 _LABEL_CLASSES = {"LOC": frozenset("HTL"), "FAC": frozenset("SL"), "GPE": frozenset("AP")}
 _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
+#: A designator after a caller's span ("Dnipro" + " river"); not "state", which ends names
+#: of organisations ("Moscow State University").
+_DESIGNATOR_AFTER = re.compile(
+    r"[ \t]+(" + "|".join(word for word in DESIGNATORS if word != "state") + r")\b", re.IGNORECASE
+)
 _CANDIDATES = 40
 #: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
 _INNER_POPULATION = 1000
@@ -150,17 +156,18 @@ class ContextResolver:
     # -- building the names ------------------------------------------------------------
     def _names(self, text: str, mentions: Sequence[Mention]) -> list[_Name]:
         by_key: dict[str, _Name] = {}
+        keys = []
         for index, mention in enumerate(mentions):
-            key = fold_name(mention.text)
+            query = _query(text, mention)
+            key = fold_name(query)
+            keys.append(key)
             if key not in by_key:
-                # "the Zaporizhzhia and Kherson regions": the recogniser's ADM1 label asks
-                # for the admin-1 reading, as "Kherson region" would.
-                query = f"{mention.text} region" if mention.label == "ADM1" else mention.text
                 by_key[key] = _Name(key, [], self._candidates(query), mention.label)
             by_key[key].mentions.append(index)
-        for previous, mention in itertools.pairwise(mentions):
+        for index in range(1, len(mentions)):
+            previous, mention = mentions[index - 1], mentions[index]
             if text[previous.end : mention.start] in _QUALIFIER_GAP:
-                self._apply_qualifier(by_key[fold_name(previous.text)], mention.text)
+                self._apply_qualifier(by_key[keys[index - 1]], mention.text)
         return list(by_key.values())
 
     def _apply_qualifier(self, name: _Name, qualifier: str) -> None:
@@ -251,6 +258,19 @@ class ContextResolver:
         return [toponym for toponym in result if toponym is not None]
 
 
+def _query(text: str, mention: Mention) -> str:
+    """What to look up for a mention: its text, with the kind of place the text gives.
+
+    "the Zaporizhzhia and Kherson regions": the recogniser's ADM1 label asks for the
+    admin-1 reading, as "Kherson region" would; a caller's span "Dnipro" followed by
+    "river" asks for the river.
+    """
+    if mention.label == "ADM1":
+        return f"{mention.text} region"
+    following = _DESIGNATOR_AFTER.match(text, mention.end)
+    return f"{mention.text} {following.group(1)}" if following else mention.text
+
+
 def _votes_of(name: _Name) -> dict[str, float]:
     """How strongly one name points at each country: its best prior there."""
     votes: dict[str, float] = {}
@@ -282,7 +302,8 @@ def _context(names: list[_Name]) -> _Context:
         chosen = name.candidates[name.choice].place
         if chosen.admin1_code and not chosen.is_country:
             admin1s[(chosen.country_code, chosen.admin1_code)] += 1.0
-        if not chosen.is_country and chosen.feature_code not in ("CONT", "OCN", "RGN"):
+        # Areas are not points: a name is not "near" the centroid of a country or an admin-1 unit.
+        if not (chosen.is_country or chosen.is_admin1) and chosen.feature_code not in ("CONT", "OCN", "RGN"):
             points.append((name.key, chosen.lat, chosen.lon))
     return _Context(countries, admin1s, points)
 
