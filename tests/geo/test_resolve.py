@@ -83,3 +83,9 @@ def test_a_name_the_gazetteer_lacks_falls_back_to_the_place_inside_it(tiny_gazet
     toponyms = resolve(tiny_gazetteer, text, ["Donetsk International Airport"])
     assert toponyms[0].place.geonameid == 709717
     assert resolve(tiny_gazetteer, "Zorblax Quay was shut.", ["Zorblax Quay"])[0].place is None
+
+
+def test_a_designator_after_a_given_span_picks_the_kind_of_place(tiny_gazetteer):
+    river = resolve(tiny_gazetteer, "Barges moved down the Dnipro river at dawn.", ["Dnipro"])[0].place
+    city = resolve(tiny_gazetteer, "Trains reached Dnipro at dawn.", ["Dnipro"])[0].place
+    assert (river.feature_class, city.feature_class) == ("H", "P")
