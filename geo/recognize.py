@@ -47,6 +47,11 @@ NOT_PLACES = frozenset(
 )
 #: Nouns after a name that make it part of an organisation's name ("the Azov battalion").
 UNIT_WORDS = frozenset("""battalion regiment brigade airlines airways fc club university""".split())
+#: Words that make a place name part of a disease's ("West Nile virus", "Rift Valley fever").
+DISEASE_WORDS = frozenset("""virus viruses fever flu influenza""".split())
+_NAMES_SOMETHING_ELSE = UNIT_WORDS | DISEASE_WORDS
+#: Codes with digits in them are strains and models, not places ("H5N1", "T-72").
+_CODE_WITH_DIGITS = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[\w\-]+")
 #: Lower-case particles of personal names ("von der Leyen", "bin Salman").
 NAME_PARTICLES = frozenset("""von der van den de da del di al el bin ibn abu le la""".split())
 #: Words that end names of organisations, not places ("Donetsk People's Republic").
@@ -215,9 +220,13 @@ class SpacyRecognizer:
             return True
         if start > 0 and doc[start - 1].lower_ in NAME_PARTICLES and doc[start - 1].is_lower:
             return True
+        if len(span) == 1 and _CODE_WITH_DIGITS.fullmatch(span.text):
+            return True
         following = doc[end] if end < len(doc) else None
         if following is not None and following.lower_ in UNIT_WORDS:
             return True  # "the Azov battalion"
+        if span[-1].lower_ in DISEASE_WORDS or (following is not None and following.lower_ in DISEASE_WORDS):
+            return True
         if len(span) == 1 and following is not None and following.is_title and following.lower_ in person_words:
             return True  # "Vladimir Putin", "teacher Linda Morales"
         if len(span) == 1 and not self._is_place(span.text, major=True):
@@ -343,6 +352,8 @@ class SpacyRecognizer:
         listed = _follows_a_place(doc, index, ends)
         sentence_start = _starts_sentence(doc, index)
         for end in range(stop, index, -1):
+            if end < len(doc) and doc[end].lower_ in _NAMES_SOMETHING_ELSE:
+                continue  # "the Dnipro fever", "the Azov battalion"
             name = doc[index:end].text
             in_context = listed or self._context_says_place(doc, index, end)
             if self.rules.gazetteer_fill and in_context and self._is_place(name):

@@ -75,3 +75,7 @@ def test_capitalised_function_words_in_a_headline_are_not_places(recognizer):
 def test_a_gpe_the_gazetteer_does_not_know_needs_a_place_context(recognizer):
     assert texts(recognizer("Zorblax officials said the rains came late.")) == []
     assert texts(recognizer("Farmers in Zorblax said the rains came late.")) == ["Zorblax"]
+
+
+def test_diseases_and_strains_are_not_places(recognizer):
+    assert texts(recognizer("Cases of Dnipro fever and of H5N1 rose in Kyiv.")) == ["Kyiv"]
