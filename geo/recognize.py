@@ -37,13 +37,16 @@ PLACE_NOUNS = frozenset(
 )
 #: Plural designators shared by a list of names: "the Donetsk and Luhansk regions".
 PLURAL_ADMIN_WORDS = frozenset("regions oblasts provinces governorates".split())
-#: Capitalised words that are never place names on their own in news.
+#: Capitalised words that are never place names on their own in news (diseases and armed
+#: groups included: the small model calls Ebola and Hamas GPEs, and a river is called Ebola).
 NOT_PLACES = frozenset(
     """the a an he she it we they i you his her their our its this that these those there here monday
     tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december mr mrs ms dr president minister prime general kremlin pentagon
     reuters newswire ap afp update breaking video photo today yesterday north south east west central
-    northern southern eastern western god""".split()
+    northern southern eastern western god
+    ebola zika malaria measles cholera polio mmr hiv aids sars mers covid
+    hamas hezbollah taliban isis isil nato wagner""".split()
 )
 #: Nouns after a name that make it part of an organisation's name ("the Azov battalion").
 UNIT_WORDS = frozenset("""battalion regiment brigade airlines airways fc club university""".split())
