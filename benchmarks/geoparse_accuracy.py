@@ -8,9 +8,10 @@ NER alone (GPE/LOC/FAC, no rules) and for placemap; resolution given the gold sp
 context resolver; and end-to-end acc@161. GeoCorpora, WoTR, dispatches-dev and the first
 half of WikToR are the development sets the resolver's weights are learned on; GeoWebNews,
 GeoVirus and the second half of WikToR (the "wiktor" row) are held out from training; the
-first half of GeoWebNews was read to find recognition errors, so "geowebnews-2" (its second
-half) is the row no rule was written from. GeoWebNews and GeoCorpora count adjectives
-("Russian") as toponyms, so placemap runs there with ``adjectives=True``.
+first halves of GeoWebNews and GeoVirus were read to find recognition errors, so
+"geowebnews-2" and "geovirus-2" (their second halves) are the rows no rule was written from.
+GeoWebNews and GeoCorpora count adjectives ("Russian") as toponyms, so placemap runs there
+with ``adjectives=True``.
 """
 
 from __future__ import annotations
@@ -29,13 +30,22 @@ from placemap.geo.recognize import RuleSwitches, SpacyRecognizer, load_model
 from placemap.geo.resolve import ContextResolver, PopulationResolver
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
-CORPORA = ("dispatches-dev", "geocorpora", "wotr-test", "geowebnews", "geowebnews-2", "geovirus", "wiktor")
-HELD_OUT = {"geowebnews", "geowebnews-2", "geovirus", "wiktor"}
+CORPORA = (
+    "dispatches-dev",
+    "geocorpora",
+    "wotr-test",
+    "geowebnews",
+    "geowebnews-2",
+    "geovirus",
+    "geovirus-2",
+    "wiktor",
+)
+HELD_OUT = {"geowebnews", "geowebnews-2", "geovirus", "geovirus-2", "wiktor"}
 ADJECTIVES = {"geowebnews", "geowebnews-2", "geocorpora"}
 #: Rows that are one half of a corpus: WikToR's first half trains the resolver; the first
-#: half of GeoWebNews was read to find the recogniser's errors, so its second half is the
-#: part no rule was written from.
-SECOND_HALF = {"wiktor", "geowebnews-2"}
+#: halves of GeoWebNews and GeoVirus were read to find the recogniser's errors, so their
+#: second halves are the parts no rule was written from.
+SECOND_HALF = {"wiktor", "geowebnews-2", "geovirus-2"}
 NO_RULES = RuleSwitches.none()
 
 
