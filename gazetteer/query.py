@@ -98,7 +98,11 @@ def _attempts_for(head: str, country: str | None, admin1: str | None) -> list[At
     attempts = [Attempt(code, (), country, admin1)] if code else []
     words = key.split(" ")
     if len(words) > 1 and words[-1] in DESIGNATORS:
-        attempts.append(Attempt(" ".join(words[:-1]), DESIGNATORS[words[-1]], country, admin1))
+        codes = DESIGNATORS[words[-1]]
+        # Admin levels in order of preference: "New York state" is the state even though
+        # New York County has more people; streams or lakes are one group.
+        groups = [(code,) for code in codes] if codes in (_ADMIN1_FIRST, _ADMIN2_FIRST) else [codes]
+        attempts.extend(Attempt(" ".join(words[:-1]), group, country, admin1) for group in groups)
     elif len(words) > 1 and words[0] in _PREFIXES:
         attempts.append(Attempt(key, (), country, admin1))
         attempts.append(Attempt(" ".join(words[1:]), _PREFIXES[words[0]], country, admin1))

@@ -96,11 +96,9 @@ class ResolverWeights:
 
 _LABEL_CLASSES = {"LOC": frozenset("HTL"), "FAC": frozenset("SL"), "GPE": frozenset("AP")}
 _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
-#: A designator after a caller's span ("Dnipro" + " river"); not "state", which ends names
-#: of organisations ("Moscow State University").
-_DESIGNATOR_AFTER = re.compile(
-    r"[ \t]+(" + "|".join(word for word in DESIGNATORS if word != "state") + r")\b", re.IGNORECASE
-)
+#: A designator after a caller's span ("Dnipro" + " river", "New York" + " state"); not a
+#: capitalised "State", which ends names of organisations ("Moscow State University").
+_DESIGNATOR_AFTER = re.compile(r"[ \t]+(" + "|".join(DESIGNATORS) + r")\b", re.IGNORECASE)
 _CANDIDATES = 40
 #: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
 _INNER_POPULATION = 1000
@@ -166,15 +164,17 @@ class ContextResolver:
             by_key[key].mentions.append(index)
         for index in range(1, len(mentions)):
             previous, mention = mentions[index - 1], mentions[index]
-            if text[previous.end : mention.start] in _QUALIFIER_GAP:
-                self._apply_qualifier(by_key[keys[index - 1]], mention.text)
+            if text[previous.end : mention.start] in _QUALIFIER_GAP and self._apply_qualifier(
+                by_key[keys[index - 1]], mention.text
+            ):
+                _keep_units(by_key[keys[index]])
         return list(by_key.values())
 
-    def _apply_qualifier(self, name: _Name, qualifier: str) -> None:
+    def _apply_qualifier(self, name: _Name, qualifier: str) -> bool:
         """Keep to the qualifier's country or state: "Brest, Belarus", "Odessa, Texas".
 
         A list of countries ("Syria, Iraq") is left alone: the first name would have no
-        candidate left that is not itself a country.
+        candidate left that is not itself a country. Returns whether the qualifier applied.
         """
         scopes = []
         country = self.gazetteer.country_code_for(qualifier)
@@ -191,7 +191,8 @@ class ContextResolver:
             ]
             if kept:
                 name.candidates = kept
-                return
+                return True
+        return False
 
     def _candidates(self, name: str) -> list[Candidate]:
         # An adjective of nationality refers to its country: "Canadian" is Canada, not the
@@ -258,6 +259,13 @@ class ContextResolver:
         return [toponym for toponym in result if toponym is not None]
 
 
+def _keep_units(name: _Name) -> None:
+    """A qualifier names a country or a state: in "Buffalo, New York", New York is the state."""
+    units = [c for c in name.candidates if c.place.is_country or c.place.is_admin1]
+    if units:
+        name.candidates = units
+
+
 def _query(text: str, mention: Mention) -> str:
     """What to look up for a mention: its text, with the kind of place the text gives.
 
@@ -268,7 +276,9 @@ def _query(text: str, mention: Mention) -> str:
     if mention.label == "ADM1":
         return f"{mention.text} region"
     following = _DESIGNATOR_AFTER.match(text, mention.end)
-    return f"{mention.text} {following.group(1)}" if following else mention.text
+    if following is None or following.group(1) == "State":
+        return mention.text
+    return f"{mention.text} {following.group(1)}"
 
 
 def _votes_of(name: _Name) -> dict[str, float]:

@@ -25,8 +25,9 @@ def test_unknown_qualifier_falls_back_to_the_whole_then_the_head():
 
 
 def test_region_designator_prefers_admin_units():
-    first, fallback = parse_query("Donetsk region", country_code_for)
-    assert first.key == "donetsk" and first.feature_codes[0] == "ADM1"
+    first, second, fallback = parse_query("Donetsk region", country_code_for)
+    assert (first.key, first.feature_codes) == ("donetsk", ("ADM1",))
+    assert (second.key, second.feature_codes) == ("donetsk", ("ADM2",))  # only if no admin-1 unit matches
     assert fallback.key == "donetsk region" and fallback.feature_codes == ()
 
 

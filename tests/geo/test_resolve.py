@@ -89,3 +89,10 @@ def test_a_designator_after_a_given_span_picks_the_kind_of_place(tiny_gazetteer)
     river = resolve(tiny_gazetteer, "Barges moved down the Dnipro river at dawn.", ["Dnipro"])[0].place
     city = resolve(tiny_gazetteer, "Trains reached Dnipro at dawn.", ["Dnipro"])[0].place
     assert (river.feature_class, city.feature_class) == ("H", "P")
+
+
+def test_a_qualifier_is_read_as_the_state_or_country(embedded_gazetteer):
+    text = "The girl was from Buffalo, New York, and the New York state governor spoke."
+    toponyms = resolve(embedded_gazetteer, text, ["Buffalo", "New York", "New York"])
+    assert toponyms[1].place.is_admin1  # the qualifier
+    assert toponyms[2].place.is_admin1  # followed by "state"
