@@ -51,7 +51,7 @@ NOT_PLACES = frozenset(
 #: Nouns after a name that make it part of an organisation's name ("the Azov battalion").
 UNIT_WORDS = frozenset("""battalion regiment brigade airlines airways fc club university""".split())
 #: Words that make a place name part of a disease's ("West Nile virus", "Rift Valley fever").
-DISEASE_WORDS = frozenset("""virus viruses fever flu influenza""".split())
+DISEASE_WORDS = frozenset("""virus viruses fever flu influenza disease""".split())
 _NAMES_SOMETHING_ELSE = UNIT_WORDS | DISEASE_WORDS
 #: Codes with digits in them are strains and models, not places ("H5N1", "T-72").
 _CODE_WITH_DIGITS = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[\w\-]+")
@@ -67,6 +67,8 @@ _MAX_NAME_WORDS = 4
 _CODE_CITY_POPULATION = 1_000_000
 #: A PERSON span is promoted without a place context only if its place is this many times "major".
 _PERSON_FACTOR = 10
+#: ... and this many times bigger again when the name is only one of its alternate names.
+_ALTERNATE_FACTOR = 5
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
 _OPENING_PUNCTUATION = frozenset("\"“‘'(")
 
@@ -228,7 +230,7 @@ class SpacyRecognizer:
         following = doc[end] if end < len(doc) else None
         if following is not None and following.lower_ in UNIT_WORDS:
             return True  # "the Azov battalion"
-        if span[-1].lower_ in DISEASE_WORDS or (following is not None and following.lower_ in DISEASE_WORDS):
+        if _names_a_disease(span[-1]) or (following is not None and _names_a_disease(following)):
             return True
         if len(span) == 1 and following is not None and following.is_title and following.lower_ in person_words:
             return True  # "Vladimir Putin", "teacher Linda Morales"
@@ -276,9 +278,13 @@ class SpacyRecognizer:
             if listed or self._context_says_place(doc, start, end):
                 return [(start, end, "GPE")]
             before = doc[start - 1].lower_ if start > 0 else ""
-            # A lone "Nelson says" is the person; "Kyiv says" is the city talking.
+            # A lone "Nelson says" is the person; "Kyiv says" is the city talking. An acronym
+            # the model calls an organisation is one ("MAC", "APC"), and an alternate name
+            # must belong to a really big place ("Gomel", not Médéa's "Media").
             big = self._major * (_PERSON_FACTOR if label == "PERSON" else 1)
-            if label != "NORP" and before not in _TITLES and self._places.weight(text) >= big:
+            if label == "NORP" or before in _TITLES or (label == "ORG" and code_key(text)):
+                return []
+            if self._places.weight(text, primary=True) >= big or self._places.weight(text) >= big * _ALTERNATE_FACTOR:
                 return [(start, end, "GPE")]
             return []
         # "Kramatorsk railway station": the place that opens a facility's name.
@@ -354,6 +360,8 @@ class SpacyRecognizer:
             stop += 1
         listed = _follows_a_place(doc, index, ends)
         sentence_start = _starts_sentence(doc, index)
+        if stop < len(doc) and (doc[stop].lower_ in UNIT_WORDS or _names_a_disease(doc[stop])):
+            return None  # "the Azov battalion", "Mad Cow disease"
         for end in range(stop, index, -1):
             if end < len(doc) and doc[end].lower_ in _NAMES_SOMETHING_ELSE:
                 continue  # "the Dnipro fever", "the Azov battalion"
@@ -390,6 +398,11 @@ _SENTENCE_VERBS = frozenset(
     """, said says has had is was will would neither denied confirmed accused rejected called insisted
     wants warned and 's""".split()
 )
+
+
+def _names_a_disease(token: Any) -> bool:
+    """"fever", "flu", "ebolavirus": the word after a place name that makes it a disease's."""
+    return token.lower_ in DISEASE_WORDS or token.lower_.endswith("virus")
 
 
 def _is_subject(doc: Any, end: int) -> bool:
