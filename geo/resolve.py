@@ -160,7 +160,7 @@ class ContextResolver:
             key = fold_name(query)
             keys.append(key)
             if key not in by_key:
-                by_key[key] = _Name(key, [], self._candidates(query), mention.label)
+                by_key[key] = _Name(key, [], self.candidates_for(query), mention.label)
             by_key[key].mentions.append(index)
         for index in range(1, len(mentions)):
             previous, mention = mentions[index - 1], mentions[index]
@@ -194,7 +194,8 @@ class ContextResolver:
                 return True
         return False
 
-    def _candidates(self, name: str) -> list[Candidate]:
+    def candidates_for(self, name: str) -> list[Candidate]:
+        """The candidates a name is resolved among (most likely first by the gazetteer's prior)."""
         # An adjective of nationality refers to its country: "Canadian" is Canada, not the
         # town of Canadian, Texas.
         country = self.gazetteer.demonym(name)
