@@ -213,7 +213,18 @@ class SpacyRecognizer:
             spans.extend(self._same_name_elsewhere(doc, ents, spans, person_words))
         if self.rules.designators:
             spans = [self._with_designator(doc, span) for span in spans]
+        if self.adjectives:
+            spans.extend(self._adjectives_left(doc, spans))
         return _token_spans_to_mentions(doc, spans)
+
+    def _adjectives_left(self, doc: Any, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Adjectives of nationality the model did not label ("Slovak officials")."""
+        taken = {i for start, end, _ in found for i in range(start, end)}
+        return [
+            (token.i, token.i + 1, "NORP")
+            for token in doc
+            if token.i not in taken and token.is_title and self._gazetteer.demonym(token.text) is not None
+        ]
 
     # -- tests on words ----------------------------------------------------------------
     def _is_place(self, text: str, *, major: bool = False, primary: bool = False) -> bool:
@@ -315,13 +326,22 @@ class SpacyRecognizer:
         return extra
 
     def _dateline(self, doc: Any) -> list[tuple[int, int, str]]:
-        # A story opening "GOMEL, Belarus, Feb 28" names its dateline place first.
-        index = 0
-        while index < len(doc) and index < _MAX_NAME_WORDS and doc[index].is_upper and doc[index].is_alpha:
-            index += 1
-        if 0 < index < len(doc) and doc[index].text in (",", "-", "—", "(") and self._is_place(doc[:index].text):
-            return [(0, index, "GPE")]
-        return []
+        """A story opening "GOMEL, Belarus, Feb 28" names its dateline place first.
+
+        The dateline may open any line: a page's title and link come before it.
+        """
+        spans = []
+        for first in (0, *(t.i + 1 for t in doc[:-1] if "\n" in t.text_with_ws)):
+            while first < len(doc) and doc[first].is_space:
+                first += 1
+            index = first
+            while index < len(doc) and index - first < _MAX_NAME_WORDS and doc[index].is_upper and doc[index].is_alpha:
+                index += 1
+            if not first < index < len(doc) or doc[index].text not in (",", "-", "—", "("):
+                continue
+            if self._is_place(doc[first:index].text):
+                spans.append((first, index, "GPE"))
+        return spans
 
     def _fill_from_gazetteer(
         self, doc: Any, ents: tuple, found: list[tuple[int, int, str]], person_words: set[str]

@@ -79,3 +79,14 @@ def test_a_gpe_the_gazetteer_does_not_know_needs_a_place_context(recognizer):
 
 def test_diseases_and_strains_are_not_places(recognizer):
     assert texts(recognizer("Cases of Dnipro fever and of H5N1 rose in Kyiv.")) == ["Kyiv"]
+
+
+def test_a_dateline_may_open_a_later_line(recognizer):
+    text = "TITLE: Talks resume LINK: https://example.org/talks\nKYIV, March 3 (Wire) - Sirens sounded again."
+    assert "KYIV" in texts(recognizer(text))
+
+
+def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
+    text = "Slovak and Belarusian officials met in Brest."
+    assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
+    assert texts(SpacyRecognizer(nlp, embedded_gazetteer)(text)) == ["Brest"]
