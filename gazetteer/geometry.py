@@ -1,10 +1,13 @@
-"""Small geometry helpers shared by the store and the builder."""
+"""Small geometry helpers shared by the store, the builder, the resolver and the evaluation."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["unit_vectors"]
+__all__ = ["EARTH_RADIUS_KM", "unit_vectors"]
+
+#: Mean earth radius (IUGG), in km.
+EARTH_RADIUS_KM = 6371.0088
 
 
 def unit_vectors(lat: Any, lon: Any) -> Any:

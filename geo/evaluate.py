@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from placemap.gazetteer.geometry import EARTH_RADIUS_KM
+
 __all__ = [
     "ACCURACY_KM",
     "EARTH_RADIUS_KM",
@@ -45,8 +47,6 @@ __all__ = [
     "score_resolution",
 ]
 
-#: Mean earth radius (IUGG), in km.
-EARTH_RADIUS_KM = 6371.0088
 #: Half the earth's circumference: the error charged for a missing or unplaced prediction.
 MAX_ERROR_KM = 20039.0
 #: A resolution is "correct" when within 161 km (100 miles) of the gold point.

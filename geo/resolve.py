@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from placemap.exc import QueryError
 from placemap.gazetteer import Gazetteer, fold_name
-from placemap.gazetteer.geometry import unit_vectors
+from placemap.gazetteer.geometry import EARTH_RADIUS_KM, unit_vectors
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Candidate, Mention, Toponym
 
@@ -102,7 +102,6 @@ _DESIGNATOR_AFTER = re.compile(r"[ \t]+(" + "|".join(DESIGNATORS) + r")\b", re.I
 _CANDIDATES = 40
 #: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
 _INNER_POPULATION = 1000
-EARTH_RADIUS_KM = 6371.0088
 
 
 @dataclass(slots=True)
