@@ -103,7 +103,8 @@ class EventExtractor:
         """Load spaCy model ``name`` with its parser only and build the extractor."""
         import spacy
 
-        nlp = spacy.load(name, exclude=["ner", "tagger", "attribute_ruler", "lemmatizer", "senter"])
+        # The saved tokenizer is the default one spacy.load builds (see recognize.load_model).
+        nlp = spacy.load(name, exclude=["ner", "tagger", "attribute_ruler", "lemmatizer", "senter", "tokenizer"])
         return cls(nlp, gazetteer, **kwargs)
 
     def __call__(self, document: Document) -> list[Event]:
@@ -254,7 +255,7 @@ def _gather(
 
 
 def _speaker(document: Document, mention: Any) -> bool:
-    """"Moscow said", "Ukraine's military", "accused Moscow": a name that is no event's site."""
+    """ "Moscow said", "Ukraine's military", "accused Moscow": a name that is no event's site."""
     text = document.text
     return bool(_SPEAKER_AFTER.match(text, mention.end) or _ACTOR_BEFORE.search(text, 0, mention.start))
 

@@ -71,7 +71,6 @@ def test_capitalised_function_words_in_a_headline_are_not_places(recognizer):
     assert not {"But", "More", "In", "And"} & set(found)
 
 
-
 def test_a_gpe_the_gazetteer_does_not_know_needs_a_place_context(recognizer):
     assert texts(recognizer("Zorblax officials said the rains came late.")) == []
     assert texts(recognizer("Farmers in Zorblax said the rains came late.")) == ["Zorblax"]
@@ -90,3 +89,13 @@ def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
     text = "Slovak and Belarusian officials met in Brest."
     assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
     assert texts(SpacyRecognizer(nlp, embedded_gazetteer)(text)) == ["Brest"]
+
+
+def test_the_default_tokenizer_load_model_keeps_is_the_models_own(nlp):
+    import spacy
+
+    from placemap.geo.recognize import MODEL_NAME
+
+    saved = spacy.load(MODEL_NAME, exclude=["tok2vec", "parser", "lemmatizer", "tagger", "attribute_ruler", "ner"])
+    text = "U.S.-brokered talks in Kyiv's centre didn't start (at 9:30 a.m.) — Mr. Smith's e-mail: a@b.org, #Odesa."
+    assert [t.text for t in nlp.make_doc(text)] == [t.text for t in saved.make_doc(text)]
