@@ -100,6 +100,17 @@ _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
 #: capitalised "State", which ends names of organisations ("Moscow State University").
 _DESIGNATOR_AFTER = re.compile(r"[ \t]+(" + "|".join(DESIGNATORS) + r")\b", re.IGNORECASE)
 _CANDIDATES = 40
+#: "the Ukrainian port of Odesa", "the southern Belarusian city of Brest", "the Texas town of
+#: Odessa": a nationality or a country or state, then a kind of place, right before the name.
+_APPOSITIVE_BEFORE = re.compile(
+    r"\b(?:[Tt]he|[Aa])\s+"
+    r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?"
+    r"(?!(?:North|South|East|West|Central)(?:ern)?\b)([A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?)\s+"
+    r"(?:port|city|town|village|capital|region|province|state|island|oblast|district|county|settlement"
+    r"|resort|enclave|border town|frontline town|seaside town)\s+of\s+$"
+)
+#: How far before a name an appositive may start.
+_APPOSITIVE_REACH = 80
 #: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
 _INNER_POPULATION = 1000
 
@@ -167,7 +178,18 @@ class ContextResolver:
                 by_key[keys[index - 1]], mention.text
             ):
                 _keep_units(by_key[keys[index]])
+        for index, mention in enumerate(mentions):
+            appositive = _APPOSITIVE_BEFORE.search(text, max(0, mention.start - _APPOSITIVE_REACH), mention.start)
+            name = by_key[keys[index]]
+            # "the Punjab province of Pakistan" reads the other way round: a country is not qualified.
+            if appositive and not any(c.place.is_country for c in name.candidates):
+                self._apply_qualifier(name, self._country_or_state(appositive.group(1)))
         return list(by_key.values())
+
+    def _country_or_state(self, word: str) -> str:
+        """The name a qualifier word stands for: "Ukrainian" is Ukraine, "Texas" is Texas."""
+        country = self.gazetteer.demonym(word)
+        return country.name if country is not None else word
 
     def _apply_qualifier(self, name: _Name, qualifier: str) -> bool:
         """Keep to the qualifier's country or state: "Brest, Belarus", "Odessa, Texas".

@@ -96,3 +96,14 @@ def test_a_qualifier_is_read_as_the_state_or_country(embedded_gazetteer):
     toponyms = resolve(embedded_gazetteer, text, ["Buffalo", "New York", "New York"])
     assert toponyms[1].place.is_admin1  # the qualifier
     assert toponyms[2].place.is_admin1  # followed by "state"
+
+
+def test_an_appositive_names_the_country_of_the_place(embedded_gazetteer):
+    text = "ODESSA, Texas - A rally in Odessa backed its namesake, the Ukrainian port of Odesa. Odesa braced."
+    toponyms = resolve(embedded_gazetteer, text, ["ODESSA", "Texas", "Odessa", "Odesa", "Odesa"])
+    assert [t.place.country_code for t in toponyms] == ["US", "US", "US", "UA", "UA"]
+
+
+def test_an_appositive_before_a_country_does_not_qualify_it(embedded_gazetteer):
+    text = "Floods hit the Punjab province of Pakistan."
+    assert resolve(embedded_gazetteer, text, ["Pakistan"])[0].place.is_country
