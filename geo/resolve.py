@@ -32,7 +32,7 @@ from placemap.exc import QueryError
 from placemap.gazetteer import Gazetteer, fold_name
 from placemap.gazetteer.geometry import EARTH_RADIUS_KM, unit_vectors
 from placemap.gazetteer.query import DESIGNATORS
-from placemap.types import Candidate, Mention, Toponym
+from placemap.types import Candidate, Mention, Place, Toponym
 
 __all__ = ["ContextResolver", "PopulationResolver", "Resolver", "ResolverWeights"]
 
@@ -109,6 +109,10 @@ _APPOSITIVE_BEFORE = re.compile(
     r"(?:port|city|town|village|capital|region|province|state|island|oblast|district|county|settlement"
     r"|resort|enclave|border town|frontline town|seaside town)\s+of\s+$"
 )
+#: A street, church or estate the gazetteer lacks ("Royal Street", "Holy Redeemer Church")
+#: is placed at the story's town with this score: on the development corpora such a guess
+#: is within 161 km of the truth 20-47% of the time.
+FOCUS_SCORE = 0.3
 #: How far before a name an appositive may start.
 _APPOSITIVE_REACH = 80
 #: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
@@ -233,13 +237,16 @@ class ContextResolver:
         "Illinois State Armory", "South Kilburn Estate" lie in or near Donetsk, Illinois, Kilburn.
 
         The longest run of capitalised words that is the primary name of a town or of a
-        larger unit wins; counties by their bare name ("Imperial") are too often words.
+        larger unit wins; counties by their bare name ("Imperial") are too often words. The
+        head noun is not a place: "Royal Street" is not in Street, Somerset, nor "University
+        of Alberta" in University, Ontario.
         """
         words = name.split()
+        head = words.index("of") - 1 if "of" in words[1:] else len(words) - 1
         for size in range(len(words) - 1, 0, -1):
             for start in range(len(words) - size + 1):
                 part = words[start : start + size]
-                if not all(word[:1].isupper() for word in part):
+                if start <= head < start + size or not all(word[:1].isupper() for word in part):
                     continue
                 try:
                     found = self.gazetteer.lookup(" ".join(part), limit=_CANDIDATES)
@@ -268,6 +275,7 @@ class ContextResolver:
 
     def _toponyms(self, mentions: Sequence[Mention], names: list[_Name], dateline: str | None) -> list[Toponym]:
         context = _context(names)
+        focus = _focus_town(names)
         result: list[Toponym | None] = [None] * len(mentions)
         for name in names:
             place, confidence = None, 0.0
@@ -276,9 +284,23 @@ class ContextResolver:
                 confidence = _softmax_share(scores, name.choice)
                 if confidence >= self.weights.min_score:
                     place = name.candidates[name.choice].place
+            elif focus is not None and name.label != "NORP" and self.weights.min_score <= FOCUS_SCORE:
+                place, confidence = focus, FOCUS_SCORE
             for index in name.mentions:
                 result[index] = Toponym(mentions[index], place, round(confidence, 4), tuple(name.candidates[:5]))
         return [toponym for toponym in result if toponym is not None]
+
+
+def _focus_town(names: list[_Name]) -> Place | None:
+    """The town the story is about: the populated place chosen for the most mentions
+    (the first named wins a tie), else ``None``."""
+    best, most = None, 0
+    for name in names:
+        if name.candidates and len(name.mentions) > most:
+            place = name.candidates[name.choice].place
+            if place.feature_class == "P":
+                best, most = place, len(name.mentions)
+    return best
 
 
 def _keep_units(name: _Name) -> None:

@@ -1,7 +1,7 @@
 import pytest
 
 from placemap.geo.pipeline import mentions_from_spans
-from placemap.geo.resolve import ContextResolver, PopulationResolver, ResolverWeights
+from placemap.geo.resolve import FOCUS_SCORE, ContextResolver, PopulationResolver, ResolverWeights
 from placemap.types import Mention
 
 
@@ -107,3 +107,21 @@ def test_an_appositive_names_the_country_of_the_place(embedded_gazetteer):
 def test_an_appositive_before_a_country_does_not_qualify_it(embedded_gazetteer):
     text = "Floods hit the Punjab province of Pakistan."
     assert resolve(embedded_gazetteer, text, ["Pakistan"])[0].place.is_country
+
+
+def test_a_street_the_gazetteer_lacks_is_placed_at_the_storys_town_with_a_low_score(embedded_gazetteer):
+    text = "Jazz bands played in New Orleans. On Royal Street, New Orleans police closed the bars."
+    street = resolve(embedded_gazetteer, text, ["New Orleans", "Royal Street", "New Orleans"])[1]
+    assert street.place.name == "New Orleans" and street.score == FOCUS_SCORE
+
+
+def test_without_a_town_in_the_story_an_unknown_name_stays_unplaced(embedded_gazetteer):
+    text = "Fans gathered on Royal Street in Louisiana."
+    assert resolve(embedded_gazetteer, text, ["Royal Street", "Louisiana"])[0].place is None
+
+
+def test_the_head_noun_of_a_name_is_not_the_place_inside_it(embedded_gazetteer):
+    resolver = ContextResolver(embedded_gazetteer)
+    assert resolver.candidates_for("Royal Street") == []  # not Street, Somerset
+    assert resolver.candidates_for("Donetsk airport")[0].place.country_code == "UA"
+    assert all(c.place.name != "University" for c in resolver.candidates_for("University of Alberta"))
