@@ -107,6 +107,7 @@ COUNTRY_TOLERANCE = 0.02
 MAX_AREAS_GZ_BYTES = 12_000_000
 KM_PER_DEGREE = 111.32  # length of a degree of latitude (and of longitude at the equator)
 LABEL_MAX_DISTANCE = 0.1  # degrees; an NE label point farther from its polygon is not used
+HOLE_MAX_DISTANCE = 0.5  # degrees; how far an unclaimed unit's point may lie from its admin-1 unit
 
 
 @dataclass(frozen=True)
@@ -544,7 +545,7 @@ def admin1_ancestor(geonameid: int, parents: dict[int, list[int]], units: dict[i
 @dataclass
 class Admin1Result:
     units: dict[int, Admin1Unit]
-    unmatched_features: list[dict[str, Any]]
+    unmatched_features: list[dict[str, Any]]  # GeoJSON features no GeoNames unit claims
     how: dict[str, int]
 
 
@@ -576,7 +577,7 @@ def join_admin1(
         elif code in by_code and level != 2:
             target, own, rule = by_code[code], False, "gn_a1_code part"
         else:
-            unmatched.append(props)
+            unmatched.append(feature)
             continue
         how[rule] += 1
         unit = units[target]
@@ -705,6 +706,62 @@ def admin2_rows(
             )
     rows.sort(key=lambda row: (row[1], row[2], row[3], row[0], row[5], row[6], row[4]))
     return Admin2Result(rows, dropped, replaced)
+
+
+#: Natural Earth types of units that are cities, already in the gazetteer as towns.
+CITY_UNIT_TYPES = re.compile(r"city|urban|unitary|municipality", re.IGNORECASE)
+
+
+def unclaimed_rows(
+    features: list[dict[str, Any]],
+    units: dict[int, Admin1Unit],
+    admin1_geoms: dict[int, shapely.Geometry],
+    taken_names: dict[str, set[str]],
+) -> list[list[str]]:
+    """Admin-2 rows for NE features that no GeoNames admin-1 unit claims: London's boroughs,
+    and units GeoNames has since replaced (Norway's counties before 2020, Kenya's provinces
+    before 2013, Morocco's regions before 2015), which news archives still name.
+
+    Each row's admin-1 code is that of the unit its point lies in, or empty when that unit
+    has no polygon. Units that are cities (Hungary's urban counties, Philippine cities) and
+    names the country's admin-1 units or the country already have are left out.
+    """
+    ids = list(admin1_geoms)
+    tree = shapely.STRtree([admin1_geoms[gid] for gid in ids])
+    rows = []
+    for feature in features:
+        props, geom = feature["properties"], feature["geometry"]
+        country = props.get("iso_a2") or ""
+        name = clean(props.get("name"))
+        if (
+            not re.fullmatch(r"[A-Z]{2}", country)
+            or not name
+            or geom.is_empty
+            or CITY_UNIT_TYPES.search(props.get("type_en") or "")
+            or fold(name) in taken_names.get(country, set())
+        ):
+            continue
+        lat, lon, _ = admin2_label(props, geom)
+        point = shapely.Point(lon, lat)
+        # A unit no polygon claims leaves a hole (London in England): then the unit next to it.
+        inside = tree.query(point, predicate="within")
+        if len(inside) == 0:
+            inside = tree.query_nearest(point, max_distance=HOLE_MAX_DISTANCE, all_matches=False)
+        owners = [units[ids[i]] for i in inside if units[ids[i]].country_code == country]
+        gn_id = props.get("gn_id") or 0
+        rows.append(
+            [
+                str(gn_id) if gn_id > 0 else "",
+                country,
+                owners[0].admin1_code if len(owners) == 1 else "",
+                name,
+                "|".join(name for name in part_names(props) if fold(name) not in taken_names.get(country, set())),
+                fmt_coord(lat),
+                fmt_coord(lon),
+                feature_area_km2([props], geom),
+            ]
+        )
+    return rows
 
 
 def names_by_country(rows: Iterable[Sequence[str]], code: int, columns: Sequence[int]) -> dict[str, set[str]]:
@@ -880,7 +937,14 @@ def build(cache: Path, out: Path) -> None:
     c_rows = country_rows(info, world, ne_names)
 
     # Admin-2 parts, after the admin-1 and country names they must not repeat.
-    admin2 = admin2_rows(units, names_by_country(a1_rows, 1, (3, 4, 5)), names_by_country(c_rows, 1, (3, 4)))
+    admin1_names, country_names = names_by_country(a1_rows, 1, (3, 4, 5)), names_by_country(c_rows, 1, (3, 4))
+    admin2 = admin2_rows(units, admin1_names, country_names)
+    taken = {
+        code: admin1_names.get(code, set()) | country_names.get(code, set()) for code in {*admin1_names, *country_names}
+    }
+    unclaimed = unclaimed_rows(joined.unmatched_features, units, admin1_geoms, taken)
+    admin2.rows.extend(unclaimed)
+    admin2.rows.sort(key=lambda row: (row[1], row[2], row[3], row[0], row[5], row[6], row[4]))
 
     # Polygons.
     geonameid_by_iso = {country["ISO"]: int(country["geonameid"]) for country in info}
@@ -976,6 +1040,7 @@ def build(cache: Path, out: Path) -> None:
         "admin2 alt names left out as shared, admin-1 or country names": admin2.names_dropped,
         "admin2 NE label points replaced (too far from the polygon)": admin2.label_points_replaced,
         "NE admin-1 features unmatched": len(joined.unmatched_features),
+        "of them kept as admin2 rows (boroughs, former units)": len(unclaimed),
         "country rows": len(c_rows),
         "countries without a point": sum(1 for row in c_rows if not row[5]),
         "countries without demonyms": sum(1 for row in c_rows if not row[11]),
@@ -1087,6 +1152,12 @@ def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
             "or of the country; lat/lon: NE label point, or the pole of inaccessibility of the part's "
             f"largest polygon when the label point lies more than {LABEL_MAX_DISTANCE} degrees outside it; "
             "area_km2: NE `area_sqkm` when positive, else computed from the part's polygon as for admin1. "
+            "Also one row per NE admin-1 feature that no GeoNames admin-1 unit claims and that is not a city "
+            "(NE `type_en` without city/urban/unitary/municipality) nor named like the country or one of its "
+            "admin-1 units: London boroughs and units GeoNames has replaced (Norway's counties before 2020, "
+            "Kenya's provinces, Morocco's regions before 2015); their admin1_code is that of the admin-1 "
+            "polygon their point lies in (or, for a point in a hole such as London, the nearest within "
+            f"{HOLE_MAX_DISTANCE} degrees), empty when there is none. "
             "Natural Earth is public domain; geonameids and admin-1 codes are GeoNames (CC BY 4.0), "
             "attribution required."
         ),

@@ -139,3 +139,12 @@ def test_embedded_demonyms_name_the_most_populous_country_and_regions(embedded_g
     assert embedded_gazetteer.demonym("English").name == "England"
     assert embedded_gazetteer.demonym("European").name == "Europe"
     assert [c.place.name for c in embedded_gazetteer.lookup("EU")] == ["European Union"]
+
+
+def test_embedded_units_no_admin1_unit_claims_are_second_level_units(embedded_gazetteer):
+    # London's boroughs, and units GeoNames has replaced that news archives still name.
+    camden = [c.place for c in embedded_gazetteer.lookup("Camden", country="GB") if c.place.feature_code == "ADM2"]
+    assert camden and camden[0].admin1_code == "ENG"
+    nyanza = [c.place for c in embedded_gazetteer.lookup("Nyanza") if c.place.country_code == "KE"]
+    assert nyanza and nyanza[0].geonameid == 182763
+    assert any(c.place.country_code == "NO" for c in embedded_gazetteer.lookup("Buskerud"))
