@@ -61,6 +61,13 @@ _CODE_WITH_DIGITS = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[\w\-]+")
 NAME_PARTICLES = frozenset("""von der van den de da del di al el bin ibn abu le la""".split())
 #: Words that end names of organisations, not places ("Donetsk People's Republic").
 ORGANISATION_WORDS = frozenset("""republic ministry army command council committee university party""".split())
+#: Head nouns that make an organisation's name a building or a street ("Holy Redeemer Church",
+#: "Royal Street", "Stonewall Golf Club"): the model calls them ORG, a map wants them.
+FACILITY_HEADS = frozenset(
+    """street avenue road boulevard square plaza bridge church cathedral mosque synagogue temple
+    library museum theatre theater stadium arena airport station courthouse estate plantation inn
+    hotel mall""".split()
+)
 _TITLES = frozenset("""mr mrs ms dr president minister general colonel sergeant governor mayor""".split())
 _DEMONYM_ENDINGS = ("an", "ans", "ish", "ese", "i", "is", "ic", "ics")
 _DEMONYM_SUFFIXES = ("ian", "ians", "ish", "ese", "ean", "eans")
@@ -319,6 +326,8 @@ class SpacyRecognizer:
         for stop in range(end - 1, start, -1):
             if doc[stop].is_lower and self._is_place(doc[start:stop].text, major=True):
                 return [(start, stop, "GPE")]
+        if label == "ORG" and end - start > 1 and doc[end - 1].lower_ in FACILITY_HEADS and doc[end - 1].is_title:
+            return [(start, end, "FAC")]
         return []
 
     def _same_name_elsewhere(

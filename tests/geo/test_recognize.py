@@ -99,3 +99,8 @@ def test_the_default_tokenizer_load_model_keeps_is_the_models_own(nlp):
     saved = spacy.load(MODEL_NAME, exclude=["tok2vec", "parser", "lemmatizer", "tagger", "attribute_ruler", "ner"])
     text = "U.S.-brokered talks in Kyiv's centre didn't start (at 9:30 a.m.) — Mr. Smith's e-mail: a@b.org, #Odesa."
     assert [t.text for t in nlp.make_doc(text)] == [t.text for t in saved.make_doc(text)]
+
+
+def test_an_organisation_named_for_a_building_is_a_facility(recognizer):
+    text = "Hundreds gathered at Holy Redeemer Church after the shelling."
+    assert [(m.text, m.label) for m in recognizer(text)] == [("Holy Redeemer Church", "FAC")]
