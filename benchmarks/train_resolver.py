@@ -109,6 +109,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(default_out))
     parser.add_argument("--jobs", type=int, default=2, help="processes scoring the steps of a feature")
+    parser.add_argument(
+        "--news-only",
+        action="store_true",
+        help="leave WikToR out (its namesakes teach the resolver to doubt big cities)",
+    )
     args = parser.parse_args()
     if not EVAL.is_dir():
         print(f"train_resolver: {EVAL} is absent; the development corpora are needed", file=sys.stderr)
@@ -116,7 +121,8 @@ def main() -> int:
     gazetteer = Gazetteer.open()
     recognizer = SpacyRecognizer(load_model(), gazetteer)
     docs = {corpus: load(EVAL / corpus, recognizer) for corpus in TRAIN_CORPORA}
-    docs[WIKTOR] = load(EVAL / WIKTOR, recognizer, half=1)[:WIKTOR_DOCS]
+    if not args.news_only:
+        docs[WIKTOR] = load(EVAL / WIKTOR, recognizer, half=1)[:WIKTOR_DOCS]
     start = ResolverWeights.learned()  # the shipped weights; new features start at 0
     count = sum(map(len, docs.values()))
     print(f"{count} documents; starting weights: mean acc@161 {accuracy(gazetteer, start, docs):.4f}", flush=True)
