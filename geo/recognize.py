@@ -143,12 +143,14 @@ class _PlaceTest:
         weight = self._cache.get((name, primary))
         if weight is None:
             candidates = self._gazetteer.lookup(name, limit=3) if 1 < len(name) <= 200 else []
-            # A county's bare name ("King", "Union", "Story") is too often a word or a person
-            # to vouch for a place; "King County" still does.
+            # A US county's bare name ("King", "Union", "Story") is too often a word or a person
+            # to vouch for a place; "King County" still does, and so do Europe's counties and
+            # provinces, whose names are their own ("Telemark", "Pangasinan").
             places = [
                 c.place
                 for c in candidates
-                if (c.place.feature_code != "ADM2" or " " in name) and (c.exact or not primary)
+                if (c.place.feature_code != "ADM2" or c.place.country_code != "US" or " " in name)
+                and (c.exact or not primary)
             ]
             weight = 0.0
             if places:
