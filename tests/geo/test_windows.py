@@ -39,6 +39,8 @@ def test_overlapping_windows_merge(nlp):
 
 def test_windowed_ner_finds_the_same_entities_as_the_whole_text(nlp):
     texts = [path.read_text(encoding="utf-8") for path in sorted(DISPATCHES.glob("*.txt"))]
+    # The tokenizer's norms matter: "Ga." reads as Georgia, "Wash." as Washington.
+    texts.append("The Walker County (Ga.) sheriff asked for help. CAMP MURRAY, Wash. - Troops left.")
     whole = [entities(doc) for doc in nlp.pipe(texts)]
     windowed = [entities(doc) for doc in windowed_ner(nlp, texts, batch_size=4)]
     assert windowed == whole
