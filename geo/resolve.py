@@ -269,6 +269,13 @@ class ContextResolver:
         first = next(name for name in names if 0 in name.mentions)
         return first.candidates[0].place.country_code if first.candidates else None
 
+    def _is_local(self, mention: Mention) -> bool:
+        """Whether a name the gazetteer lacks may lie in the story's town: not an adjective
+        ("Kurdish") nor a nation's institution ("Russian Embassy", "Korean Peninsula")."""
+        if mention.label == "NORP" or self.weights.min_score > FOCUS_SCORE:
+            return False
+        return self.gazetteer.demonym(mention.text.split()[0]) is None
+
     # -- scoring -----------------------------------------------------------------------
     def _scores(self, name: _Name, context: _Context, dateline: str | None) -> list[float]:
         return [sum(w * f for w, f in zip(self._vector, row, strict=True)) for row in features(name, context, dateline)]
@@ -284,7 +291,7 @@ class ContextResolver:
                 confidence = _softmax_share(scores, name.choice)
                 if confidence >= self.weights.min_score:
                     place = name.candidates[name.choice].place
-            elif focus is not None and name.label != "NORP" and self.weights.min_score <= FOCUS_SCORE:
+            elif focus is not None and self._is_local(mentions[name.mentions[0]]):
                 place, confidence = focus, FOCUS_SCORE
             for index in name.mentions:
                 result[index] = Toponym(mentions[index], place, round(confidence, 4), tuple(name.candidates[:5]))

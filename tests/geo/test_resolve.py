@@ -125,3 +125,9 @@ def test_the_head_noun_of_a_name_is_not_the_place_inside_it(embedded_gazetteer):
     assert resolver.candidates_for("Royal Street") == []  # not Street, Somerset
     assert resolver.candidates_for("Donetsk airport")[0].place.country_code == "UA"
     assert all(c.place.name != "University" for c in resolver.candidates_for("University of Alberta"))
+
+
+def test_a_nations_institution_is_not_placed_at_the_storys_town(embedded_gazetteer):
+    text = "Protesters marched in London. London police guarded the Russian Embassy."
+    embassy = resolve(embedded_gazetteer, text, ["London", "London", "Russian Embassy"])[2]
+    assert embassy.place is None
