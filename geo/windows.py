@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # spaCy is imported only when a model runs: other commands start faster
     from spacy.tokens import Doc
 
-__all__ = ["RADIUS", "name_windows", "starts_sentence", "windowed_ner"]
+__all__ = ["MAX_WINDOW", "RADIUS", "name_windows", "starts_sentence", "windowed_ner"]
 
 #: Tokens kept on each side of a capitalised word: the NER's reach (4) plus the lowercase
 #: words inside names ("Gulf of", "Bosnia and").
 RADIUS = 6
+#: The longest piece the NER reads at once, in tokens.
+MAX_WINDOW = 200
 
 
 def starts_sentence(doc: Doc, index: int) -> bool:
@@ -55,7 +57,22 @@ def name_windows(doc: Doc, radius: int = RADIUS) -> list[tuple[int, int]]:
             windows[-1] = (windows[-1][0], end)
         else:
             windows.append((start, end))
-    return windows
+    return [piece for window in windows for piece in _split_long(doc, *window)]
+
+
+def _split_long(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut a window longer than ``MAX_WINDOW`` tokens after a sentence's end (else at the limit):
+    the NER's memory grows with the length of what it reads, and a name-dense 50 MB text
+    would otherwise be one window."""
+    while end - start > MAX_WINDOW:
+        cut = start + MAX_WINDOW
+        for index in range(cut, start + MAX_WINDOW // 2, -1):
+            if starts_sentence(doc, index):
+                cut = index
+                break
+        yield start, cut
+        start = cut
+    yield start, end
 
 
 def windowed_ner(nlp: Any, texts: Iterable[str], *, batch_size: int = 64) -> Iterator[Doc]:
@@ -66,7 +83,9 @@ def windowed_ner(nlp: Any, texts: Iterable[str], *, batch_size: int = 64) -> Ite
     ner = nlp.get_pipe("ner")
     texts = iter(texts)
     while chunk := list(islice(texts, batch_size)):
-        docs = [nlp.make_doc(text) for text in chunk]
+        # The tokenizer itself, not make_doc: its length limit guards the parser's memory, and the
+        # NER here reads windows of a few tokens, so long documents are safe.
+        docs = [nlp.tokenizer(text) for text in chunk]
         origins, pieces = [], []
         for doc in docs:
             # New docs from the words and their norms (the tokenizer reads "Ga." as Georgia):

@@ -1,6 +1,7 @@
+from itertools import pairwise
 from pathlib import Path
 
-from placemap.geo.windows import RADIUS, name_windows, windowed_ner
+from placemap.geo.windows import MAX_WINDOW, RADIUS, name_windows, windowed_ner
 
 DISPATCHES = Path(__file__).resolve().parents[2] / "examples" / "dispatches"
 
@@ -52,3 +53,12 @@ def test_windowed_ner_keeps_order_and_handles_empty_texts(nlp):
     assert [doc.text for doc in docs] == ["", "nothing here at all", "Shelling hit Kharkiv."]
     assert docs[0].ents == () and docs[1].ents == ()
     assert [ent.text for ent in docs[2].ents] == ["Kharkiv"]
+
+
+def test_a_name_dense_long_text_is_cut_into_pieces_at_sentence_ends(nlp):
+    doc = nlp.make_doc("Shelling hit Kharkiv overnight, officials in Kyiv said. " * 100)
+    windows = name_windows(doc)
+    assert windows[0][0] == 0 and windows[-1][1] == len(doc)
+    assert all(end - start <= MAX_WINDOW for start, end in windows)
+    assert all(doc[start - 1].text == "." for start, _ in windows[1:])
+    assert all(a_end == b_start for (_, a_end), (b_start, _) in pairwise(windows))
