@@ -97,6 +97,9 @@ def windowed_ner(nlp: Any, texts: Iterable[str], *, batch_size: int = 64) -> Ite
                 piece.from_array([NORM], norms[start:end])
                 origins.append((doc, start))
                 pieces.append(piece)
+        # Pieces of like length together: the network pads a batch to its longest piece.
+        order = sorted(range(len(pieces)), key=lambda i: len(pieces[i]))
+        origins, pieces = [origins[i] for i in order], [pieces[i] for i in order]
         found: dict[int, list[Span]] = {id(doc): [] for doc in docs}
         for (doc, offset), piece in zip(origins, ner.pipe(pieces, batch_size=256), strict=True):
             found[id(doc)].extend(
