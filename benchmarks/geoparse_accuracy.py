@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from halves import half_of
+
 from placemap.gazetteer import Gazetteer
 from placemap.geo.documents import document_to_json
 from placemap.geo.evaluate import corpus_policy, score_end_to_end, score_recognition, score_resolution
@@ -83,8 +85,7 @@ def main() -> int:
         started = time.perf_counter()
         source = EVAL / f"{corpus.removesuffix('-2')}.jsonl"
         gold = [json.loads(line) for line in source.open(encoding="utf-8")]
-        if corpus in SECOND_HALF:
-            gold = gold[len(gold) // 2 :]
+        gold = half_of(gold, 2 if corpus in SECOND_HALF else None)
         gold = gold[: args.limit]
         policy = corpus_policy(gold[0].get("corpus", "dispatches"))
         ours = SpacyRecognizer(nlp, gazetteer, adjectives=corpus in ADJECTIVES)

@@ -18,6 +18,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from halves import half_of
+
 from placemap.gazetteer import Gazetteer
 from placemap.geo.evaluate import haversine_km
 from placemap.geo.pipeline import Geoparser
@@ -54,8 +56,7 @@ def main() -> int:
     print(f"{'corpus':15} {'names':>6} | " + " | ".join(f"{name:>12}" for name in OUTCOMES))
     for corpus in args.corpora:
         lines = (EVAL / f"{corpus}.jsonl").open(encoding="utf-8").readlines()
-        if args.half:
-            lines = lines[: len(lines) // 2] if args.half == 1 else lines[len(lines) // 2 :]
+        lines = half_of(lines, args.half)
         recognizer = SpacyRecognizer(nlp, gazetteer, adjectives=corpus in ("geowebnews", "geocorpora"))
         geoparser = Geoparser(gazetteer, recognizer=recognizer, resolver=resolver)
         counts: Counter[str] = Counter()

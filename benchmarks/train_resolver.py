@@ -20,6 +20,8 @@ import multiprocessing
 import sys
 from pathlib import Path
 
+from halves import half_of
+
 from placemap.gazetteer import Gazetteer
 from placemap.geo.evaluate import haversine_km
 from placemap.geo.pipeline import mentions_from_spans
@@ -38,8 +40,7 @@ STEPS = (0.0, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 def load(path: Path, recognizer: SpacyRecognizer, *, half: int | None = None) -> list[tuple[str, list, list[dict]]]:
     """(text, mentions, gold) per document: gold spans first, then recognised context."""
     lines = path.open(encoding="utf-8").readlines()
-    if half is not None:
-        lines = lines[: len(lines) // 2] if half == 1 else lines[len(lines) // 2 :]
+    lines = half_of(lines, half)
     docs = []
     for line in lines:
         doc = json.loads(line)
