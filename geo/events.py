@@ -40,6 +40,7 @@ _SPEAKER_AFTER = re.compile(
     r"told|announced|accused|insisted|claimed|confirmed|condemned|demanded))\b"
 )
 _ACTOR_BEFORE = re.compile(r"\b(?:accused|accuses|blamed|blames|urged|urges)\s+$")
+_ACTOR_REACH = 40  # characters: the longest of those words and the spaces after it
 Sentence = tuple[tuple[int, int], list[int]]  # (start, end) offsets and the indices of its toponyms
 
 
@@ -257,7 +258,9 @@ def _gather(
 def _speaker(document: Document, mention: Any) -> bool:
     """ "Moscow said", "Ukraine's military", "accused Moscow": a name that is no event's site."""
     text = document.text
-    return bool(_SPEAKER_AFTER.match(text, mention.end) or _ACTOR_BEFORE.search(text, 0, mention.start))
+    # Only the few words before the name: searching from the text's start made long documents quadratic.
+    before = max(0, mention.start - _ACTOR_REACH)
+    return bool(_SPEAKER_AFTER.match(text, mention.end) or _ACTOR_BEFORE.search(text, before, mention.start))
 
 
 # -- roles -----------------------------------------------------------------------------------------
