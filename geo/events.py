@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -40,6 +41,8 @@ _SPEAKER_AFTER = re.compile(
     r"told|announced|accused|insisted|claimed|confirmed|condemned|demanded))\b"
 )
 _ACTOR_BEFORE = re.compile(r"\b(?:accused|accuses|blamed|blames|urged|urges)\s+$")
+#: How far back (characters) "the city" may look for the place it stands for: longer than a news story.
+ANAPHOR_REACH = 20_000
 _ACTOR_REACH = 40  # characters: the longest of those words and the spaces after it
 Sentence = tuple[tuple[int, int], list[int]]  # (start, end) offsets and the indices of its toponyms
 
@@ -69,6 +72,8 @@ class _Context:
     last_location: int | None = None
     refugee_origin: int | None = None
     anchor: str | None = None
+    by_start: list[int] | None = None  # toponym indices in text order, made on first use
+    starts: list[int] | None = None  # their start offsets
 
 
 class EventExtractor:
@@ -400,11 +405,18 @@ def _antecedent(context: _Context, token: Any, offset: int) -> int | None:
     if codes == ("EVENT",):
         return context.last_location
     document, position = context.document, offset + token.idx
+    if context.by_start is None or context.starts is None:
+        context.by_start = sorted(range(len(document.toponyms)), key=lambda i: _start(context, i))
+        context.starts = [_start(context, i) for i in context.by_start]
+    starts = context.starts
+    # Only names in the story so far, at most ANAPHOR_REACH characters back: a long document
+    # (a book, a feed glued together) would otherwise make this quadratic.
+    first = bisect_left(starts, max(context.body, position - ANAPHOR_REACH))
     counts: dict[Any, int] = {}
     best, best_rank = None, (0, -1)
-    for index in sorted(range(len(document.toponyms)), key=lambda i: _start(context, i)):
+    for index in context.by_start[first : bisect_left(starts, position)]:
         place, start = document.toponyms[index].place, _start(context, index)
-        if place is None or not context.body <= start < position:
+        if place is None:
             continue
         if any(place.feature_class == code or place.feature_code.startswith(code) for code in codes):
             key = _place_key(document, index)
