@@ -263,10 +263,8 @@ class SpacyRecognizer:
         if len(span) == 1 and _CODE_WITH_DIGITS.fullmatch(span.text):
             return True
         following = doc[end] if end < len(doc) else None
-        if following is not None and following.lower_ in UNIT_WORDS:
-            return True  # "the Azov battalion"
-        if _names_a_disease(span[-1]) or (following is not None and _names_a_disease(following)):
-            return True
+        if _names_a_disease(span[-1]) or (following is not None and _names_something_else(following)):
+            return True  # "West Nile virus", "the Azov battalion"
         if len(span) == 1 and following is not None and following.is_title and following.lower_ in person_words:
             return True  # "Vladimir Putin", "teacher Linda Morales"
         if len(span) == 1 and not self._is_place(span.text, major=True):
@@ -406,7 +404,7 @@ class SpacyRecognizer:
             stop += 1
         listed = _follows_a_place(doc, index, ends)
         sentence_start = starts_sentence(doc, index)
-        if stop < len(doc) and (doc[stop].lower_ in UNIT_WORDS or _names_a_disease(doc[stop])):
+        if stop < len(doc) and _names_something_else(doc[stop]):
             return None  # "the Azov battalion", "Mad Cow disease"
         for end in range(stop, index, -1):
             if end < len(doc) and doc[end].lower_ in _NAMES_SOMETHING_ELSE:
@@ -449,6 +447,11 @@ _SENTENCE_VERBS = frozenset(
 def _names_a_disease(token: Any) -> bool:
     """ "fever", "flu", "ebolavirus": the word after a place name that makes it a disease's."""
     return token.lower_ in DISEASE_WORDS or token.lower_.endswith("virus")
+
+
+def _names_something_else(token: Any) -> bool:
+    """The word after a place name makes it a unit's or a disease's ("Azov battalion", "Zika virus")."""
+    return token.lower_ in UNIT_WORDS or _names_a_disease(token)
 
 
 def _is_subject(doc: Any, end: int) -> bool:
