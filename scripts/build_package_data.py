@@ -668,13 +668,11 @@ def part_names(props: dict[str, Any]) -> list[str]:
     )
 
 
-def admin2_rows(
-    units: dict[int, Admin1Unit], admin1_names: dict[str, set[str]], country_names: dict[str, set[str]]
-) -> Admin2Result:
-    """One row per NE part of an admin-1 unit.
+def admin2_rows(units: dict[int, Admin1Unit], taken_names: dict[str, set[str]]) -> Admin2Result:
+    """One row per NE part of an admin-1 unit, unsorted.
 
-    ``admin1_names`` and ``country_names`` map a country code to folded names that a part's
-    alternative names must not repeat.
+    ``taken_names`` maps a country code to folded names (of its admin-1 units and of the
+    country) that a part's alternative names must not repeat.
     """
     rows = []
     dropped = replaced = 0
@@ -685,7 +683,7 @@ def admin2_rows(
         for names in candidates:
             for key in {fold(name) for name in names}:
                 counts[key] += 1
-        taken = admin1_names.get(unit.country_code, set()) | country_names.get(unit.country_code, set())
+        taken = taken_names.get(unit.country_code, set())
         for props, geom, names in zip(unit.parts, unit.part_geoms, candidates, strict=True):
             kept = [name for name in names if counts[fold(name)] == 1 and fold(name) not in taken]
             dropped += len(names) - len(kept)
@@ -704,7 +702,6 @@ def admin2_rows(
                     feature_area_km2([props], geom),
                 ]
             )
-    rows.sort(key=lambda row: (row[1], row[2], row[3], row[0], row[5], row[6], row[4]))
     return Admin2Result(rows, dropped, replaced)
 
 
@@ -733,12 +730,13 @@ def unclaimed_rows(
         props, geom = feature["properties"], feature["geometry"]
         country = props.get("iso_a2") or ""
         name = clean(props.get("name"))
+        taken = taken_names.get(country, set())
         if (
             not re.fullmatch(r"[A-Z]{2}", country)
             or not name
             or geom.is_empty
             or CITY_UNIT_TYPES.search(props.get("type_en") or "")
-            or fold(name) in taken_names.get(country, set())
+            or fold(name) in taken
         ):
             continue
         lat, lon, _ = admin2_label(props, geom)
@@ -755,7 +753,7 @@ def unclaimed_rows(
                 country,
                 owners[0].admin1_code if len(owners) == 1 else "",
                 name,
-                "|".join(name for name in part_names(props) if fold(name) not in taken_names.get(country, set())),
+                "|".join(name for name in part_names(props) if fold(name) not in taken),
                 fmt_coord(lat),
                 fmt_coord(lon),
                 feature_area_km2([props], geom),
@@ -938,10 +936,10 @@ def build(cache: Path, out: Path) -> None:
 
     # Admin-2 parts, after the admin-1 and country names they must not repeat.
     admin1_names, country_names = names_by_country(a1_rows, 1, (3, 4, 5)), names_by_country(c_rows, 1, (3, 4))
-    admin2 = admin2_rows(units, admin1_names, country_names)
     taken = {
         code: admin1_names.get(code, set()) | country_names.get(code, set()) for code in {*admin1_names, *country_names}
     }
+    admin2 = admin2_rows(units, taken)
     unclaimed = unclaimed_rows(joined.unmatched_features, units, admin1_geoms, taken)
     admin2.rows.extend(unclaimed)
     admin2.rows.sort(key=lambda row: (row[1], row[2], row[3], row[0], row[5], row[6], row[4]))
