@@ -411,11 +411,11 @@ def _antecedent(context: _Context, token: Any, offset: int) -> int | None:
     starts = context.starts
     # Only names in the story so far, at most ANAPHOR_REACH characters back: a long document
     # (a book, a feed glued together) would otherwise make this quadratic.
-    first = bisect_left(starts, max(context.body, position - ANAPHOR_REACH))
+    first, last = bisect_left(starts, max(context.body, position - ANAPHOR_REACH)), bisect_left(starts, position)
     counts: dict[Any, int] = {}
     best, best_rank = None, (0, -1)
-    for index in context.by_start[first : bisect_left(starts, position)]:
-        place, start = document.toponyms[index].place, _start(context, index)
+    for index, start in zip(context.by_start[first:last], starts[first:last], strict=True):
+        place = document.toponyms[index].place
         if place is None:
             continue
         if any(place.feature_class == code or place.feature_code.startswith(code) for code in codes):
