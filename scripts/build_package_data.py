@@ -23,7 +23,7 @@ Sources (package licence; licence of the data it carries):
 Outputs, written atomically to ``gazetteer/data/`` (see ``SOURCES.md`` there, which this
 script also writes):
 
-* ``admin1.tsv.gz``: one row per GeoNames admin-1 unit, with Natural Earth names, label
+* ``admin1.tsv.gz``: one row per GeoNames admin-1 unit, with Natural Earth names, centre
   points and area.
 * ``admin2.tsv.gz``: one row per Natural Earth admin-1 feature that is a part of a GeoNames
   admin-1 unit (English counties, French departments, Italian provinces, ...), with the
@@ -45,9 +45,10 @@ Joining Natural Earth admin-1 features to GeoNames admin-1 units, in order:
    (a part of the unit);
 5. ``gn_a1_code`` matches and ``gn_level`` is neither 1 nor 2 (a part of the unit).
 
-A unit's polygon is the union of all its features.  Names, type and the label point come
-only from features that are the unit itself (1 and 2); a unit built only from parts gets
-its label point from the pole of inaccessibility of its largest polygon.
+A unit's polygon is the union of all its features.  Names and type come only from features
+that are the unit itself (1 and 2).  A unit's point is the centre of area of its polygon (the
+centroid in a sinusoidal projection, or the nearest point of the polygon when the centroid
+lies outside it); the NE label point is used only for a unit without a polygon.
 
 Each part (rules 3 to 5) is also an admin-2 row of its own.  Natural Earth copies the name
 of a part's region into the part's name fields (``name_alt`` of every Tuscan province lists
@@ -448,11 +449,23 @@ def geometry_json(geom: shapely.Geometry) -> dict[str, Any]:
 
 def area_km2(geom: shapely.Geometry) -> float:
     """Area in km²: degrees² × 111.32² × cos(latitude), the latitude taken at each vertex."""
+    return float(shapely.transform(geom, _sinusoidal).area) * KM_PER_DEGREE**2
 
-    def sinusoidal(coords: np.ndarray) -> np.ndarray:
-        return np.column_stack([coords[:, 0] * np.cos(np.radians(coords[:, 1])), coords[:, 1]])
 
-    return float(shapely.transform(geom, sinusoidal).area) * KM_PER_DEGREE**2
+def _sinusoidal(coords: np.ndarray) -> np.ndarray:
+    return np.column_stack([coords[:, 0] * np.cos(np.radians(coords[:, 1])), coords[:, 1]])
+
+
+def centre_point(geom: shapely.Geometry) -> tuple[float, float]:
+    """(lat, lon) of the unit's centre of area, as GeoNames places a region: the centroid in
+    an equal-area (sinusoidal) projection, moved to the nearest point of the unit when it
+    falls outside (between Hawaii's islands, inside a crescent)."""
+    centroid = shapely.transform(geom, _sinusoidal).centroid
+    lat = centroid.y
+    point = shapely.Point(centroid.x / np.cos(np.radians(lat)), lat)
+    if not geom.contains(point):
+        point = shapely.ops.nearest_points(geom, point)[0]
+    return point.y, point.x
 
 
 def feature_area_km2(features: Sequence[dict[str, Any]], geom: shapely.Geometry | None) -> str:
@@ -610,11 +623,14 @@ def admin1_rows(units: dict[int, Admin1Unit], dissolved: dict[int, shapely.Geome
                 if len(postal) >= 3:
                     names.append(postal)
         elif unit.geonameid in dissolved:
-            lat, lon = label_point(dissolved[unit.geonameid])
             # Parts often carry the unit's name in the local language (Lombardia for Lombardy).
             regions = {clean(props.get("region")) for props in unit.parts}
             if len(regions) == 1:
                 names.extend(regions - {""})
+        if unit.geonameid in dissolved:
+            # NE's label points sit where a label fits (Hawaii's on Oahu, 190 km from the
+            # state's centre); a gazetteer's point for a region is its centre.
+            lat, lon = centre_point(dissolved[unit.geonameid])
         ne_codes = sorted({clean(p["adm1_code"]) for p in unit.own + unit.parts} - {""})
         area = feature_area_km2(unit.own + unit.parts, dissolved.get(unit.geonameid))
         rows.append(
@@ -1127,9 +1143,10 @@ def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
             "Columns: geonameid, country_code, admin1_code, name, asciiname, alt_names, lat, lon, type, "
             "ne_adm1_code, area_km2. One row per line of GeoNames admin1CodesASCII.txt. Natural Earth features are "
             "joined by gn_id, then gn_a1_code (level-1 features only), then the GeoNames ADM hierarchy, "
-            "then the feature's region name; alt_names, type and lat/lon (the NE label point) come from "
-            "features that are the unit itself; units assembled from parts get the pole of inaccessibility "
-            "of their largest polygon and, as alt name, the parts' common NE region name. Units without any "
+            "then the feature's region name; alt_names and type come from features that are the unit itself; "
+            "units assembled from parts get, as alt name, the parts' common NE region name. lat/lon: the "
+            "centre of area of the unit's dissolved polygon (centroid in a sinusoidal projection; the nearest "
+            "point of the polygon when the centroid falls outside it). Units without any "
             "NE feature have empty lat/lon. area_km2 (integer): NE `area_sqkm` summed over the unit's "
             "features when positive, else computed from the dissolved, unsimplified polygon as degrees² × "
             f"{KM_PER_DEGREE}² × cos(latitude) per vertex (empty without a polygon). Licence of the table: "
