@@ -129,6 +129,10 @@ class _Name:
     label: str
     choice: int = 0
     vectors: NDArray[np.float64] | None = None  # unit vectors of the candidates, for coherence
+    #: Key of the place named inside the name whose candidates these are ("weston" for
+    #: "Weston Downtown Historic District"), else "". Such a name only echoes that place: it
+    #: is no evidence for other names, and where the place is named on its own it decides.
+    inside: str = ""
 
 
 class ContextResolver:
@@ -163,6 +167,11 @@ class ContextResolver:
                 if len(name.candidates) > 1:
                     scores = self._scores(name, context, dateline)
                     name.choice = max(range(len(scores)), key=scores.__getitem__)
+        by_key = {name.key: name for name in names}
+        for name in names:
+            echoed = by_key.get(name.inside)
+            if echoed is not None and echoed.candidates:
+                name.candidates, name.choice, name.vectors = echoed.candidates, echoed.choice, echoed.vectors
         return names, dateline
 
     # -- building the names ------------------------------------------------------------
@@ -172,9 +181,16 @@ class ContextResolver:
         for index, mention in enumerate(mentions):
             query = _query(text, mention)
             key = fold_name(query)
-            keys.append(key)
             if key not in by_key:
-                by_key[key] = _Name(key, [], self.candidates_for(query), mention.label)
+                candidates = self._named(query)
+                if not candidates and query != mention.text:
+                    # "Russian state media": the designator belongs to the sentence, not the name.
+                    query, key = mention.text, fold_name(mention.text)
+                    candidates = [] if key in by_key else self._named(query)
+                if key not in by_key:
+                    inside, inner = self._inner_place(query) if not candidates else ("", [])
+                    by_key[key] = _Name(key, [], candidates or inner, mention.label, inside=fold_name(inside))
+            keys.append(key)
             by_key[key].mentions.append(index)
         for index in range(1, len(mentions)):
             previous, mention = mentions[index - 1], mentions[index]
@@ -221,19 +237,22 @@ class ContextResolver:
 
     def candidates_for(self, name: str) -> list[Candidate]:
         """The candidates a name is resolved among (most likely first by the gazetteer's prior)."""
+        return self._named(name) or self._inner_place(name)[1]
+
+    def _named(self, name: str) -> list[Candidate]:
+        """The places called ``name``."""
         # An adjective of nationality refers to its country: "Canadian" is Canada, not the
         # town of Canadian, Texas.
         country = self.gazetteer.demonym(name)
         if country is not None:
             return [Candidate(country, 1.0, True)]
         try:
-            candidates = self.gazetteer.lookup(name, limit=_CANDIDATES)
+            return self.gazetteer.lookup(name, limit=_CANDIDATES)
         except QueryError:  # a span too long to be a place name has no candidates
             return []
-        return candidates or self._inner_place(name)
 
-    def _inner_place(self, name: str) -> list[Candidate]:
-        """For a name the gazetteer lacks, the place named inside it: "Donetsk airport",
+    def _inner_place(self, name: str) -> tuple[str, list[Candidate]]:
+        """For a name the gazetteer lacks, the place named inside it and its candidates: "Donetsk airport",
         "Illinois State Armory", "South Kilburn Estate" lie in or near Donetsk, Illinois, Kilburn.
 
         The longest run of capitalised words that is the primary name of a town or of a
@@ -260,8 +279,8 @@ class ContextResolver:
                     and (c.place.feature_class != "P" or c.place.population >= _INNER_POPULATION)
                 ]
                 if kept:
-                    return kept
-        return []
+                    return " ".join(part), kept
+        return "", []
 
     def _dateline_country(self, mentions: Sequence[Mention], names: list[_Name]) -> str | None:
         if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():
@@ -356,10 +375,10 @@ def _context(names: list[_Name]) -> _Context:
     admin1s: dict[tuple[str, str], float] = defaultdict(float)
     points: list[tuple[str, float, float]] = []
     for name in names:
+        if name.inside or not name.candidates:  # an echo of another place is no evidence
+            continue
         for code, vote in _votes_of(name).items():
             countries[code] += vote
-        if not name.candidates:
-            continue
         chosen = name.candidates[name.choice].place
         if chosen.admin1_code and not chosen.is_country:
             admin1s[(chosen.country_code, chosen.admin1_code)] += 1.0
@@ -374,9 +393,10 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
 
     Every context feature leaves ``name`` itself out, so a name cannot vote for itself.
     """
-    own_votes = _votes_of(name)
+    counted = not name.inside  # see ``_context``
+    own_votes = _votes_of(name) if counted else {}
     total = sum(context.countries.values()) - sum(own_votes.values()) or 1.0
-    chosen = name.candidates[name.choice].place if name.candidates else None
+    chosen = name.candidates[name.choice].place if name.candidates and counted else None
     own_admin1 = (chosen.country_code, chosen.admin1_code) if chosen and chosen.admin1_code else None
     coherences = _coherences(name, context.points).tolist()
     rows = []

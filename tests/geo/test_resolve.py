@@ -98,6 +98,13 @@ def test_a_qualifier_is_read_as_the_state_or_country(embedded_gazetteer):
     assert toponyms[2].place.is_admin1  # followed by "state"
 
 
+def test_a_designator_the_name_does_not_take_belongs_to_the_sentence(embedded_gazetteer):
+    text = "Russian state media said the Kremlin and Russian officials agreed."
+    toponyms = resolve(embedded_gazetteer, text, ["Russian", "Russian"])
+    assert [t.place.country_code for t in toponyms] == ["RU", "RU"]
+    assert toponyms[0].place.is_country
+
+
 def test_an_appositive_names_the_country_of_the_place(embedded_gazetteer):
     text = "ODESSA, Texas - A rally in Odessa backed its namesake, the Ukrainian port of Odesa. Odesa braced."
     toponyms = resolve(embedded_gazetteer, text, ["ODESSA", "Texas", "Odessa", "Odesa", "Odesa"])
@@ -131,3 +138,15 @@ def test_a_nations_institution_is_not_placed_at_the_storys_town(embedded_gazette
     text = "Protesters marched in London. London police guarded the Russian Embassy."
     embassy = resolve(embedded_gazetteer, text, ["London", "London", "Russian Embassy"])[2]
     assert embassy.place is None
+
+
+def test_a_name_that_echoes_a_place_is_no_evidence_for_it(embedded_gazetteer):
+    text = (
+        "Weston sits in the hills of Lewis County. The Weston Downtown Historic District has old brick shops, "
+        "the Weston Hospital is next door and the Weston Public Library faces the courthouse."
+    )
+    names = ["Weston", "Lewis County", "Weston Downtown Historic District", "Weston Hospital", "Weston Public Library"]
+    places = [t.place for t in resolve(embedded_gazetteer, text, names)]
+    # The three buildings lie in the Weston the county says (West Virginia); they used to
+    # out-vote the county for the Weston they had each picked alone (Florida's, the biggest).
+    assert {(p.name, p.admin1_code) for p in places[:1] + places[2:]} == {("Weston", "WV")}
