@@ -202,7 +202,9 @@ class ContextResolver:
             appositive = _APPOSITIVE_BEFORE.search(text, max(0, mention.start - _APPOSITIVE_REACH), mention.start)
             name = by_key[keys[index]]
             # "the Punjab province of Pakistan" reads the other way round: a country is not qualified.
-            if appositive and not any(c.place.is_country for c in name.candidates):
+            # Only a first mention is introduced so; a later "the English city of Lancaster" in
+            # a story about Lancaster, Pennsylvania, is the namesake the story compares.
+            if appositive and index == name.mentions[0] and not any(c.place.is_country for c in name.candidates):
                 self._apply_qualifier(name, self._country_or_state(appositive.group(1)))
         return list(by_key.values())
 

@@ -150,3 +150,12 @@ def test_a_name_that_echoes_a_place_is_no_evidence_for_it(embedded_gazetteer):
     # The three buildings lie in the Weston the county says (West Virginia); they used to
     # out-vote the county for the Weston they had each picked alone (Florida's, the biggest).
     assert {(p.name, p.admin1_code) for p in places[:1] + places[2:]} == {("Weston", "WV")}
+
+
+def test_an_appositive_on_a_later_mention_is_the_namesake_not_the_story(embedded_gazetteer):
+    text = (
+        "Lancaster is a market city in Pennsylvania. Settlers named it after the English city of Lancaster, "
+        "and Lancaster still keeps the red rose."
+    )
+    toponyms = resolve(embedded_gazetteer, text, ["Lancaster", "Pennsylvania", "Lancaster", "Lancaster"])
+    assert {(t.place.country_code, t.place.admin1_code) for t in toponyms[::2]} == {("US", "PA")}
