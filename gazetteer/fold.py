@@ -19,7 +19,9 @@ _APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032\u02bb"
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212_/"
 _DELETE = str.maketrans("", "", _APOSTROPHES + '".,()[]')
 _TO_SPACE = str.maketrans({ch: " " for ch in _DASHES})
-_SPACES = re.compile(r"\s+")
+#: Abbreviated first words, spelled out so that "St. Petersburg" is Saint Petersburg's own
+#: name as much as Florida's (a last word stays: "14th St." is a street).
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 #: Names written as short capital codes: airport (CMB), ISO (IN, ARE) and postal (TX) codes.
 _CODE = re.compile(r"[A-Z]{2,4}")
 
@@ -33,12 +35,16 @@ def fold_name(name: str) -> str:
     True
     >>> fold_name("Ivano-Frankivsk")
     'ivano frankivsk'
+    >>> fold_name("St. Petersburg") == fold_name("Saint Petersburg")
+    True
     """
     # NFKD before case-folding too: compatibility forms such as "𝐀" only fold once decomposed.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.translate(_DELETE).translate(_TO_SPACE)
-    return _SPACES.sub(" ", stripped).strip()
+    words = stripped.translate(_DELETE).translate(_TO_SPACE).split()
+    if len(words) > 1 and words[0] in _ABBREVIATIONS:
+        words[0] = _ABBREVIATIONS[words[0]]
+    return " ".join(words)
 
 
 def code_key(name: str) -> str | None:

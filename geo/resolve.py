@@ -115,6 +115,10 @@ _APPOSITIVE_BEFORE = re.compile(
 FOCUS_SCORE = 0.3
 #: How far before a name an appositive may start.
 _APPOSITIVE_REACH = 80
+#: Words of direction that modify the name after them rather than name a place inside it.
+_COMPASS_WORDS = frozenset(
+    "north south east west central northern southern eastern western upper lower greater".split()
+)
 #: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
 _INNER_POPULATION = 1000
 
@@ -169,7 +173,7 @@ class ContextResolver:
                     name.choice = max(range(len(scores)), key=scores.__getitem__)
         by_key = {name.key: name for name in names}
         for name in names:
-            echoed = by_key.get(name.inside)
+            echoed = by_key.get(name.inside) if name.inside else None
             if echoed is not None and echoed.candidates:
                 name.candidates, name.choice, name.vectors = echoed.candidates, echoed.choice, echoed.vectors
         return names, dateline
@@ -269,6 +273,8 @@ class ContextResolver:
                 part = words[start : start + size]
                 if start <= head < start + size or not all(word[:1].isupper() for word in part):
                     continue
+                if size == 1 and part[0].lower() in _COMPASS_WORDS:
+                    continue  # "Eastern Ghouta" is not in Zambia's Eastern Province
                 try:
                     found = self.gazetteer.lookup(" ".join(part), limit=_CANDIDATES)
                 except QueryError:
