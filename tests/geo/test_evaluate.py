@@ -207,6 +207,21 @@ def test_neutral_spans_are_neither_hits_nor_errors() -> None:
     assert (scores["exact"]["tp"], scores["exact"]["fp"], scores["exact"]["fn"]) == (2, 1, 1)
 
 
+def test_geowebnews_header_line_is_not_scored() -> None:
+    text = "TITLE: Floods in Kyiv LINK: http://x\nRain fell on Kyiv and Lviv."
+    header_kyiv, body_kyiv, lviv = text.index("Kyiv"), text.rindex("Kyiv"), text.index("Lviv")
+    gold = doc(
+        "gwn", span(body_kyiv, body_kyiv + 4, KYIV, type_="Literal"), span(lviv, lviv + 4, LVIV, type_="Literal")
+    )
+    gold["text"] = text
+    predicted = doc("gwn", span(header_kyiv, header_kyiv + 4, KYIV), span(body_kyiv, body_kyiv + 4, KYIV))
+    scores = score_recognition([gold], [predicted], GWN)["exact"]
+    # The header's Kyiv is not annotated in GeoWebNews, so it is neither a hit nor an error.
+    assert (scores["tp"], scores["fp"], scores["fn"]) == (1, 0, 1)
+    everywhere = score_recognition([gold], [predicted], ALL_GOLD)["exact"]
+    assert (everywhere["tp"], everywhere["fp"], everywhere["fn"]) == (1, 1, 1)
+
+
 def test_missed_coercion_is_one_false_negative() -> None:
     gold = [doc("gwn", span(50, 60, type_="Coercion"), span(50, 60, type_="Non_Toponym"))]
     scores = score_recognition(gold, [doc("gwn")], GWN)
@@ -418,7 +433,12 @@ def test_gold_spans_score_perfectly_on_geowebnews(shared_file) -> None:
     for mode in ("exact", "overlap"):
         assert report["recognition"][mode]["precision"] == 1.0
         assert report["recognition"][mode]["recall"] == 1.0
-    placed = sum(policy.is_gold(t) and t["lat"] is not None for d in gold for t in d["toponyms"])
+    # The two spans in the unannotated header line ("TITLE: ... LINK:") are not scored.
+    placed = sum(
+        policy.is_gold(t) and t["lat"] is not None and t["start"] > d["text"].find("\n")
+        for d in gold
+        for t in d["toponyms"]
+    )
     assert report["resolution"]["n"] == report["end_to_end"]["n"] == placed > 2000
     assert report["resolution"]["acc@161"] == report["end_to_end"]["acc@161"] == 1.0
     assert report["resolution"]["exact_id"] == 1.0
