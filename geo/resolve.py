@@ -48,6 +48,7 @@ FEATURES = (
     "log_prior",
     "country",
     "admin1",
+    "admin1_named",
     "coherence",
     "label",
     "dateline",
@@ -71,6 +72,7 @@ class ResolverWeights:
     log_prior: float = 0.4
     country: float = 4.0
     admin1: float = 2.0
+    admin1_named: float = 0.0
     coherence: float = 1.5
     label: float = 1.0
     dateline: float = 2.0
@@ -375,12 +377,16 @@ class _Context:
 
     countries: dict[str, float]
     admin1s: dict[tuple[str, str], float]
+    #: Admin-1 units the text names itself ("Oregon"), as against units inferred from the
+    #: place another ambiguous name went to ("Union" in New Jersey).
+    named_admin1s: dict[tuple[str, str], float]
     points: list[tuple[str, float, float]]
 
 
 def _context(names: list[_Name]) -> _Context:
     countries: dict[str, float] = defaultdict(float)
     admin1s: dict[tuple[str, str], float] = defaultdict(float)
+    named_admin1s: dict[tuple[str, str], float] = defaultdict(float)
     points: list[tuple[str, float, float]] = []
     for name in names:
         if name.inside or not name.candidates:  # an echo of another place is no evidence
@@ -390,10 +396,12 @@ def _context(names: list[_Name]) -> _Context:
         chosen = name.candidates[name.choice].place
         if chosen.admin1_code and not chosen.is_country:
             admin1s[(chosen.country_code, chosen.admin1_code)] += 1.0
+            if chosen.is_admin1:
+                named_admin1s[(chosen.country_code, chosen.admin1_code)] += 1.0
         # Areas are not points: a name is not "near" the centroid of a country or an admin-1 unit.
         if not (chosen.is_country or chosen.is_admin1) and chosen.feature_code not in ("CONT", "OCN", "RGN"):
             points.append((name.key, chosen.lat, chosen.lon))
-    return _Context(countries, admin1s, points)
+    return _Context(countries, admin1s, named_admin1s, points)
 
 
 def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple[float, ...]]:
@@ -406,6 +414,10 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
     total = sum(context.countries.values()) - sum(own_votes.values()) or 1.0
     chosen = name.candidates[name.choice].place if name.candidates and counted else None
     own_admin1 = (chosen.country_code, chosen.admin1_code) if chosen and chosen.admin1_code else None
+    own_named = chosen is not None and chosen.is_admin1
+    # A name that can be a state or a country ("Florida", "Idaho") is not moved off it to a
+    # town of that name because the text names another state ("New York", "Colorado").
+    can_be_unit = any(c.place.is_admin1 or c.place.is_country for c in name.candidates)
     coherences = _coherences(name, context.points).tolist()
     rows = []
     for candidate, coherence in zip(name.candidates, coherences, strict=True):
@@ -413,11 +425,13 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
         country = (context.countries.get(place.country_code, 0.0) - own_votes.get(place.country_code, 0.0)) / total
         admin1_key = (place.country_code, place.admin1_code)
         admin1 = context.admin1s.get(admin1_key, 0.0) - (admin1_key == own_admin1) if place.admin1_code else 0.0
+        named = context.named_admin1s.get(admin1_key, 0.0) - (own_named and admin1_key == own_admin1)
         rows.append(
             (
                 math.log(max(candidate.prior, 1e-9)),
                 country,
                 min(admin1, 1.0),
+                float(place.admin1_code != "" and named > 0 and not can_be_unit),
                 coherence,
                 float(place.feature_class in _LABEL_CLASSES.get(name.label, ())),
                 float(dateline == place.country_code) if dateline else 0.0,
