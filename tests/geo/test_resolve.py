@@ -165,3 +165,14 @@ def test_an_appositive_on_a_later_mention_is_the_namesake_not_the_story(embedded
     )
     toponyms = resolve(embedded_gazetteer, text, ["Lancaster", "Pennsylvania", "Lancaster", "Lancaster"])
     assert {(t.place.country_code, t.place.admin1_code) for t in toponyms[::2]} == {("US", "PA")}
+
+
+def test_a_state_the_text_names_outweighs_a_bigger_namesake(embedded_gazetteer):
+    text = "Union County sits in the north-east corner of Oregon, below the Blue Mountains."
+    toponyms = resolve(embedded_gazetteer, text, ["Union County", "Oregon"])
+    assert toponyms[0].place.admin1_code == "OR"  # not New Jersey's, 17 times more populous
+
+
+def test_a_state_name_stays_the_state_when_the_text_names_another(embedded_gazetteer):
+    text = "Fires spread from Idaho into Montana, and Colorado sent crews."
+    assert resolve(embedded_gazetteer, text, ["Idaho", "Montana", "Colorado"])[0].place.is_admin1
