@@ -185,17 +185,7 @@ class ContextResolver:
         by_key: dict[str, _Name] = {}
         keys = []
         for index, mention in enumerate(mentions):
-            query = _query(text, mention)
-            key = fold_name(query)
-            if key not in by_key:
-                candidates = self._named(query)
-                if not candidates and query != mention.text:
-                    # "Russian state media": the designator belongs to the sentence, not the name.
-                    query, key = mention.text, fold_name(mention.text)
-                    candidates = [] if key in by_key else self._named(query)
-                if key not in by_key:
-                    inside, inner = self._inner_place(query) if not candidates else ("", [])
-                    by_key[key] = _Name(key, [], candidates or inner, mention.label, inside=fold_name(inside))
+            key = self._add_name(_query(text, mention), mention, by_key)
             keys.append(key)
             by_key[key].mentions.append(index)
         for index in range(1, len(mentions)):
@@ -213,6 +203,22 @@ class ContextResolver:
             if appositive and index == name.mentions[0] and not any(c.place.is_country for c in name.candidates):
                 self._apply_qualifier(name, self._country_or_state(appositive.group(1)))
         return list(by_key.values())
+
+    def _add_name(self, query: str, mention: Mention, by_key: dict[str, _Name]) -> str:
+        """The key of the name ``query`` looks up, added to ``by_key`` when new."""
+        key = fold_name(query)
+        if key in by_key:
+            return key
+        candidates = self._named(query)
+        if not candidates and query != mention.text:
+            # "Russian state media": the designator belongs to the sentence, not the name.
+            query, key = mention.text, fold_name(mention.text)
+            if key in by_key:
+                return key
+            candidates = self._named(query)
+        inside, inner = self._inner_place(query) if not candidates else ("", [])
+        by_key[key] = _Name(key, [], candidates or inner, mention.label, inside=fold_name(inside))
+        return key
 
     def _country_or_state(self, word: str) -> str:
         """The name a qualifier word stands for: "Ukrainian" is Ukraine, "Texas" is Texas."""
