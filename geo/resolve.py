@@ -5,7 +5,9 @@ port wants Odesa, Ukraine, not Odessa, Texas. Each candidate of each name gets a
 from features a geographer would weigh:
 
 - the gazetteer's prior (population, admin level, primary name);
-- how much of the rest of the document points to the candidate's country and admin-1 unit;
+- how much of the rest of the document points to the candidate's country and admin-1 unit,
+  and whether the text names that unit itself ("Oregon") rather than through another
+  name's choice;
 - how close it lies to the places the other names resolved to (spatial coherence);
 - whether its kind fits the NER label (a LOC is more likely a river than a town);
 - whether the name is the candidate's own or one of its alternates;
