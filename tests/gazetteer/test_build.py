@@ -9,6 +9,7 @@ from placemap.gazetteer import Gazetteer
 from placemap.gazetteer.build import StoreWriter, add_places
 from placemap.gazetteer.schema import SCHEMA_VERSION
 from placemap.gazetteer.sources import read_geonames_dump, read_places_csv
+from placemap.geo.evaluate import haversine_km
 
 ROW = "{id}\t{name}\t{name}\t{alts}\t{lat}\t{lon}\tP\tPPL\tUA\t\t14\t\t\t\t{pop}\t\t100\tEurope/Kyiv\t2024-01-01\n"
 
@@ -148,3 +149,16 @@ def test_embedded_units_no_admin1_unit_claims_are_second_level_units(embedded_ga
     nyanza = [c.place for c in embedded_gazetteer.lookup("Nyanza") if c.place.country_code == "KE"]
     assert nyanza and nyanza[0].geonameid == 182763
     assert any(c.place.country_code == "NO" for c in embedded_gazetteer.lookup("Buskerud"))
+
+
+def test_an_admin1_unit_lies_at_the_centre_of_its_area(embedded_gazetteer):
+    hawaii = next(c.place for c in embedded_gazetteer.lookup("Hawaii") if c.place.is_admin1)
+    # Natural Earth's label point sits on Oahu, 190 km from the state's centre of area.
+    assert haversine_km(hawaii.lat, hawaii.lon, 21.31, -157.86) > 150
+    assert haversine_km(hawaii.lat, hawaii.lon, 20.5, -156.3) < 50
+
+
+def test_the_eu_lies_at_its_geographic_centre_not_at_brussels(embedded_gazetteer):
+    eu = embedded_gazetteer.lookup("EU")[0].place
+    assert haversine_km(eu.lat, eu.lon, 50.85, 4.35) > 300  # Brussels
+    assert eu.feature_code == "RGN"
