@@ -48,7 +48,7 @@ Joining Natural Earth admin-1 features to GeoNames admin-1 units, in order:
 A unit's polygon is the union of all its features.  Names and type come only from features
 that are the unit itself (1 and 2).  A unit's point is the centre of area of its polygon (the
 centroid in a sinusoidal projection, or the nearest point of the polygon when the centroid
-lies outside it); the NE label point is used only for a unit without a polygon.
+lies outside it); a unit without any NE feature has no polygon and no point.
 
 Each part (rules 3 to 5) is also an admin-2 row of its own.  Natural Earth copies the name
 of a part's region into the part's name fields (``name_alt`` of every Tuscan province lists
@@ -611,7 +611,6 @@ def admin1_rows(units: dict[int, Admin1Unit], dissolved: dict[int, shapely.Geome
         kind = ""
         if unit.own:
             main = max(unit.own, key=lambda props: props["_area"])
-            lat, lon = main.get("latitude"), main.get("longitude")
             kind = clean(main.get("type_en"))
             for props in unit.own:
                 for key in ADMIN1_NAME_FIELDS:
