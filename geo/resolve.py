@@ -433,13 +433,15 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
         country = (context.countries.get(place.country_code, 0.0) - own_votes.get(place.country_code, 0.0)) / total
         admin1_key = (place.country_code, place.admin1_code)
         admin1 = context.admin1s.get(admin1_key, 0.0) - (admin1_key == own_admin1) if place.admin1_code else 0.0
-        named = context.named_admin1s.get(admin1_key, 0.0) - (own_named and admin1_key == own_admin1)
+        named = 0.0
+        if place.admin1_code and not can_be_unit:
+            named = context.named_admin1s.get(admin1_key, 0.0) - (own_named and admin1_key == own_admin1)
         rows.append(
             (
                 math.log(max(candidate.prior, 1e-9)),
                 country,
                 min(admin1, 1.0),
-                float(place.admin1_code != "" and named > 0 and not can_be_unit),
+                float(named > 0),
                 coherence,
                 float(place.feature_class in _LABEL_CLASSES.get(name.label, ())),
                 float(dateline == place.country_code) if dateline else 0.0,
