@@ -100,6 +100,8 @@ class ResolverWeights:
 
 _LABEL_CLASSES = {"LOC": frozenset("HTL"), "FAC": frozenset("SL"), "GPE": frozenset("AP")}
 _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
+#: Between the last two items of a list: "Washington, New York and Boston".
+_LIST_GAP = re.compile(r",? (?:and|or) ")
 #: A designator after a caller's span ("Dnipro" + " river", "New York" + " state"); not a
 #: capitalised "State", which ends names of organisations ("Moscow State University").
 _DESIGNATOR_AFTER = re.compile(r"[ \t]+(" + "|".join(DESIGNATORS) + r")\b", re.IGNORECASE)
@@ -192,8 +194,10 @@ class ContextResolver:
             by_key[key].mentions.append(index)
         for index in range(1, len(mentions)):
             previous, mention = mentions[index - 1], mentions[index]
-            if text[previous.end : mention.start] in _QUALIFIER_GAP and self._apply_qualifier(
-                by_key[keys[index - 1]], mention.text
+            if (
+                text[previous.end : mention.start] in _QUALIFIER_GAP
+                and not (_is_list_item(text, mentions, index) and _is_town(by_key[keys[index]]))
+                and self._apply_qualifier(by_key[keys[index - 1]], mention.text)
             ):
                 _keep_units(by_key[keys[index]])
         for index, mention in enumerate(mentions):
@@ -470,6 +474,20 @@ def _coherences(name: _Name, points: list[tuple[str, float, float]]) -> NDArray[
     nearest_km = EARTH_RADIUS_KM * np.arccos(cosine)
     countries = np.array([candidate.place.is_country for candidate in name.candidates])
     return np.where(countries, 0.0, 1.0 / (1.0 + nearest_km / 250.0))
+
+
+def _is_town(name: _Name) -> bool:
+    """Whether a name's likeliest sense, by the prior alone, is a town ("New York", not "Texas")."""
+    return bool(name.candidates) and name.candidates[0].place.feature_class == "P"
+
+
+def _is_list_item(text: str, mentions: Sequence[Mention], index: int) -> bool:
+    """Whether mention ``index`` may be an item of a list of places rather than a qualifier of the
+    one before it: "Washington, New York and Boston", not "Springfield, Illinois and Columbus, Ohio"."""
+    if index + 1 >= len(mentions) or not _LIST_GAP.fullmatch(text[mentions[index].end : mentions[index + 1].start]):
+        return False
+    after = index + 2
+    return after >= len(mentions) or text[mentions[index + 1].end : mentions[after].start] not in _QUALIFIER_GAP
 
 
 def _softmax_share(scores: list[float], index: int) -> float:

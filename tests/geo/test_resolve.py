@@ -176,3 +176,15 @@ def test_a_state_the_text_names_outweighs_a_bigger_namesake(embedded_gazetteer):
 def test_a_state_name_stays_the_state_when_the_text_names_another(embedded_gazetteer):
     text = "Fires spread from Idaho into Montana, and Colorado sent crews."
     assert resolve(embedded_gazetteer, text, ["Idaho", "Montana", "Colorado"])[0].place.is_admin1
+
+
+def test_a_town_in_a_list_of_towns_is_not_a_qualifier(embedded_gazetteer):
+    text = "After stops in Washington, New York and Boston, the delegation flew home."
+    toponyms = resolve(embedded_gazetteer, text, ["Washington", "New York", "Boston"])
+    assert toponyms[0].place.feature_code == "PPLC"  # not a Washington in New York state
+
+
+def test_a_state_before_and_still_qualifies(embedded_gazetteer):
+    text = "Convoys left Odessa, Texas and Brest on the same day."
+    toponyms = resolve(embedded_gazetteer, text, ["Odessa", "Texas", "Brest"])
+    assert (toponyms[0].place.country_code, toponyms[0].place.admin1_code) == ("US", "TX")
