@@ -812,7 +812,9 @@ def country_rows(
         for native in entry_name.get("native", {}).values():
             candidates += [clean(native.get("common")), clean(native.get("official"))]
         candidates += ne_names.get(iso2, [])
-        candidates = [c for c in candidates if c and not TWO_LETTER_CODE.match(c)]
+        # A translation can be the capital's own name (Croatian "Tunis" is Tunisia): the city keeps it.
+        capital = clean(country["Capital"])
+        candidates = [c for c in candidates if c and c != capital and not TWO_LETTER_CODE.match(c)]
         latlng = entry.get("latlng") or [None, None]
         english = entry.get("demonyms", {}).get("eng", {})
         demonyms = unique_names([clean(english.get("m")), clean(english.get("f"))], exclude=())
@@ -827,7 +829,7 @@ def country_rows(
                 fmt_coord(latlng[1]),
                 clean(country["Population"]),
                 clean(country["Continent"]),
-                clean(country["Capital"]),
+                capital,
                 clean(country["Area(in sq km)"]),
                 "|".join(demonyms),
             ]
@@ -1179,7 +1181,8 @@ def sources_markdown(stats: dict[str, int], how: dict[str, int]) -> str:
             "Columns: geonameid, iso2, iso3, name, alt_names, lat, lon, population, continent, capital, "
             "area_km2, demonyms. Rows from GeoNames countryInfo.txt; lat/lon from world-countries `latlng`; "
             "alt_names from world-countries altSpellings, translations, official and native names, and "
-            "Natural Earth admin-0 name columns; demonyms: the unique English demonyms of world-countries "
+            "Natural Earth admin-0 name columns, without the capital's name; demonyms: the unique English "
+            "demonyms of world-countries "
             "(`demonyms.eng.m`, then `demonyms.eng.f`), '|'-separated. Licence of the table: ODbL-1.0 "
             "(derivative of world-countries; share-alike and attribution to mledoze/countries) with GeoNames "
             "data under CC BY 4.0."

@@ -162,3 +162,13 @@ def test_the_eu_lies_at_its_geographic_centre_not_at_brussels(embedded_gazetteer
     eu = embedded_gazetteer.lookup("EU")[0].place
     assert haversine_km(eu.lat, eu.lon, 50.85, 4.35) > 300  # Brussels
     assert eu.feature_code == "RGN"
+
+
+def test_a_capital_keeps_its_name_from_its_countrys_translations(embedded_gazetteer):
+    # Croatian calls Tunisia "Tunis"; the name is the capital's.
+    assert embedded_gazetteer.lookup("Tunis")[0].place.feature_code == "PPLC"
+    assert not any(c.place.is_country for c in embedded_gazetteer.lookup("Tunis"))
+
+
+def test_korea_alone_is_south_korea(embedded_gazetteer):
+    assert embedded_gazetteer.lookup("Korea")[0].place.geonameid == 1835841
