@@ -143,6 +143,13 @@ class _Name:
     #: "Weston Downtown Historic District"), else "". Such a name only echoes that place: it
     #: is no evidence for other names, and where the place is named on its own it decides.
     inside: str = ""
+    #: A later mention qualified as another place of the same name ("named after Boston,
+    #: Massachusetts"): it sits on one of the first name's candidates, so it is no evidence.
+    namesake: bool = False
+
+    @property
+    def is_evidence(self) -> bool:
+        return not (self.inside or self.namesake)
 
 
 class ContextResolver:
@@ -194,12 +201,21 @@ class ContextResolver:
             by_key[key].mentions.append(index)
         for index in range(1, len(mentions)):
             previous, mention = mentions[index - 1], mentions[index]
-            if (
-                text[previous.end : mention.start] in _QUALIFIER_GAP
-                and not (_is_list_item(text, mentions, index) and _is_town(by_key[keys[index]]))
-                and self._apply_qualifier(by_key[keys[index - 1]], mention.text)
+            if text[previous.end : mention.start] not in _QUALIFIER_GAP or (
+                _is_list_item(text, mentions, index) and _is_town(by_key[keys[index]])
             ):
+                continue
+            name = by_key[keys[index - 1]]
+            if index - 1 != name.mentions[0]:
+                # A later "named after Boston, Massachusetts" in a story about Boston, New York,
+                # is another place: the qualified mention becomes a name of its own.
+                name = self._namesake(text, previous, index - 1)
+            if self._apply_qualifier(name, mention.text):
                 _keep_units(by_key[keys[index]])
+                if name.key not in by_key:
+                    by_key[name.key] = name
+                    by_key[keys[index - 1]].mentions.remove(index - 1)
+                    keys[index - 1] = name.key
         for index, mention in enumerate(mentions):
             appositive = _APPOSITIVE_BEFORE.search(text, max(0, mention.start - _APPOSITIVE_REACH), mention.start)
             name = by_key[keys[index]]
@@ -225,6 +241,13 @@ class ContextResolver:
         inside, inner = self._inner_place(query) if not candidates else ("", [])
         by_key[key] = _Name(key, [], candidates or inner, mention.label, inside=fold_name(inside))
         return key
+
+    def _namesake(self, text: str, mention: Mention, index: int) -> _Name:
+        """A name of its own for mention ``index``, with all the candidates of its name."""
+        own: dict[str, _Name] = {}
+        name = own[self._add_name(_query(text, mention), mention, own)]
+        name.key, name.mentions, name.namesake = f"{name.key}@{index}", [index], True
+        return name
 
     def _country_or_state(self, word: str) -> str:
         """The name a qualifier word stands for: "Ukrainian" is Ukraine, "Texas" is Texas."""
@@ -401,7 +424,7 @@ def _context(names: list[_Name]) -> _Context:
     named_admin1s: dict[tuple[str, str], float] = defaultdict(float)
     points: list[tuple[str, float, float]] = []
     for name in names:
-        if name.inside or not name.candidates:  # an echo of another place is no evidence
+        if not name.is_evidence or not name.candidates:
             continue
         for code, vote in _votes_of(name).items():
             countries[code] += vote
@@ -421,7 +444,7 @@ def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple
 
     Every context feature leaves ``name`` itself out, so a name cannot vote for itself.
     """
-    counted = not name.inside  # see ``_context``
+    counted = name.is_evidence  # see ``_context``
     own_votes = _votes_of(name) if counted else {}
     total = sum(context.countries.values()) - sum(own_votes.values()) or 1.0
     chosen = name.candidates[name.choice].place if name.candidates and counted else None

@@ -188,3 +188,13 @@ def test_a_state_before_and_still_qualifies(embedded_gazetteer):
     text = "Convoys left Odessa, Texas and Brest on the same day."
     toponyms = resolve(embedded_gazetteer, text, ["Odessa", "Texas", "Brest"])
     assert (toponyms[0].place.country_code, toponyms[0].place.admin1_code) == ("US", "TX")
+
+
+def test_a_later_qualified_mention_is_a_namesake_of_its_own(embedded_gazetteer):
+    text = (
+        "Boston is a town in Erie County, New York. It is named after Boston, Massachusetts. "
+        "Boston is south of Buffalo."
+    )
+    names = ["Boston", "Erie County", "New York", "Boston", "Massachusetts", "Boston", "Buffalo"]
+    toponyms = resolve(embedded_gazetteer, text, names)
+    assert [toponyms[i].place.admin1_code for i in (0, 3, 5)] == ["NY", "MA", "NY"]
