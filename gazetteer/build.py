@@ -66,6 +66,11 @@ FEATURE_BONUS = {
     "AIRP": 4.0,
     "DAM": 4.0,
     "MFG": 3.5,
+    # Seats of power the news names for who works in them ("the White House said") outrank
+    # the towns named after them; GeoNames' other buildings rarely share a town's name.
+    "BLDG": 5.0,
+    "CSTL": 5.0,
+    "PAL": 5.0,
 }
 #: GeoNames feature classes without a code of their own in the table above.
 CLASS_BONUS = {"A": 1.0, "H": 1.0, "T": 1.0, "L": 1.0, "S": 0.5, "V": 0.0, "U": -1.0, "R": -1.0, "P": 0.0}

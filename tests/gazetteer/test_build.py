@@ -172,3 +172,10 @@ def test_a_capital_keeps_its_name_from_its_countrys_translations(embedded_gazett
 
 def test_korea_alone_is_south_korea(embedded_gazetteer):
     assert embedded_gazetteer.lookup("Korea")[0].place.geonameid == 1835841
+
+
+def test_seats_of_power_outrank_the_towns_named_after_them(embedded_gazetteer):
+    # Casablanca is also "White House" in GeoNames, but only as an alternate name.
+    best_own = next(c for c in embedded_gazetteer.lookup("White House") if c.exact)
+    assert (best_own.place.feature_code, best_own.place.admin1_code) == ("BLDG", "DC")
+    assert embedded_gazetteer.lookup("Kremlin")[0].place.country_code == "RU"

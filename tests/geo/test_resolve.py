@@ -198,3 +198,11 @@ def test_a_later_qualified_mention_is_a_namesake_of_its_own(embedded_gazetteer):
     names = ["Boston", "Erie County", "New York", "Boston", "Massachusetts", "Boston", "Buffalo"]
     toponyms = resolve(embedded_gazetteer, text, names)
     assert [toponyms[i].place.admin1_code for i in (0, 3, 5)] == ["NY", "MA", "NY"]
+
+
+def test_the_white_house_is_the_building_unless_a_state_says_town(embedded_gazetteer):
+    said = resolve(embedded_gazetteer, "The White House said talks would resume.", ["White House"])
+    assert said[0].place.feature_code == "BLDG"
+    text = "He grew up in White House, Tennessee, north of Nashville."
+    town = resolve(embedded_gazetteer, text, ["White House", "Tennessee", "Nashville"])
+    assert town[0].place.feature_code == "PPL"
