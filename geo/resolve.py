@@ -106,6 +106,8 @@ _LIST_GAP = re.compile(r",? (?:and|or) ")
 #: capitalised "State", which ends names of organisations ("Moscow State University").
 _DESIGNATOR_AFTER = re.compile(r"[ \t]+(" + "|".join(DESIGNATORS) + r")\b", re.IGNORECASE)
 _CANDIDATES = 40
+#: Feature codes that are not evidence of where a story happens, though they have a point.
+_NOT_POINTS = frozenset({"CONT", "OCN", "RGN", "BLDG", "CSTL", "PAL"})
 #: "the Ukrainian port of Odesa", "the southern Belarusian city of Brest", "the Texas town of
 #: Odessa": a nationality or a country or state, then a kind of place, right before the name.
 _APPOSITIVE_BEFORE = re.compile(
@@ -434,7 +436,8 @@ def _context(names: list[_Name]) -> _Context:
             if chosen.is_admin1:
                 named_admin1s[(chosen.country_code, chosen.admin1_code)] += 1.0
         # Areas are not points: a name is not "near" the centroid of a country or an admin-1 unit.
-        if not (chosen.is_country or chosen.is_admin1) and chosen.feature_code not in ("CONT", "OCN", "RGN"):
+        # Nor is a seat of power: "the White House said" speaks for a government, from anywhere.
+        if not (chosen.is_country or chosen.is_admin1) and chosen.feature_code not in _NOT_POINTS:
             points.append((name.key, chosen.lat, chosen.lon))
     return _Context(countries, admin1s, named_admin1s, points)
 

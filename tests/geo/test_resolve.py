@@ -206,3 +206,9 @@ def test_the_white_house_is_the_building_unless_a_state_says_town(embedded_gazet
     text = "He grew up in White House, Tennessee, north of Nashville."
     town = resolve(embedded_gazetteer, text, ["White House", "Tennessee", "Nashville"])
     assert town[0].place.feature_code == "PPL"
+
+
+def test_a_seat_of_power_is_no_evidence_of_where_the_story_is(embedded_gazetteer):
+    text = "The White House said the drought in California was a federal matter, and the White House would send aid."
+    toponyms = resolve(embedded_gazetteer, text, ["White House", "California", "White House"])
+    assert toponyms[1].place.feature_code == "ADM1"  # not California, Maryland, next to the White House
