@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from placemap.exc import QueryError
 from placemap.gazetteer import Gazetteer, fold_name
-from placemap.gazetteer.geometry import EARTH_RADIUS_KM, unit_vectors
+from placemap.gazetteer.geometry import EARTH_RADIUS_KM, haversine_km, unit_vectors
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Candidate, Mention, Place, Toponym
 
@@ -129,6 +129,11 @@ _COMPASS_WORDS = frozenset(
 )
 #: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
 _INNER_POPULATION = 1000
+#: A town named inside a longer name, smaller than this and further than ``_STRAY_KM`` from
+#: the story's town, is more likely the person the name honours ("Stonewall Golf Club",
+#: "Collins Avenue"); a city ("Kramatorsk railway station") is named for itself.
+_STRAY_POPULATION = 100_000
+_STRAY_KM = 250.0
 
 
 @dataclass(slots=True)
@@ -349,6 +354,7 @@ class ContextResolver:
     def _toponyms(self, mentions: Sequence[Mention], names: list[_Name], dateline: str | None) -> list[Toponym]:
         context = _context(names)
         focus = _focus_town(names)
+        keys = {name.key for name in names}
         result: list[Toponym | None] = [None] * len(mentions)
         for name in names:
             place, confidence = None, 0.0
@@ -357,7 +363,8 @@ class ContextResolver:
                 confidence = _softmax_share(scores, name.choice)
                 if confidence >= self.weights.min_score:
                     place = name.candidates[name.choice].place
-            elif focus is not None and self._is_local(mentions[name.mentions[0]]):
+            local = focus is not None and self._is_local(mentions[name.mentions[0]])
+            if local and (not name.candidates or _strays(name, place, context, keys)):
                 place, confidence = focus, FOCUS_SCORE
             for index in name.mentions:
                 result[index] = Toponym(mentions[index], place, round(confidence, 4), tuple(name.candidates[:5]))
@@ -374,6 +381,25 @@ def _focus_town(names: list[_Name]) -> Place | None:
             if place.feature_class == "P":
                 best, most = place, len(name.mentions)
     return best
+
+
+def _strays(name: _Name, place: Place | None, context: _Context, keys: set[str]) -> bool:
+    """Whether ``place``, a small town named only inside a longer name, has no support in the story.
+
+    "Stonewall Golf Club" in a story about a Virginia town is in that town, not in
+    Stonewall, Mississippi; "Soledar salt mine" in a story that names the Donetsk region,
+    or Bakhmut, is in Soledar. A place the story also names on its own is where it says.
+    """
+    if not name.inside or name.inside in keys or place is None:
+        return False
+    if place.feature_class != "P" or place.population >= _STRAY_POPULATION:
+        return False
+    if (place.country_code, place.admin1_code) in context.named_admin1s:
+        return False
+    if not context.points:
+        return True
+    lat, lon = np.array([(lat, lon) for _, lat, lon in context.points]).T
+    return bool(haversine_km(place.lat, place.lon, lat, lon).min() > _STRAY_KM)
 
 
 def _keep_units(name: _Name) -> None:

@@ -122,6 +122,29 @@ def test_a_street_the_gazetteer_lacks_is_placed_at_the_storys_town_with_a_low_sc
     assert street.place.name == "New Orleans" and street.score == FOCUS_SCORE
 
 
+def test_a_far_town_inside_a_name_yields_to_the_storys_town(embedded_gazetteer):
+    text = "Gainesville, Virginia, grew fast. In Gainesville the Stonewall Golf Club opened, near Manassas."
+    names = ["Gainesville", "Virginia", "Gainesville", "Stonewall Golf Club", "Manassas"]
+    club = resolve(embedded_gazetteer, text, names)[3]
+    assert (club.place.name, club.place.admin1_code, club.score) == ("Gainesville", "VA", FOCUS_SCORE)
+
+
+def test_a_town_inside_a_name_stays_where_the_story_supports_it(embedded_gazetteer):
+    for text, names in [
+        ("Kyiv said the Soledar salt mine was hit; Soledar lost power.", ["Kyiv", "Soledar salt mine", "Soledar"]),
+        ("Kyiv said the Soledar salt mine in the Donetsk region was hit.", ["Kyiv", "Soledar salt mine", "Donetsk"]),
+        ("Kyiv said the Soledar salt mine near Bakhmut was hit.", ["Kyiv", "Soledar salt mine", "Bakhmut"]),
+    ]:
+        mine = resolve(embedded_gazetteer, text, names)[1]
+        assert (mine.place.name, mine.place.country_code) == ("Soledar", "UA"), text
+
+
+def test_a_city_inside_a_name_is_named_for_itself(embedded_gazetteer):
+    text = "Kyiv sent trains east. The Kramatorsk railway station was shelled."
+    station = resolve(embedded_gazetteer, text, ["Kyiv", "Kramatorsk railway station"])[1]
+    assert station.place.name == "Kramatorsk"
+
+
 def test_without_a_town_in_the_story_an_unknown_name_stays_unplaced(embedded_gazetteer):
     text = "Fans gathered on Royal Street in Louisiana."
     assert resolve(embedded_gazetteer, text, ["Royal Street", "Louisiana"])[0].place is None
