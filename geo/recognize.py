@@ -79,6 +79,10 @@ _PERSON_FACTOR = 10
 #: ... and this many times bigger again when the name is only one of its alternate names.
 _ALTERNATE_FACTOR = 5
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
+#: What follows a dateline's place ("GOMEL, Belarus", "KYIV (Newswire)", "IMMOKALEE – "), and
+#: what joins two places in one ("TIJUANA & SAN DIEGO").
+_DATELINE_ENDS = frozenset({",", "-", "—", "–", "--", "("})
+_DATELINE_JOINS = frozenset({"&"})
 _OPENING_PUNCTUATION = frozenset("\"“‘'(")
 
 
@@ -352,20 +356,34 @@ class SpacyRecognizer:
     def _dateline(self, doc: Any) -> list[tuple[int, int, str]]:
         """A story opening "GOMEL, Belarus, Feb 28" names its dateline place first.
 
-        The dateline may open any line: a page's title and link come before it.
+        The dateline may open any line or sentence: a page's title and link, or a headline,
+        come before it ("... Grant Event. IMMOKALEE – Congressman"). Two places may share
+        it ("TIJUANA & SAN DIEGO, March 29").
         """
         spans = []
-        for first in (0, *(t.i + 1 for t in doc[:-1] if "\n" in t.text_with_ws)):
+        openings = {0, *(t.i + 1 for t in doc[:-1] if "\n" in t.text_with_ws or _ends_a_sentence(doc, t.i))}
+        for first in sorted(openings):
             while first < len(doc) and doc[first].is_space:
                 first += 1
-            index = first
-            while index < len(doc) and index - first < _MAX_NAME_WORDS and doc[index].is_upper and doc[index].is_alpha:
-                index += 1
-            if not first < index < len(doc) or doc[index].text not in (",", "-", "—", "("):
-                continue
-            if self._is_place(doc[first:index].text):
-                spans.append((first, index, "GPE"))
+            places = []
+            index = self._upper_run(doc, first)
+            while first < index < len(doc) and self._is_place(doc[first:index].text):
+                places.append((first, index, "GPE"))
+                if doc[index].text not in _DATELINE_JOINS:
+                    break
+                first = index + 1
+                index = self._upper_run(doc, first)
+            if places and places[-1][1] < len(doc) and doc[places[-1][1]].text in _DATELINE_ENDS:
+                spans.extend(places)
         return spans
+
+    @staticmethod
+    def _upper_run(doc: Any, first: int) -> int:
+        """The end of the run of upper-case words starting at ``first`` (at most a name's length)."""
+        index = first
+        while index < len(doc) and index - first < _MAX_NAME_WORDS and doc[index].is_upper and doc[index].is_alpha:
+            index += 1
+        return index
 
     def _fill_from_gazetteer(
         self, doc: Any, ents: tuple, found: list[tuple[int, int, str]], person_words: set[str]
@@ -442,6 +460,12 @@ _SENTENCE_VERBS = frozenset(
     """, said says has had is was will would neither denied confirmed accused rejected called insisted
     wants warned and 's""".split()
 )
+
+
+def _ends_a_sentence(doc: Any, index: int) -> bool:
+    """A full stop after a word in lower case ("... Grant Event."), not after an abbreviated
+    name in capitals ("SAM. JONES", "HDQRS. NORTHERN DISTRICT")."""
+    return doc[index].text == "." and index > 0 and any(ch.islower() for ch in doc[index - 1].text)
 
 
 def _names_a_disease(token: Any) -> bool:

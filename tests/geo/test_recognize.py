@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from placemap.geo.recognize import GazetteerRecognizer, RuleSwitches, SpacyRecognizer
@@ -83,6 +85,19 @@ def test_diseases_and_strains_are_not_places(recognizer):
 def test_a_dateline_may_open_a_later_line(recognizer):
     text = "TITLE: Talks resume LINK: https://example.org/talks\nKYIV, March 3 (Wire) - Sirens sounded again."
     assert "KYIV" in texts(recognizer(text))
+
+
+def test_a_dateline_may_follow_a_headline_and_share_two_places(recognizer):
+    text = "Headline: Mayor opens grain hub. KHERSON – Trucks queued at dawn."
+    assert "KHERSON" in texts(recognizer(text))
+    text = "Talks resume\nODESA & KHERSON, March 3 (Wire) - Ports reopened."
+    assert {"ODESA", "KHERSON"} <= set(texts(recognizer(text)))
+
+
+def test_an_abbreviated_name_in_capitals_is_no_dateline(nlp, tiny_gazetteer):
+    datelines_only = SpacyRecognizer(nlp, tiny_gazetteer, rules=replace(RuleSwitches.none(), datelines=True))
+    assert "KHERSON" in texts(datelines_only("Done at dawn. KHERSON, March 3 - Sirens."))
+    assert "KHERSON" not in texts(datelines_only("Your obedient servant,\n\nSAM. KHERSON,\n\nMajor-General."))
 
 
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
