@@ -68,7 +68,10 @@ FACILITY_HEADS = frozenset(
     library museum theatre theater stadium arena airport station courthouse estate plantation inn
     hotel mall""".split()
 )
-_TITLES = frozenset("""mr mrs ms dr president minister general colonel sergeant governor mayor""".split())
+_TITLES = frozenset(
+    """mr mrs ms dr president minister general colonel sergeant governor mayor archbishop bishop cardinal
+    senator chancellor premier ambassador commissioner sheriff""".split()
+)
 _DEMONYM_ENDINGS = ("an", "ans", "ish", "ese", "i", "is", "ic", "ics")
 _DEMONYM_SUFFIXES = ("ian", "ians", "ish", "ese", "ean", "eans")
 _MAX_NAME_WORDS = 4
@@ -269,8 +272,14 @@ class SpacyRecognizer:
         following = doc[end] if end < len(doc) else None
         if _names_a_disease(span[-1]) or (following is not None and _names_something_else(following)):
             return True  # "West Nile virus", "the Azov battalion"
-        if len(span) == 1 and following is not None and following.is_title and following.lower_ in person_words:
-            return True  # "Vladimir Putin", "teacher Linda Morales"
+        if (
+            len(span) == 1
+            and following is not None
+            and following.is_title
+            and following.lower_ in person_words
+            and following.lower_ not in _TITLES
+        ):
+            return True  # "Vladimir Putin", "teacher Linda Morales"; not "Manila Archbishop Luis Tagle"
         if len(span) == 1 and not self._is_place(span.text, major=True):
             return span[0].lower_ in person_words or span[0].lower_.endswith(_DEMONYM_SUFFIXES)
         return len(span) > 1 and span[-1].lower_ in ORGANISATION_WORDS and not self._is_place(span.text)
@@ -431,10 +440,12 @@ class SpacyRecognizer:
             in_context = listed or self._context_says_place(doc, index, end)
             if self.rules.gazetteer_fill and in_context and self._is_place(name):
                 return (index, end, "GPE")
-            if end - index > 1 or stop > end:
+            titled = end < len(doc) and doc[end].lower_ in _TITLES  # "Kyiv Mayor Vitali Klitschko"
+            if end - index > 1 or (stop > end and not titled):
                 continue  # a big place's name before another capitalised word: "Vladimir Medinsky"
             if sentence_start:
-                if self.rules.subjects and _is_subject(doc, end) and self._is_place(name, major=True, primary=True):
+                subject = titled or _is_subject(doc, end)
+                if self.rules.subjects and subject and self._is_place(name, major=True, primary=True):
                     return (index, end, "GPE")
             elif self.rules.major_names and token.is_title and self._is_place(name, major=True, primary=True):
                 return (index, end, "GPE")

@@ -100,6 +100,12 @@ def test_an_abbreviated_name_in_capitals_is_no_dateline(nlp, tiny_gazetteer):
     assert "KHERSON" not in texts(datelines_only("Your obedient servant,\n\nSAM. KHERSON,\n\nMajor-General."))
 
 
+def test_a_place_before_a_title_is_the_place_not_a_name(nlp, embedded_gazetteer):
+    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+    assert "Kyiv" in texts(recognizer("Kyiv Mayor Vitali Klitschko said the metro would stay open."))
+    assert "Manila" in texts(recognizer("Manila Archbishop Luis Antonio Cardinal Tagle led the vigil."))
+
+
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
     text = "Slovak and Belarusian officials met in Brest."
     assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
