@@ -174,6 +174,11 @@ def test_korea_alone_is_south_korea(embedded_gazetteer):
     assert embedded_gazetteer.lookup("Korea")[0].place.geonameid == 1835841
 
 
+def test_new_york_alone_is_the_city_and_with_state_the_state(embedded_gazetteer):
+    assert embedded_gazetteer.lookup("New York")[0].place.geonameid == 5128581
+    assert embedded_gazetteer.lookup("New York state")[0].place.feature_code == "ADM1"
+
+
 def test_seats_of_power_outrank_the_towns_named_after_them(embedded_gazetteer):
     # Casablanca is also "White House" in GeoNames, but only as an alternate name.
     best_own = next(c for c in embedded_gazetteer.lookup("White House") if c.exact)
