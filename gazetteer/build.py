@@ -72,6 +72,11 @@ FEATURE_BONUS = {
     "CSTL": 5.0,
     "PAL": 5.0,
 }
+#: Countries whose GeoNames names often open with the Arabic article ("Al Qāmishlī") that
+#: the news leaves out ("Qamishli"): such names are also stored without it, as alternates.
+ARABIC_COUNTRIES = frozenset("AE BH DJ DZ EG EH IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TD TN YE".split())
+#: The article as GeoNames spells it, assimilated or not ("Ar Raqqah", "Ash Shaykh").
+ARABIC_ARTICLES = frozenset("al el ar as ad an az at ash ath adh".split())
 #: GeoNames feature classes without a code of their own in the table above.
 CLASS_BONUS = {"A": 1.0, "H": 1.0, "T": 1.0, "L": 1.0, "S": 0.5, "V": 0.0, "U": -1.0, "R": -1.0, "P": 0.0}
 #: Users' own places and the curated supplement win over GeoNames defaults.
@@ -206,18 +211,21 @@ class StoreWriter:
         admin1_names = {(r.country_code, r.admin1_code): r.name for r in self._records if r.feature_code == "ADM1"}
         names: dict[tuple[str, int], float] = {}
 
-        def add_names(place_id: int, primary: str, others: list[str], source: str) -> None:
+        def add_names(place_id: int, primary: str, others: list[str], source: str, arabic: bool = False) -> None:
             primary_bonus, other_bonus = NAME_BONUS.get(source, DEFAULT_NAME_BONUS)
             for name, bonus in ((primary, primary_bonus), *((other, other_bonus) for other in others)):
-                key = name_key(name)
-                if key and bonus >= names.get((key, place_id), -1.0):
-                    names[(key, place_id)] = bonus
+                keys = [(name_key(name), bonus)]
+                if arabic and (bare := _without_article(keys[0][0])):
+                    keys.append((bare, other_bonus))
+                for key, key_bonus in keys:
+                    if key and key_bonus >= names.get((key, place_id), -1.0):
+                        names[(key, place_id)] = key_bonus
 
         place_rows = []
         for place_id, record in enumerate(self._records, start=1):
             admin1_name = admin1_names.get((record.country_code, record.admin1_code), "")
             place_rows.append((place_id, *_place_values(record, admin1_name)))
-            add_names(place_id, record.name, record.names, record.source)
+            add_names(place_id, record.name, record.names, record.source, record.country_code in ARABIC_COUNTRIES)
         for geonameid, aliases, source in self._aliases:
             index = self._by_geonameid.get(geonameid)
             if index is not None:
@@ -240,6 +248,12 @@ class StoreWriter:
         )
         demonym_rows = {fold_name(demonym): index + 1 for demonym, index in known if fold_name(demonym)}
         db.executemany("INSERT INTO demonyms VALUES (?, ?)", sorted(demonym_rows.items()))
+
+
+def _without_article(key: str) -> str:
+    """A folded name without its opening Arabic article ("al qamishli" -> "qamishli"), else ""."""
+    first, _, rest = key.partition(" ")
+    return rest if first in ARABIC_ARTICLES and rest else ""
 
 
 def _place_values(record: PlaceRecord, admin1_name: str) -> tuple:

@@ -179,6 +179,14 @@ def test_new_york_alone_is_the_city_and_with_state_the_state(embedded_gazetteer)
     assert embedded_gazetteer.lookup("New York state")[0].place.feature_code == "ADM1"
 
 
+def test_an_arabic_name_is_found_without_its_article(embedded_gazetteer):
+    qamishli = embedded_gazetteer.lookup("Qamishli")[0]
+    assert (qamishli.place.country_code, qamishli.exact) == ("SY", False)  # GeoNames: "Al Qāmishlī"
+    assert embedded_gazetteer.lookup("Al Qamishli")[0].exact
+    # Only in Arabic-speaking countries: El Paso, Texas, is not "Paso".
+    assert all(c.place.country_code != "US" for c in embedded_gazetteer.lookup("Paso"))
+
+
 def test_seats_of_power_outrank_the_towns_named_after_them(embedded_gazetteer):
     # Casablanca is also "White House" in GeoNames, but only as an alternate name.
     best_own = next(c for c in embedded_gazetteer.lookup("White House") if c.exact)
