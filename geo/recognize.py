@@ -86,6 +86,10 @@ _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
 #: what joins two places in one ("TIJUANA & SAN DIEGO").
 _DATELINE_ENDS = frozenset({",", "-", "—", "–", "--", "("})
 _DATELINE_JOINS = frozenset({"&"})
+_COMPASS_ADJECTIVES = frozenset(
+    """northern southern eastern western central north-eastern north-western south-eastern south-western
+    northeastern northwestern southeastern southwestern""".split()
+)
 _OPENING_PUNCTUATION = frozenset("\"“‘'(")
 
 
@@ -297,7 +301,12 @@ class SpacyRecognizer:
 
     def _context_says_place(self, doc: Any, start: int, end: int) -> bool:
         before = start - 1
-        while before >= 0 and (doc[before].text in _OPENING_PUNCTUATION or doc[before].lower_ == "the"):
+        # "in Kherson", "in the Donbas", "in eastern Ghouta"
+        while before >= 0 and (
+            doc[before].text in _OPENING_PUNCTUATION
+            or doc[before].lower_ == "the"
+            or (doc[before].is_lower and doc[before].text in _COMPASS_ADJECTIVES)
+        ):
             before -= 1
         after = doc[end].lower_ if end < len(doc) else ""
         return (before >= 0 and doc[before].lower_ in LOCATIVE_WORDS) or after in DESIGNATORS or after in PLACE_NOUNS

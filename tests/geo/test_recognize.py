@@ -106,6 +106,13 @@ def test_a_place_before_a_title_is_the_place_not_a_name(nlp, embedded_gazetteer)
     assert "Manila" in texts(recognizer("Manila Archbishop Luis Antonio Cardinal Tagle led the vigil."))
 
 
+def test_a_compass_adjective_keeps_the_place_context(nlp, embedded_gazetteer):
+    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+    # The model calls these a PERSON and a PRODUCT; "in western" still says place.
+    assert texts(recognizer("Fighting raged in western Avdiivka.")) == ["Avdiivka"]
+    assert texts(recognizer("Shells fell in southern Hulyaipole.")) == ["Hulyaipole"]
+
+
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
     text = "Slovak and Belarusian officials met in Brest."
     assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
