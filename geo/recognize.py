@@ -77,6 +77,9 @@ _DEMONYM_SUFFIXES = ("ian", "ians", "ish", "ese", "ean", "eans")
 _MAX_NAME_WORDS = 4
 #: A code vouches for a town only if the town is this big: "NYC", "LA", not "CMB" (Colombo).
 _CODE_CITY_POPULATION = 1_000_000
+#: A word of a person's name in the story names a place outside a place context only if the
+#: place is this big (or a state or country).
+_PERSON_NAME_PLACE = 1_000_000
 #: A PERSON span is promoted without a place context only if its place is this many times "major".
 _PERSON_FACTOR = 10
 #: ... and this many times bigger again when the name is only one of its alternate names.
@@ -88,7 +91,7 @@ _DATELINE_ENDS = frozenset({",", "-", "—", "–", "--", "("})
 _DATELINE_JOINS = frozenset({"&"})
 _COMPASS_ADJECTIVES = frozenset(
     """northern southern eastern western central north-eastern north-western south-eastern south-western
-    northeastern northwestern southeastern southwestern""".split()
+    northeastern northwestern southeastern southwestern downtown""".split()
 )
 _OPENING_PUNCTUATION = frozenset("\"“‘'(")
 
@@ -286,6 +289,10 @@ class SpacyRecognizer:
             return True  # "Vladimir Putin", "teacher Linda Morales"; not "Manila Archbishop Luis Tagle"
         if len(span) == 1 and not self._is_place(span.text, major=True):
             return span[0].lower_ in person_words or span[0].lower_.endswith(_DEMONYM_SUFFIXES)
+        if len(span) == 1 and span[0].lower_ in person_words and not self._context_says_place(doc, start, end):
+            # "said Allen" in a story about Mike Allen is the man, not Allen, Texas; a city of
+            # millions, a state or a country keeps its name ("Washington", "Jordan").
+            return self._places.weight(span.text) < _PERSON_NAME_PLACE
         return len(span) > 1 and span[-1].lower_ in ORGANISATION_WORDS and not self._is_place(span.text)
 
     def _is_unknown(self, doc: Any, start: int, end: int, label: str) -> bool:

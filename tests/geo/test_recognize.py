@@ -113,6 +113,14 @@ def test_a_compass_adjective_keeps_the_place_context(nlp, embedded_gazetteer):
     assert texts(recognizer("Shells fell in southern Hulyaipole.")) == ["Hulyaipole"]
 
 
+def test_a_towns_name_that_is_a_persons_in_the_story_is_the_person(nlp, embedded_gazetteer):
+    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+    text = "Mike Garland sells wine in Santa Barbara. At his home with coastal views, Garland hosted a tasting."
+    assert texts(recognizer(text)) == ["Santa Barbara"]  # not Garland, Texas
+    text = "George Washington University hosted the talks. Washington said it would send aid."
+    assert "Washington" in texts(recognizer(text))
+
+
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
     text = "Slovak and Belarusian officials met in Brest."
     assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
