@@ -318,7 +318,7 @@ class ContextResolver:
                 if start <= head < start + size or not all(word[:1].isupper() for word in part):
                     continue
                 if size == 1 and part[0].lower() in _COMPASS_WORDS:
-                    continue  # "Eastern Ghouta" is not in Zambia's Eastern Province
+                    continue  # "Eastern Qalamoun" is not in Zambia's Eastern Province
                 try:
                     found = self.gazetteer.lookup(" ".join(part), limit=_CANDIDATES)
                 except QueryError:
