@@ -89,6 +89,12 @@ _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
 #: what joins two places in one ("TIJUANA & SAN DIEGO").
 _DATELINE_ENDS = frozenset({",", "-", "—", "–", "--", "("})
 _DATELINE_JOINS = frozenset({"&"})
+#: Words before "on" that make it a place context ("fired on Qamishli"); "on" alone is not
+#: ("on Monday", "on Twitter").
+_ATTACKS_ON = frozenset(
+    """fire fired firing attack attacks attacked assault assaults strike strikes advance advanced advancing
+    offensive raid raids march marched marching bombardment closing""".split()
+)
 _COMPASS_ADJECTIVES = frozenset(
     """northern southern eastern western central north-eastern north-western south-eastern south-western
     northeastern northwestern southeastern southwestern downtown""".split()
@@ -316,6 +322,8 @@ class SpacyRecognizer:
         ):
             before -= 1
         after = doc[end].lower_ if end < len(doc) else ""
+        if before >= 1 and doc[before].lower_ == "on" and doc[before - 1].lower_ in _ATTACKS_ON:
+            return True  # "fired on Qamishli", "the assault on Mariupol"
         return (before >= 0 and doc[before].lower_ in LOCATIVE_WORDS) or after in DESIGNATORS or after in PLACE_NOUNS
 
     # -- rules -------------------------------------------------------------------------

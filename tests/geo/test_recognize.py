@@ -121,6 +121,12 @@ def test_a_towns_name_that_is_a_persons_in_the_story_is_the_person(nlp, embedded
     assert "Washington" in texts(recognizer(text))
 
 
+def test_an_attack_on_a_name_is_a_place_context(nlp, embedded_gazetteer):
+    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+    assert "Avdiivka" in texts(recognizer("Russian troops pressed the assault on Avdiivka for a third day."))
+    assert "Qamishli" in texts(recognizer("A spokesman says Turkey fired on Qamishli and other border towns."))
+
+
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
     text = "Slovak and Belarusian officials met in Brest."
     assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
