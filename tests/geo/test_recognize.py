@@ -127,6 +127,11 @@ def test_an_attack_on_a_name_is_a_place_context(nlp, embedded_gazetteer):
     assert "Qamishli" in texts(recognizer("A spokesman says Turkey fired on Qamishli and other border towns."))
 
 
+def test_the_centre_is_a_government_not_a_region(nlp, embedded_gazetteer):
+    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+    assert texts(recognizer("Tamil Nadu said the Centre had failed to frame a scheme.")) == ["Tamil Nadu"]
+
+
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
     text = "Slovak and Belarusian officials met in Brest."
     assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
