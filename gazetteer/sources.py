@@ -40,6 +40,9 @@ __all__ = [
 
 #: The package's own data folder.
 DATA = resources.files("placemap.gazetteer") / "data"
+#: The only ISO 3166 alpha-3 code the news writes for a country; the others are acronyms
+#: there ("MAC" cosmetics, not Macao; "CAN", "GEO").
+ISO3_IN_NEWS = frozenset({"USA"})
 
 
 @dataclass(slots=True)
@@ -124,7 +127,7 @@ def read_countries() -> Iterator[PlaceRecord]:
                 country_code=row["iso2"],
                 population=int(row["population"] or 0),
                 source="naturalearth",
-                names=[row["iso3"], *_split(row["alt_names"])],
+                names=[*({row["iso3"]} & ISO3_IN_NEWS), *_split(row["alt_names"])],
             )
 
 

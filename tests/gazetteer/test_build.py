@@ -187,6 +187,11 @@ def test_an_arabic_name_is_found_without_its_article(embedded_gazetteer):
     assert all(c.place.country_code != "US" for c in embedded_gazetteer.lookup("Paso"))
 
 
+def test_only_usa_of_the_alpha3_codes_names_a_country(embedded_gazetteer):
+    assert embedded_gazetteer.lookup("USA")[0].place.geonameid == 6252001
+    assert not any(c.place.is_country for c in embedded_gazetteer.lookup("MAC"))  # cosmetics, not Macao
+
+
 def test_seats_of_power_outrank_the_towns_named_after_them(embedded_gazetteer):
     # Casablanca is also "White House" in GeoNames, but only as an alternate name.
     best_own = next(c for c in embedded_gazetteer.lookup("White House") if c.exact)
