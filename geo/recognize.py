@@ -46,7 +46,8 @@ NOT_PLACES = frozenset(
     tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december mr mrs ms dr president minister prime general kremlin pentagon
     reuters newswire ap afp update breaking video photo today yesterday north south east west central
-    northern southern eastern western god centre center
+    northern southern eastern western god centre center church republic region police border commonwealth
+    royal saint union
     ebola zika malaria measles cholera polio mmr hiv aids sars mers covid
     hamas hezbollah taliban isis isil nato wagner""".split()
 )

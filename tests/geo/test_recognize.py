@@ -132,6 +132,16 @@ def test_the_centre_is_a_government_not_a_region(nlp, embedded_gazetteer):
     assert texts(recognizer("Tamil Nadu said the Centre had failed to frame a scheme.")) == ["Tamil Nadu"]
 
 
+def test_a_capitalised_common_noun_alone_is_no_place(nlp, embedded_gazetteer):
+    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+    for text in [
+        "The Church has not issued a statement.",
+        "The Union sent two regiments south.",
+        "Border guards said the Police would help.",
+    ]:
+        assert texts(recognizer(text)) == [], text
+
+
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
     text = "Slovak and Belarusian officials met in Brest."
     assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
