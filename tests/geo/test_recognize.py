@@ -138,6 +138,7 @@ def test_a_capitalised_common_noun_alone_is_no_place(nlp, embedded_gazetteer):
         "The Church has not issued a statement.",
         "The Union sent two regiments south.",
         "Border guards said the Police would help.",
+        "HEADQUARTERS, In the Field. Report to the Secretary of War and to Major Reno.",
     ]:
         assert texts(recognizer(text)) == [], text
 
