@@ -401,7 +401,7 @@ class SpacyRecognizer:
                 first += 1
             places = []
             index = self._upper_run(doc, first)
-            while first < index < len(doc) and self._is_place(doc[first:index].text):
+            while first < index < len(doc) and self._is_dateline_place(doc[first:index].text):
                 places.append((first, index, "GPE"))
                 if doc[index].text not in _DATELINE_JOINS:
                     break
@@ -410,6 +410,9 @@ class SpacyRecognizer:
             if places and places[-1][1] < len(doc) and doc[places[-1][1]].text in _DATELINE_ENDS:
                 spans.extend(places)
         return spans
+
+    def _is_dateline_place(self, text: str) -> bool:
+        return text.lower() not in NOT_PLACES and self._is_place(text)
 
     @staticmethod
     def _upper_run(doc: Any, first: int) -> int:
