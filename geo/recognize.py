@@ -47,7 +47,7 @@ NOT_PLACES = frozenset(
     september october november december mr mrs ms dr president minister prime general kremlin pentagon
     reuters newswire ap afp update breaking video photo today yesterday north south east west central
     northern southern eastern western god centre center church republic region police border commonwealth
-    royal saint union major war field artillery infantry cavalry headquarters
+    royal saint union major war field artillery infantry cavalry headquarters man ai mod
     ebola zika malaria measles cholera polio mmr hiv aids sars mers covid
     hamas hezbollah taliban isis isil nato wagner""".split()
 )

@@ -139,6 +139,7 @@ def test_a_capitalised_common_noun_alone_is_no_place(nlp, embedded_gazetteer):
         "The Union sent two regiments south.",
         "Border guards said the Police would help.",
         "HEADQUARTERS, In the Field. Report to the Secretary of War and to Major Reno.",
+        "Man arrested after the MoD named a soldier; the sphere of AI grew.",
     ]:
         assert texts(recognizer(text)) == [], text
 
