@@ -46,10 +46,15 @@ NOT_PLACES = frozenset(
     tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december mr mrs ms dr president minister prime general kremlin pentagon
     reuters newswire ap afp update breaking video photo today yesterday north south east west central
-    northern southern eastern western god centre center church republic region police border commonwealth
-    royal saint union major war field artillery infantry cavalry headquarters man ai mod
+    northern southern eastern western god
     ebola zika malaria measles cholera polio mmr hiv aids sars mers covid
     hamas hezbollah taliban isis isil nato wagner""".split()
+) | frozenset(
+    # Capitalised common nouns that tiny places also bear ("the Secretary of War" is not War,
+    # West Virginia; "the Centre" of Indian news is the central government).
+    """centre center church republic region police border commonwealth royal saint union major war field
+    artillery infantry cavalry headquarters man ai mod santa rebels earth star tornado tsunami blood
+    mission jesus metro gold coast week kill law university""".split()
 )
 #: Nouns after a name that make it part of an organisation's name ("the Azov battalion").
 UNIT_WORDS = frozenset("""battalion regiment brigade airlines airways fc club university""".split())

@@ -140,6 +140,7 @@ def test_a_capitalised_common_noun_alone_is_no_place(nlp, embedded_gazetteer):
         "Border guards said the Police would help.",
         "HEADQUARTERS, In the Field. Report to the Secretary of War and to Major Reno.",
         "Man arrested after the MoD named a soldier; the sphere of AI grew.",
+        "Santa came early: the Tornado hit the Metro line, Earth shook.",
     ]:
         assert texts(recognizer(text)) == [], text
 
