@@ -95,6 +95,11 @@ _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
 #: what joins two places in one ("TIJUANA & SAN DIEGO").
 _DATELINE_ENDS = frozenset({",", "-", "—", "–", "--", "("})
 _DATELINE_JOINS = frozenset({"&"})
+#: Nouns whose "of" takes a person, not a place ("the birth of Jack").
+_PERSONAL_NOUNS = frozenset(
+    """birth death son daughter wife husband mother father brother sister widow widower family name
+    friend funeral parents children grandson granddaughter""".split()
+)
 #: Words before "on" that make it a place context ("fired on Qamishli"); "on" alone is not
 #: ("on Monday", "on Twitter").
 _ATTACKS_ON = frozenset(
@@ -351,6 +356,8 @@ class SpacyRecognizer:
         if label == "NORP" and text.lower().endswith(_DEMONYM_ENDINGS):
             return []  # "Ukrainian" is a demonym, not a place
         if self._is_place(text):
+            if label == "PERSON" and _follows_a_personal_noun(doc, start):
+                return []  # "the birth of Jack", "a son of Lu"
             if listed or self._context_says_place(doc, start, end):
                 return [(start, end, "GPE")]
             before = doc[start - 1].lower_ if start > 0 else ""
@@ -510,6 +517,11 @@ def _ends_a_sentence(doc: Any, index: int) -> bool:
     """A full stop after a word in lower case ("... Grant Event."), not after an abbreviated
     name in capitals ("SAM. JONES", "HDQRS. NORTHERN DISTRICT")."""
     return doc[index].text == "." and index > 0 and any(ch.islower() for ch in doc[index - 1].text)
+
+
+def _follows_a_personal_noun(doc: Any, start: int) -> bool:
+    """ "the birth of Jack", "the wife of Lu": "of" after a noun that takes a person."""
+    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in _PERSONAL_NOUNS
 
 
 def _names_a_disease(token: Any) -> bool:

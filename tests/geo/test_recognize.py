@@ -145,6 +145,12 @@ def test_a_capitalised_common_noun_alone_is_no_place(nlp, embedded_gazetteer):
         assert texts(recognizer(text)) == [], text
 
 
+def test_a_person_after_a_personal_noun_and_of_is_not_promoted(nlp, embedded_gazetteer):
+    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+    text = "She fell ill two weeks after the birth of Jack. Her son Jack is in intensive care."
+    assert texts(recognizer(text)) == []
+
+
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
     text = "Slovak and Belarusian officials met in Brest."
     assert {"Slovak", "Belarusian"} <= set(texts(SpacyRecognizer(nlp, embedded_gazetteer, adjectives=True)(text)))
