@@ -52,10 +52,13 @@ NOT_PLACES = frozenset(
 ) | frozenset(
     # Capitalised common nouns that tiny places also bear ("the Secretary of War" is not War,
     # West Virginia; "the Centre" of Indian news is the central government).
-    """centre center church republic region police border commonwealth royal saint union major war field
+    """centre center church republic region police border commonwealth royal saint major war field
     artillery infantry cavalry headquarters man ai mod santa rebels earth star tornado tsunami blood
-    mission jesus metro gold coast week kill law university""".split()
+    jesus metro gold coast week kill law university""".split()
 )
+#: Capitalised nouns that are places alone ("Union, New Jersey") but not after "the" ("the
+#: Union army").
+NOT_PLACES_AFTER_THE = frozenset("""union mission""".split())
 #: Nouns after a name that make it part of an organisation's name ("the Azov battalion").
 UNIT_WORDS = frozenset("""battalion regiment brigade airlines airways fc club university""".split())
 #: Words that make a place name part of a disease's ("West Nile virus", "Rift Valley fever").
@@ -83,9 +86,6 @@ _DEMONYM_SUFFIXES = ("ian", "ians", "ish", "ese", "ean", "eans")
 _MAX_NAME_WORDS = 4
 #: A code vouches for a town only if the town is this big: "NYC", "LA", not "CMB" (Colombo).
 _CODE_CITY_POPULATION = 1_000_000
-#: A word of a person's name in the story names a place outside a place context only if the
-#: place is this big (or a state or country).
-_PERSON_NAME_PLACE = 1_000_000
 #: A PERSON span is promoted without a place context only if its place is this many times "major".
 _PERSON_FACTOR = 10
 #: ... and this many times bigger again when the name is only one of its alternate names.
@@ -95,11 +95,6 @@ _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
 #: what joins two places in one ("TIJUANA & SAN DIEGO").
 _DATELINE_ENDS = frozenset({",", "-", "—", "–", "--", "("})
 _DATELINE_JOINS = frozenset({"&"})
-#: Nouns whose "of" takes a person, not a place ("the birth of Jack").
-_PERSONAL_NOUNS = frozenset(
-    """birth death son daughter wife husband mother father brother sister widow widower family name
-    friend funeral parents children grandson granddaughter""".split()
-)
 #: Words before "on" that make it a place context ("fired on Qamishli"); "on" alone is not
 #: ("on Monday", "on Twitter").
 _ATTACKS_ON = frozenset(
@@ -289,6 +284,8 @@ class SpacyRecognizer:
         span = doc[start:end]
         if not any(ch.isupper() for ch in span.text) or span.text.lower() in NOT_PLACES:
             return True
+        if _is_a_noun_after_the(doc, start, end):
+            return True
         if start > 0 and doc[start - 1].lower_ in NAME_PARTICLES and doc[start - 1].is_lower:
             return True
         if len(span) == 1 and _CODE_WITH_DIGITS.fullmatch(span.text):
@@ -306,10 +303,6 @@ class SpacyRecognizer:
             return True  # "Vladimir Putin", "teacher Linda Morales"; not "Manila Archbishop Luis Tagle"
         if len(span) == 1 and not self._is_place(span.text, major=True):
             return span[0].lower_ in person_words or span[0].lower_.endswith(_DEMONYM_SUFFIXES)
-        if len(span) == 1 and span[0].lower_ in person_words and not self._context_says_place(doc, start, end):
-            # "said Allen" in a story about Mike Allen is the man, not Allen, Texas; a city of
-            # millions, a state or a country keeps its name ("Washington", "Jordan").
-            return self._places.weight(span.text) < _PERSON_NAME_PLACE
         return len(span) > 1 and span[-1].lower_ in ORGANISATION_WORDS and not self._is_place(span.text)
 
     def _is_unknown(self, doc: Any, start: int, end: int, label: str) -> bool:
@@ -356,8 +349,6 @@ class SpacyRecognizer:
         if label == "NORP" and text.lower().endswith(_DEMONYM_ENDINGS):
             return []  # "Ukrainian" is a demonym, not a place
         if self._is_place(text):
-            if label == "PERSON" and _follows_a_personal_noun(doc, start):
-                return []  # "the birth of Jack", "a son of Lu"
             if listed or self._context_says_place(doc, start, end):
                 return [(start, end, "GPE")]
             before = doc[start - 1].lower_ if start > 0 else ""
@@ -460,6 +451,8 @@ class SpacyRecognizer:
         token = doc[index]
         if index in taken or not _CAPITALISED.fullmatch(token.text) or token.lower_ in NOT_PLACES:
             return None
+        if _is_a_noun_after_the(doc, index, index + 1):
+            return None
         if token.is_stop and not token.is_upper:
             return None  # "But", "More", "No" opening a sentence or a headline word
         if index > 0 and doc[index - 1].lower_ in _TITLES:
@@ -519,9 +512,9 @@ def _ends_a_sentence(doc: Any, index: int) -> bool:
     return doc[index].text == "." and index > 0 and any(ch.islower() for ch in doc[index - 1].text)
 
 
-def _follows_a_personal_noun(doc: Any, start: int) -> bool:
-    """ "the birth of Jack", "the wife of Lu": "of" after a noun that takes a person."""
-    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in _PERSONAL_NOUNS
+def _is_a_noun_after_the(doc: Any, start: int, end: int) -> bool:
+    """ "the Union" (army), not Union, New Jersey."""
+    return doc[start:end].text.lower() in NOT_PLACES_AFTER_THE and start > 0 and doc[start - 1].lower_ == "the"
 
 
 def _names_a_disease(token: Any) -> bool:

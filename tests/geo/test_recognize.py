@@ -113,14 +113,6 @@ def test_a_compass_adjective_keeps_the_place_context(nlp, embedded_gazetteer):
     assert texts(recognizer("Shells fell in southern Hulyaipole.")) == ["Hulyaipole"]
 
 
-def test_a_towns_name_that_is_a_persons_in_the_story_is_the_person(nlp, embedded_gazetteer):
-    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
-    text = "Mike Garland sells wine in Santa Barbara. At his home with coastal views, Garland hosted a tasting."
-    assert texts(recognizer(text)) == ["Santa Barbara"]  # not Garland, Texas
-    text = "George Washington University hosted the talks. Washington said it would send aid."
-    assert "Washington" in texts(recognizer(text))
-
-
 def test_an_attack_on_a_name_is_a_place_context(nlp, embedded_gazetteer):
     recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
     assert "Avdiivka" in texts(recognizer("Russian troops pressed the assault on Avdiivka for a third day."))
@@ -143,12 +135,6 @@ def test_a_capitalised_common_noun_alone_is_no_place(nlp, embedded_gazetteer):
         "Santa came early: the Tornado hit the Metro line, Earth shook.",
     ]:
         assert texts(recognizer(text)) == [], text
-
-
-def test_a_person_after_a_personal_noun_and_of_is_not_promoted(nlp, embedded_gazetteer):
-    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
-    text = "She fell ill two weeks after the birth of Jack. Her son Jack is in intensive care."
-    assert texts(recognizer(text)) == []
 
 
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
