@@ -10,6 +10,11 @@ def recognizer(nlp, tiny_gazetteer):
     return SpacyRecognizer(nlp, tiny_gazetteer)
 
 
+@pytest.fixture()
+def news_recognizer(nlp, embedded_gazetteer):
+    return SpacyRecognizer(nlp, embedded_gazetteer)
+
+
 def texts(mentions):
     return [m.text for m in mentions]
 
@@ -100,32 +105,27 @@ def test_an_abbreviated_name_in_capitals_is_no_dateline(nlp, tiny_gazetteer):
     assert "KHERSON" not in texts(datelines_only("Your obedient servant,\n\nSAM. KHERSON,\n\nMajor-General."))
 
 
-def test_a_place_before_a_title_is_the_place_not_a_name(nlp, embedded_gazetteer):
-    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
-    assert "Kyiv" in texts(recognizer("Kyiv Mayor Vitali Klitschko said the metro would stay open."))
-    assert "Manila" in texts(recognizer("Manila Archbishop Luis Antonio Cardinal Tagle led the vigil."))
+def test_a_place_before_a_title_is_the_place_not_a_name(news_recognizer):
+    assert "Kyiv" in texts(news_recognizer("Kyiv Mayor Vitali Klitschko said the metro would stay open."))
+    assert "Manila" in texts(news_recognizer("Manila Archbishop Luis Antonio Cardinal Tagle led the vigil."))
 
 
-def test_a_compass_adjective_keeps_the_place_context(nlp, embedded_gazetteer):
-    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+def test_a_compass_adjective_keeps_the_place_context(news_recognizer):
     # The model calls these a PERSON and a PRODUCT; "in western" still says place.
-    assert texts(recognizer("Fighting raged in western Avdiivka.")) == ["Avdiivka"]
-    assert texts(recognizer("Shells fell in southern Hulyaipole.")) == ["Hulyaipole"]
+    assert texts(news_recognizer("Fighting raged in western Avdiivka.")) == ["Avdiivka"]
+    assert texts(news_recognizer("Shells fell in southern Hulyaipole.")) == ["Hulyaipole"]
 
 
-def test_an_attack_on_a_name_is_a_place_context(nlp, embedded_gazetteer):
-    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
-    assert "Avdiivka" in texts(recognizer("Russian troops pressed the assault on Avdiivka for a third day."))
-    assert "Qamishli" in texts(recognizer("A spokesman says Turkey fired on Qamishli and other border towns."))
+def test_an_attack_on_a_name_is_a_place_context(news_recognizer):
+    assert "Avdiivka" in texts(news_recognizer("Russian troops pressed the assault on Avdiivka for a third day."))
+    assert "Qamishli" in texts(news_recognizer("A spokesman says Turkey fired on Qamishli and other border towns."))
 
 
-def test_the_centre_is_a_government_not_a_region(nlp, embedded_gazetteer):
-    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
-    assert texts(recognizer("Tamil Nadu said the Centre had failed to frame a scheme.")) == ["Tamil Nadu"]
+def test_the_centre_is_a_government_not_a_region(news_recognizer):
+    assert texts(news_recognizer("Tamil Nadu said the Centre had failed to frame a scheme.")) == ["Tamil Nadu"]
 
 
-def test_a_capitalised_common_noun_alone_is_no_place(nlp, embedded_gazetteer):
-    recognizer = SpacyRecognizer(nlp, embedded_gazetteer)
+def test_a_capitalised_common_noun_alone_is_no_place(news_recognizer):
     for text in [
         "The Church has not issued a statement.",
         "The Union sent two regiments south.",
@@ -134,7 +134,7 @@ def test_a_capitalised_common_noun_alone_is_no_place(nlp, embedded_gazetteer):
         "Man arrested after the MoD named a soldier; the sphere of AI grew.",
         "Santa came early: the Tornado hit the Metro line, Earth shook.",
     ]:
-        assert texts(recognizer(text)) == [], text
+        assert texts(news_recognizer(text)) == [], text
 
 
 def test_adjectives_are_returned_only_on_request(nlp, embedded_gazetteer):
