@@ -101,7 +101,9 @@ _ATTACKS_ON = frozenset(
     """fire fired firing attack attacks attacked assault assaults strike strikes advance advanced advancing
     offensive raid raids march marched marching bombardment closing""".split()
 )
-_COMPASS_ADJECTIVES = frozenset(
+#: Adjectives that may stand between a locative word and a name ("in eastern Ghouta", "in
+#: downtown Buffalo").
+_LOCATING_ADJECTIVES = frozenset(
     """northern southern eastern western central north-eastern north-western south-eastern south-western
     northeastern northwestern southeastern southwestern downtown""".split()
 )
@@ -322,7 +324,7 @@ class SpacyRecognizer:
         while before >= 0 and (
             doc[before].text in _OPENING_PUNCTUATION
             or doc[before].lower_ == "the"
-            or (doc[before].is_lower and doc[before].text in _COMPASS_ADJECTIVES)
+            or (doc[before].is_lower and doc[before].text in _LOCATING_ADJECTIVES)
         ):
             before -= 1
         after = doc[end].lower_ if end < len(doc) else ""

@@ -129,9 +129,10 @@ _COMPASS_WORDS = frozenset(
 )
 #: A town named inside a longer name ("Kramatorsk railway station") must be at least this big.
 _INNER_POPULATION = 1000
-#: A town named inside a longer name, smaller than this and further than ``_STRAY_KM`` from
-#: the story's town, is more likely the person the name honours ("Stonewall Golf Club",
-#: "Collins Avenue"); a city ("Kramatorsk railway station") is named for itself.
+#: A town named inside a longer name, smaller than this, with no other resolved place within
+#: ``_STRAY_KM`` and not in an admin-1 unit the text names, is more likely the person the name
+#: honours ("Stonewall Golf Club", "Collins Avenue"); a city ("Kramatorsk railway station")
+#: is named for itself.
 _STRAY_POPULATION = 100_000
 _STRAY_KM = 250.0
 
