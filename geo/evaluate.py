@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from placemap.gazetteer.geometry import EARTH_RADIUS_KM, haversine_km
+from placemap.gazetteer.geometry import EARTH_RADIUS_KM
 
 __all__ = [
     "ACCURACY_KM",
@@ -140,6 +140,29 @@ def corpus_policy(corpus_name: str) -> Policy:
     if key.startswith("wiktor"):
         return WIKTOR_POLICY
     return DEFAULT_POLICY
+
+
+def haversine_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> NDArray[np.float64]:
+    """Great-circle distance in km between points given in degrees.
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : array_like
+        Latitudes and longitudes in degrees; broadcast against each other. NaN gives NaN.
+
+    Returns
+    -------
+    numpy.ndarray
+        Distances in km on a sphere of radius :data:`EARTH_RADIUS_KM`.
+
+    Examples
+    --------
+    >>> round(float(haversine_km(50.45, 30.52, 49.84, 24.02)))
+    468
+    """
+    phi1, lam1, phi2, lam2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
+    half_chord = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(half_chord, 0.0, 1.0)))
 
 
 # --------------------------------------------------------------------------- pairing and matching

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from placemap.exc import QueryError
 from placemap.gazetteer import Gazetteer, fold_name
-from placemap.gazetteer.geometry import EARTH_RADIUS_KM, haversine_km, unit_vectors
+from placemap.gazetteer.geometry import EARTH_RADIUS_KM, unit_vectors
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Candidate, Mention, Place, Toponym
 
@@ -364,8 +364,11 @@ class ContextResolver:
                 confidence = _softmax_share(scores, name.choice)
                 if confidence >= self.weights.min_score:
                     place = name.candidates[name.choice].place
-            local = focus is not None and self._is_local(mentions[name.mentions[0]])
-            if local and (not name.candidates or _strays(name, place, context, keys)):
+            if (
+                focus is not None
+                and (not name.candidates or _strays(name, place, context, keys))
+                and self._is_local(mentions[name.mentions[0]])
+            ):
                 place, confidence = focus, FOCUS_SCORE
             for index in name.mentions:
                 result[index] = Toponym(mentions[index], place, round(confidence, 4), tuple(name.candidates[:5]))
@@ -399,8 +402,8 @@ def _strays(name: _Name, place: Place | None, context: _Context, keys: set[str])
         return False
     if not context.points:
         return True
-    lat, lon = np.array([(lat, lon) for _, lat, lon in context.points]).T
-    return bool(haversine_km(place.lat, place.lon, lat, lon).min() > _STRAY_KM)
+    vector = unit_vectors(np.array([place.lat]), np.array([place.lon]))
+    return bool(_nearest_km(vector, [(lat, lon) for _, lat, lon in context.points])[0] > _STRAY_KM)
 
 
 def _keep_units(name: _Name) -> None:
@@ -521,12 +524,17 @@ def _coherences(name: _Name, points: list[tuple[str, float, float]]) -> NDArray[
     if name.vectors is None:
         places = [candidate.place for candidate in name.candidates]
         name.vectors = unit_vectors(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
-    lat, lon = np.array(others).T
-    # The nearest other place is the one with the largest dot product of unit vectors.
-    cosine = np.clip((name.vectors @ unit_vectors(lat, lon).T).max(axis=1), -1.0, 1.0)
-    nearest_km = EARTH_RADIUS_KM * np.arccos(cosine)
+    nearest_km = _nearest_km(name.vectors, others)
     countries = np.array([candidate.place.is_country for candidate in name.candidates])
     return np.where(countries, 0.0, 1.0 / (1.0 + nearest_km / 250.0))
+
+
+def _nearest_km(vectors: NDArray[np.float64], points: list[tuple[float, float]]) -> NDArray[np.float64]:
+    """Per row of ``vectors`` (unit vectors of places): km to the nearest of ``points`` (lat, lon)."""
+    lat, lon = np.array(points).T
+    # The nearest point is the one with the largest dot product of unit vectors.
+    cosine = np.clip((vectors @ unit_vectors(lat, lon).T).max(axis=1), -1.0, 1.0)
+    return EARTH_RADIUS_KM * np.arccos(cosine)
 
 
 def _is_town(name: _Name) -> bool:
