@@ -11,6 +11,7 @@ test:
 
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 wheel-check:
 	bash scripts/wheel_check.sh

@@ -139,7 +139,7 @@ def score_dispatches(matcher: Matcher, gold_docs: list[dict], documents: list[Do
                 if k not in used and event_matches(matcher, gold, e, gold_doc, document)
             ]  # fmt: skip
             if not options:
-                misses.append(f"{gold_doc['id']} {gold['category']} {gold_doc['text'][gold['quote_start']:][:60]!r}")
+                misses.append(f"{gold_doc['id']} {gold['category']} {gold_doc['text'][gold['quote_start'] :][:60]!r}")
                 continue
             best = max(
                 options, key=lambda k: (predicted[k].date == gold["date"], predicted[k].status == gold["status"])

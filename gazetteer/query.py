@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .fold import code_key, fold_name
 
-__all__ = ["DESIGNATORS", "Attempt", "parse_query"]
+__all__ = ["DESIGNATORS", "Attempt", "name_keys", "parse_query"]
 
 _ADMIN1_FIRST = ("ADM1", "ADM2")
 _ADMIN2_FIRST = ("ADM2", "ADM1", "ADM3")
@@ -89,13 +89,19 @@ def parse_query(
     return [attempt for attempt in dict.fromkeys(attempts) if attempt.key]
 
 
+def name_keys(name: str) -> list[str]:
+    """The keys ``name`` is looked up by, in order: a code first ("IN" is Indiana), then the
+    folded words it may also be ("KYIV" in a dateline)."""
+    code = code_key(name)
+    return [code, fold_name(name)] if code else [fold_name(name)]
+
+
 def _attempts_for(head: str, country: str | None, admin1: str | None) -> list[Attempt]:
-    key = _LEADING_ARTICLE.sub("", fold_name(head))
+    *codes, key = name_keys(head)
+    key = _LEADING_ARTICLE.sub("", key)
     if not key:
         return []
-    code = code_key(head)
-    # A code first ("IN" is Indiana), then the word it may also be ("KYIV" in a dateline).
-    attempts = [Attempt(code, (), country, admin1)] if code else []
+    attempts = [Attempt(code, (), country, admin1) for code in codes]
     words = key.split(" ")
     if len(words) > 1 and words[-1] in DESIGNATORS:
         codes = DESIGNATORS[words[-1]]

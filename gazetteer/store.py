@@ -17,9 +17,9 @@ from typing import Any
 from placemap.exc import ConfigurationError, GazetteerCorrupt, GazetteerNotFound, QueryError
 from placemap.types import Candidate, Place
 
-from .fold import MAX_NAME_LENGTH, code_key, fold_name
+from .fold import MAX_NAME_LENGTH, fold_name
 from .geometry import unit_vectors
-from .query import parse_query
+from .query import name_keys, parse_query
 from .schema import PLACE_COLUMNS, SCHEMA_VERSION
 
 __all__ = ["ENV_VAR", "Gazetteer", "default_store_path"]
@@ -220,9 +220,7 @@ class Gazetteer:
                     _COUNTRY_CODES,
                 )
             )
-        code = code_key(name)
-        found = self._country_index.get(code) if code else None
-        return found or self._country_index.get(fold_name(name))
+        return next(filter(None, map(self._country_index.get, name_keys(name))), None)
 
     def admin1_for(self, name: str) -> tuple[str, str] | None:
         """(country code, admin-1 code) of the admin-1 unit called ``name``, else ``None``.

@@ -344,9 +344,7 @@ class ContextResolver:
     def _is_local(self, mention: Mention) -> bool:
         """Whether a name the gazetteer lacks may lie in the story's town: not an adjective
         ("Kurdish") nor a nation's institution ("Russian Embassy", "Korean Peninsula")."""
-        if mention.label == "NORP" or self.weights.min_score > FOCUS_SCORE:
-            return False
-        return self.gazetteer.demonym(mention.text.split()[0]) is None
+        return mention.label != "NORP" and self.gazetteer.demonym(mention.text.split()[0]) is None
 
     # -- scoring -----------------------------------------------------------------------
     def _scores(self, name: _Name, context: _Context, dateline: str | None) -> list[float]:
@@ -354,7 +352,8 @@ class ContextResolver:
 
     def _toponyms(self, mentions: Sequence[Mention], names: list[_Name], dateline: str | None) -> list[Toponym]:
         context = _context(names)
-        focus = _focus_town(names)
+        # A caller who asks for more confidence than a guess at the story's town has gets none.
+        focus = _focus_town(names) if self.weights.min_score <= FOCUS_SCORE else None
         keys = {name.key for name in names}
         result: list[Toponym | None] = [None] * len(mentions)
         for name in names:

@@ -131,7 +131,6 @@ _AS_FIXED = _forms("such well far soon long much many part")
 _INCLUSIVE = _forms("including such like except excluding as")
 
 
-
 def acled_types(category: str) -> tuple[str, str]:
     """ACLED ``(event_type, sub_event_type)`` of a placemap category, so exports line up with ACLED's.
 
@@ -210,7 +209,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = dateline.end() if dateline else 0
     spans = []
     for match in _BOUNDARY_RE.finditer(text, start):
-        word = re.search(r"([A-Za-z]+)\.$", text[start : match.start()].rstrip("\"”’)"))
+        word = re.search(r"([A-Za-z]+)\.$", text[start : match.start()].rstrip('"”’)'))
         if word and "\n" not in match.group(0) and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
             continue
         spans.append((start, match.start()))

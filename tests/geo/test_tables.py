@@ -27,11 +27,27 @@ def test_csv_rows_become_events_and_bad_rows_are_reported(tiny_gazetteer, tmp_pa
 def test_an_acled_export_works_as_it_is(tiny_gazetteer, tmp_path):
     table = tmp_path / "acled.jsonl"
     rows = [
-        {"event_date": "2022-03-02", "event_type": "Explosions/Remote violence",
-         "sub_event_type": "Shelling/artillery/missile attack", "location": "Kharkiv", "admin1": "Kharkivska",
-         "country": "Ukraine", "latitude": "49.9935", "longitude": "36.2304", "notes": "shelling", "source": "x"},
-        {"event_date": "2022-03-03", "event_type": "Protests", "sub_event_type": "Peaceful protest",
-         "location": "Kyiv", "country": "Ukraine", "latitude": "50.45", "longitude": "30.52"},
+        {
+            "event_date": "2022-03-02",
+            "event_type": "Explosions/Remote violence",
+            "sub_event_type": "Shelling/artillery/missile attack",
+            "location": "Kharkiv",
+            "admin1": "Kharkivska",
+            "country": "Ukraine",
+            "latitude": "49.9935",
+            "longitude": "36.2304",
+            "notes": "shelling",
+            "source": "x",
+        },
+        {
+            "event_date": "2022-03-03",
+            "event_type": "Protests",
+            "sub_event_type": "Peaceful protest",
+            "location": "Kyiv",
+            "country": "Ukraine",
+            "latitude": "50.45",
+            "longitude": "30.52",
+        },
     ]
     table.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     problems = []
