@@ -106,6 +106,13 @@ _LIST_GAP = re.compile(r",? (?:and|or) ")
 #: capitalised "State", which ends names of organisations ("Moscow State University").
 _DESIGNATOR_AFTER = re.compile(r"[ \t]+(" + "|".join(DESIGNATORS) + r")\b", re.IGNORECASE)
 _CANDIDATES = 40
+#: Words of a territorial claim, and the words after which a name is the territory claimed.
+_CLAIM_CUE = re.compile(r"\b(?:annex(?:e[ds]|ing|ation)?|referend(?:um|ums|a)|independence|sovereignty)\b")
+_CLAIMED_AFTER = re.compile(r"\b(?:in|of|annex(?:e[ds]|ing)?)\s+(?:the\s+)?$")
+_LIST_ITEM_GAP = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_SENTENCE_END = re.compile(r"[.!?]\s+|\n")
+#: How far back the sentence of a claim is read.
+_CLAIM_REACH = 300
 #: Feature codes that are not evidence of where a story happens, though they have a point.
 _NOT_POINTS = frozenset({"CONT", "OCN", "RGN", "BLDG", "CSTL", "PAL"})
 #: "the Ukrainian port of Odesa", "the southern Belarusian city of Brest", "the Texas town of
@@ -203,8 +210,12 @@ class ContextResolver:
     def _names(self, text: str, mentions: Sequence[Mention]) -> list[_Name]:
         by_key: dict[str, _Name] = {}
         keys = []
+        claimed = _claimed_regions(text, mentions)
         for index, mention in enumerate(mentions):
-            key = self._add_name(_query(text, mention), mention, by_key)
+            # A country claimed is the country ("the independence of Kosovo"); a capital speaks
+            # for its government ("Kyiv rejected the referendum").
+            is_region = index in claimed and not self._is_country_or_capital(mention.text)
+            key = self._add_name(_query(text, mention, claimed=is_region), mention, by_key)
             keys.append(key)
             by_key[key].mentions.append(index)
         for index in range(1, len(mentions)):
@@ -256,6 +267,13 @@ class ContextResolver:
         name = own[self._add_name(_query(text, mention), mention, own)]
         name.key, name.mentions, name.namesake = f"{name.key}@{index}", [index], True
         return name
+
+    def _is_country_or_capital(self, name: str) -> bool:
+        """Whether ``name`` names a country, or its likeliest place is a country's capital."""
+        if self.gazetteer.country_code_for(name) is not None:
+            return True
+        candidates = self._named(name)
+        return bool(candidates) and candidates[0].place.feature_code == "PPLC"
 
     def _country_or_state(self, word: str) -> str:
         """The name a qualifier word stands for: "Ukrainian" is Ukraine, "Texas" is Texas."""
@@ -412,19 +430,38 @@ def _keep_units(name: _Name) -> None:
         name.candidates = units
 
 
-def _query(text: str, mention: Mention) -> str:
+def _query(text: str, mention: Mention, *, claimed: bool = False) -> str:
     """What to look up for a mention: its text, with the kind of place the text gives.
 
     "the Zaporizhzhia and Kherson regions": the recogniser's ADM1 label asks for the
-    admin-1 reading, as "Kherson region" would; a caller's span "Dnipro" followed by
-    "river" asks for the river.
+    admin-1 reading, as "Kherson region" would, and so does a territory a claim is about
+    ("referendums in Donetsk and Luhansk"); a caller's span "Dnipro" followed by "river"
+    asks for the river. A name with no such region is looked up as it is.
     """
-    if mention.label == "ADM1":
+    if mention.label == "ADM1" or claimed:
         return f"{mention.text} region"
     following = _DESIGNATOR_AFTER.match(text, mention.end)
     if following is None or following.group(1) == "State":
         return mention.text
     return f"{mention.text} {following.group(1)}"
+
+
+def _claimed_regions(text: str, mentions: Sequence[Mention]) -> set[int]:
+    """Indices of the mentions a territorial claim is about: after "in", "of" or "annexed"
+    in a sentence that speaks of annexation, a referendum or independence, and the names
+    listed after them ("the annexation of Donetsk, Luhansk and Kherson"). A claim is made
+    on regions, not on their capitals; the claimant ("Moscow annexed") is left alone.
+    """
+    claimed: set[int] = set()
+    for index, mention in enumerate(mentions):
+        before = _SENTENCE_END.split(text[max(0, mention.start - _CLAIM_REACH) : mention.start])[-1]
+        after = _SENTENCE_END.split(text[mention.end : mention.end + _CLAIM_REACH])[0]
+        if not (_CLAIM_CUE.search(before) or _CLAIM_CUE.search(after)):
+            continue
+        gap = text[mentions[index - 1].end : mention.start] if index else ""
+        if _CLAIMED_AFTER.search(before) or (index - 1 in claimed and _LIST_ITEM_GAP.fullmatch(gap)):
+            claimed.add(index)
+    return claimed
 
 
 def _votes_of(name: _Name) -> dict[str, float]:

@@ -235,3 +235,21 @@ def test_a_seat_of_power_is_no_evidence_of_where_the_story_is(embedded_gazetteer
     text = "The White House said the drought in California was a federal matter, and the White House would send aid."
     toponyms = resolve(embedded_gazetteer, text, ["White House", "California", "White House"])
     assert toponyms[1].place.feature_code == "ADM1"  # not California, Maryland, next to the White House
+
+
+def test_a_territory_a_claim_is_about_is_the_region_not_its_city(embedded_gazetteer):
+    text = (
+        "Officials began voting in occupied parts of the country, as well as in Donetsk and Luhansk, "
+        "in referendums that Kyiv condemned. Shelling later hit Kherson."
+    )
+    toponyms = resolve(embedded_gazetteer, text, ["Donetsk", "Luhansk", "Kyiv", "Kherson"])
+    assert [t.place.feature_code for t in toponyms[:2]] == ["ADM1", "ADM1"]
+    assert toponyms[2].place.feature_code == "PPLC"  # the government, not Kyiv Oblast
+    assert toponyms[3].place.feature_code.startswith("PPL")  # no claim in that sentence
+
+
+def test_a_claimed_country_stays_the_country(embedded_gazetteer):
+    text = "A referendum on independence was held in Georgia and in New Caledonia."
+    toponyms = resolve(embedded_gazetteer, text, ["Georgia", "New Caledonia"])
+    assert [t.place.country_code for t in toponyms] == ["GE", "NC"]
+    assert all(t.place.is_country for t in toponyms)
