@@ -105,7 +105,8 @@ _ATTACKS_ON = frozenset(
 #: downtown Buffalo").
 _LOCATING_ADJECTIVES = frozenset(
     """northern southern eastern western central north-eastern north-western south-eastern south-western
-    northeastern northwestern southeastern southwestern downtown""".split()
+    northeastern northwestern southeastern southwestern downtown regional rural coastal neighbouring
+    neighboring nearby occupied besieged embattled""".split()
 )
 _OPENING_PUNCTUATION = frozenset("\"“‘'(")
 

@@ -110,10 +110,11 @@ def test_a_place_before_a_title_is_the_place_not_a_name(news_recognizer):
     assert "Manila" in texts(news_recognizer("Manila Archbishop Luis Antonio Cardinal Tagle led the vigil."))
 
 
-def test_a_compass_adjective_keeps_the_place_context(news_recognizer):
+def test_a_locating_adjective_keeps_the_place_context(news_recognizer):
     # The model calls these a PERSON and a PRODUCT; "in western" still says place.
     assert texts(news_recognizer("Fighting raged in western Avdiivka.")) == ["Avdiivka"]
     assert texts(news_recognizer("Shells fell in southern Hulyaipole.")) == ["Hulyaipole"]
+    assert texts(news_recognizer("Volunteers drove to nearby Bucha with food.")) == ["Bucha"]
 
 
 def test_an_attack_on_a_name_is_a_place_context(news_recognizer):
