@@ -9,6 +9,10 @@ are resolved with the names the recogniser finds elsewhere in the text as contex
 coordinate search over the weights maximises the share of gold names resolved within
 161 km (the decision itself, rather than a per-candidate surrogate). Prints the accuracy
 of the shipped weights (the start) and of the result.
+
+Then the score of a decision is calibrated on the same documents: a logistic regression
+(scikit-learn) from the decision's ``CALIBRATION_INPUTS`` to whether it was right, each
+corpus weighing the same. ``--calibrate-only`` keeps the shipped weights and refits it.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from placemap.gazetteer import Gazetteer
 from placemap.geo.evaluate import haversine_km
 from placemap.geo.pipeline import mentions_from_spans
 from placemap.geo.recognize import SpacyRecognizer, load_model
-from placemap.geo.resolve import FEATURES, ContextResolver, ResolverWeights
+from placemap.geo.resolve import CALIBRATION_INPUTS, FEATURES, ContextResolver, ResolverWeights
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 TRAIN_CORPORA = ("geocorpora.jsonl", "wotr-test.jsonl", "dispatches-dev.jsonl")
@@ -112,6 +116,34 @@ def search(
     return best
 
 
+def calibrate(gazetteer: Gazetteer, weights: ResolverWeights, corpora: dict[str, list]) -> tuple[float, ...]:
+    """Coefficients of ``CALIBRATION_INPUTS`` and a bias, fitted to the decisions' outcomes."""
+    from sklearn.linear_model import LogisticRegression
+
+    resolver = ContextResolver(gazetteer, weights=weights)
+    inputs, outcomes, sample_weights = [], [], []
+    for docs in corpora.values():
+        first = len(inputs)
+        for text, mentions, gold in docs:
+            ordered = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, mentions[i].end))
+            rows = resolver.calibration_rows(text, [mentions[i] for i in ordered])
+            position = {index: rank for rank, index in enumerate(ordered)}
+            repeats = Counter(truth["text"] for truth in gold)
+            for index, truth in enumerate(gold):
+                if position[index] not in rows:
+                    continue
+                place, row = rows[position[index]]
+                inputs.append(row)
+                outcomes.append(bool(haversine_km(truth["lat"], truth["lon"], place.lat, place.lon) <= 161.0))
+                sample_weights.append(1.0 / repeats[truth["text"]])
+        total = sum(sample_weights[first:])
+        sample_weights[first:] = [weight / total for weight in sample_weights[first:]]
+    model = LogisticRegression(C=10.0).fit(inputs, outcomes, sample_weight=sample_weights)
+    coefficients = [round(float(c), 4) for c in model.coef_[0]]
+    print("calibration: " + ", ".join(f"{n} {c}" for n, c in zip(CALIBRATION_INPUTS, coefficients, strict=True)))
+    return (*coefficients, round(float(model.intercept_[0]), 4))
+
+
 def main() -> int:
     default_out = Path(__file__).resolve().parents[1] / "geo" / "data" / "resolver_weights.json"
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -122,6 +154,7 @@ def main() -> int:
         action="store_true",
         help="leave WikToR out (its namesakes teach the resolver to doubt big cities)",
     )
+    parser.add_argument("--calibrate-only", action="store_true", help="keep the shipped weights, refit the scores")
     args = parser.parse_args()
     if not EVAL.is_dir():
         print(f"train_resolver: {EVAL} is absent; the development corpora are needed", file=sys.stderr)
@@ -132,12 +165,14 @@ def main() -> int:
     docs.update({corpus: load(EVAL / corpus, recognizer, half=1) for corpus in NEWS_HALVES})
     if not args.news_only:
         docs[WIKTOR] = load(EVAL / WIKTOR, recognizer, half=1)[:WIKTOR_DOCS]
-    start = ResolverWeights.learned()  # the shipped weights; new features start at 0
+    # The shipped weights; new features start at 0, and the calibration is fitted anew.
+    start = ResolverWeights.learned(calibrated=False)
     count = sum(map(len, docs.values()))
     print(f"{count} documents; starting weights: mean acc@161 {accuracy(gazetteer, start, docs):.4f}", flush=True)
-    learned = search(gazetteer, docs, start, jobs=args.jobs)
+    learned = start if args.calibrate_only else search(gazetteer, docs, start, jobs=args.jobs)
     print(f"learned: mean acc@161 {accuracy(gazetteer, learned, docs):.4f}")
-    weights = {name: getattr(learned, name) for name in FEATURES}
+    weights: dict = {name: getattr(learned, name) for name in FEATURES}
+    weights["calibration"] = calibrate(gazetteer, learned, docs)
     Path(args.out).write_text(json.dumps(weights, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(weights))
     print(f"wrote {args.out}")

@@ -24,6 +24,7 @@ BatchStats(documents=9996, words=2103521, seconds=41.2, skipped=0, failed=4)
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -94,6 +95,7 @@ def default_geoparser(
     resolver: str = "context",
     events: bool = True,
     recognizer: str = "spacy",
+    min_score: float = 0.0,
 ) -> Any:
     """Build the geoparser ``placemap geoparse`` uses, from picklable settings.
 
@@ -106,17 +108,18 @@ def default_geoparser(
     events (bool): extract events too (when the event extractor is available).
     recognizer (str): ``"spacy"`` (the model, or the gazetteer matcher when it is missing) or
         ``"gazetteer"`` (the matcher alone: no spaCy, lower accuracy).
+    min_score (float): with the context resolver, a name whose score is below this is left
+        unplaced (the scores are calibrated: about the chance the place is right).
     RETURNS (Geoparser): a ready geoparser.
     """
     from placemap.gazetteer import Gazetteer
 
     from .pipeline import Geoparser, default_recognizer
     from .recognize import GazetteerRecognizer
-    from .resolve import ContextResolver, PopulationResolver
+    from .resolve import ContextResolver, PopulationResolver, ResolverWeights
 
-    resolvers = {"context": ContextResolver, "population": PopulationResolver}
-    if resolver not in resolvers:
-        raise ConfigurationError(f"unknown resolver {resolver!r}; choose from {', '.join(resolvers)}")
+    if resolver not in ("context", "population"):
+        raise ConfigurationError(f"unknown resolver {resolver!r}; choose from context, population")
     if recognizer not in ("spacy", "gazetteer"):
         raise ConfigurationError(f"unknown recognizer {recognizer!r}; choose spacy or gazetteer")
     gazetteer = Gazetteer.open(gazetteer_path)
@@ -132,9 +135,12 @@ def default_geoparser(
             extractor = None
         else:
             extractor = EventExtractor.from_model(gazetteer)
-    return Geoparser(
-        gazetteer, recognizer=recognize, resolver=resolvers[resolver](gazetteer), event_extractor=extractor
-    )
+    if resolver == "context":
+        weights = dataclasses.replace(ResolverWeights.learned(), min_score=min_score)
+        resolve = ContextResolver(gazetteer, weights=weights)
+    else:
+        resolve = PopulationResolver(gazetteer)
+    return Geoparser(gazetteer, recognizer=recognize, resolver=resolve, event_extractor=extractor)
 
 
 def parse_document(geoparser: Callable[..., Any], item: InputDocument) -> Outcome:

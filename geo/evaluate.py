@@ -37,6 +37,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "MAX_ERROR_KM",
     "Policy",
+    "calibration_error",
     "corpus_name",
     "corpus_policy",
     "evaluate",
@@ -341,6 +342,40 @@ def _error_summary(errors: NDArray) -> dict[str, float | None]:
     }
 
 
+def calibration_error(scores: ArrayLike, correct: ArrayLike, *, bins: int = 10) -> dict[str, float | None]:
+    """How well scores state the chance of being right.
+
+    Parameters
+    ----------
+    scores : array_like
+        The geoparser's scores in [0, 1], one per placed guess.
+    correct : array_like of bool
+        Whether each guess was right (within 161 km).
+    bins : int
+        Equal-width score bins for the expected calibration error.
+
+    Returns
+    -------
+    dict
+        ``ece``: the mean, over guesses, of |mean score - share right| within each guess's
+        bin (0 is perfect); ``brier``: the mean squared difference between score and outcome.
+        Both None when there are no guesses.
+
+    Examples
+    --------
+    >>> calibration_error([0.9, 0.9, 0.2, 0.2], [True, True, False, False])["ece"]
+    0.15
+    """
+    p = np.asarray(scores, dtype=float)
+    y = np.asarray(correct, dtype=float)
+    if p.size == 0:
+        return {"ece": None, "brier": None}
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    counts = np.bincount(which, minlength=bins)
+    gaps = np.abs(np.bincount(which, weights=p, minlength=bins) - np.bincount(which, weights=y, minlength=bins))
+    return {"ece": round(float(gaps.sum() / counts.sum()), 6), "brier": float(np.mean((p - y) ** 2))}
+
+
 def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], policy: Policy) -> dict[str, Any]:
     """Accuracy of toponym resolution when the geoparser was given the gold spans.
 
@@ -365,9 +400,10 @@ def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], po
         ``acc@161`` (share within 161 km); ``mean_km`` and ``median_km`` (error in km); and ``auc``,
         the area under the curve of log error of Gritta et al. (2018), computed as the mean of
         ``ln(error_km + 1) / ln(20039 + 1)``. AUC lies in [0, 1] and **lower is better** (0 = every
-        point exact). The error statistics are None when ``n`` is 0.
+        point exact). The error statistics are None when ``n`` is 0. ``ece`` and ``brier``
+        (:func:`calibration_error`) compare the scores of the placed guesses with their outcomes.
     """
-    gold_points, predicted_points, id_hits = [], [], []
+    gold_points, predicted_points, id_hits, scores = [], [], [], []
     for gold_spans, predicted in _paired_docs(gold_docs, predicted_docs, policy):
         by_offsets: dict[tuple[int, int], Span] = {}
         for span in predicted:
@@ -376,11 +412,17 @@ def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], po
             guess = by_offsets.get((span["start"], span["end"]))
             gold_points.append(_point(span))
             predicted_points.append(_point(guess))
+            scores.append(guess.get("score") if guess is not None and _has_point(guess) else None)
             if span.get("geonameid") is not None:
                 id_hits.append(guess is not None and guess.get("geonameid") == span["geonameid"])
-    summary = _error_summary(_error_km(gold_points, predicted_points))
+    errors = _error_km(gold_points, predicted_points)
+    summary = _error_summary(errors)
     exact_id = float(np.mean(id_hits)) if id_hits else None
-    return {"n": len(gold_points), "n_with_id": len(id_hits), "exact_id": exact_id, **summary}
+    scored = np.array([score is not None for score in scores], dtype=bool)
+    calibration = calibration_error(
+        [score for score in scores if score is not None], errors[scored] <= ACCURACY_KM if scored.size else []
+    )
+    return {"n": len(gold_points), "n_with_id": len(id_hits), "exact_id": exact_id, **summary, **calibration}
 
 
 # --------------------------------------------------------------------------- end to end
@@ -528,7 +570,7 @@ def format_report(report: Mapping[str, Any], title: str) -> str:
         keys = ["tp", "fp", "fn", "precision", "recall", "f1"]
         lines += ["", *_table("recognition", keys, report["recognition"])]
     if "resolution" in report:
-        keys = ["n", "exact_id", "acc@161", "mean_km", "median_km", "auc"]
+        keys = ["n", "exact_id", "acc@161", "mean_km", "median_km", "auc", "ece"]
         lines += ["", *_table("resolution", keys, {"gold spans": report["resolution"]})]
     if "end_to_end" in report:
         lines += ["", *_table("end to end", ["n", "acc@161"], {"raw text": report["end_to_end"]})]

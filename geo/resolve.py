@@ -30,13 +30,20 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from placemap.exc import QueryError
+from placemap.exc import ConfigurationError, QueryError
 from placemap.gazetteer import Gazetteer, fold_name
 from placemap.gazetteer.geometry import EARTH_RADIUS_KM, unit_vectors
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Candidate, Mention, Place, Toponym
 
-__all__ = ["ContextResolver", "PopulationResolver", "Resolver", "ResolverWeights"]
+__all__ = [
+    "CALIBRATION_INPUTS",
+    "ContextResolver",
+    "PopulationResolver",
+    "Resolver",
+    "ResolverWeights",
+    "calibration_inputs",
+]
 
 
 class Resolver(Protocol):
@@ -60,6 +67,8 @@ FEATURES = (
     "exact",
 )
 WEIGHTS_FILE = "resolver_weights.json"
+#: What the score of a decision is computed from (see ``calibration_inputs``).
+CALIBRATION_INPUTS = ("evidence", "share_logit", "log_candidates", "log_prior", "inside")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +93,29 @@ class ResolverWeights:
     exact: float = 0.0
     rounds: int = 2
     min_score: float = 0.0
+    #: Coefficients of ``CALIBRATION_INPUTS`` and a bias: a logistic map from the decision
+    #: to the chance it is right (within 161 km). Empty: the softmax share of the choice.
+    calibration: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.calibration and len(self.calibration) != len(CALIBRATION_INPUTS) + 1:
+            raise ConfigurationError(
+                f"the score calibration has {len(self.calibration)} coefficients, expected "
+                f"{len(CALIBRATION_INPUTS) + 1} ({', '.join(CALIBRATION_INPUTS)} and a bias); refit it"
+            )
 
     def vector(self) -> tuple[float, ...]:
         return tuple(getattr(self, name) for name in FEATURES)
 
     @classmethod
-    def learned(cls) -> ResolverWeights:
-        """The weights shipped with the package (hand-set defaults if the file is absent)."""
+    def learned(cls, *, calibrated: bool = True) -> ResolverWeights:
+        """The weights shipped with the package (hand-set defaults if the file is absent);
+        ``calibrated=False`` leaves out the score calibration (to fit a new one)."""
         path = resources.files("placemap.geo") / "data" / WEIGHTS_FILE
         if not path.is_file():
             return cls()
         values = json.loads(path.read_text(encoding="utf-8"))
+        values["calibration"] = tuple(values.get("calibration", ())) if calibrated else ()
         return cls(**{key: value for key, value in values.items() if key in cls.__dataclass_fields__})
 
 
@@ -189,6 +210,22 @@ class ContextResolver:
         names, dateline = self._decide(text, mentions)
         context = _context(names)
         return [(name.mentions, name.candidates, features(name, context, dateline)) for name in names]
+
+    def calibration_rows(self, text: str, mentions: Sequence[Mention]) -> dict[int, tuple[Place, tuple[float, ...]]]:
+        """Per mention with candidates: the ranker's choice and the inputs of its score's
+        calibration (for training it; a fallback to the story's town may replace the choice)."""
+        names, dateline = self._decide(text, mentions)
+        context = _context(names)
+        rows = {}
+        for name in names:
+            if name.candidates:
+                scores = self._scores(name, context, dateline)
+                row = (
+                    name.candidates[name.choice].place,
+                    calibration_inputs(name, scores),
+                )
+                rows.update(dict.fromkeys(name.mentions, row))
+        return rows
 
     def _decide(self, text: str, mentions: Sequence[Mention]) -> tuple[list[_Name], str | None]:
         names = self._names(text, mentions)
@@ -368,6 +405,15 @@ class ContextResolver:
     def _scores(self, name: _Name, context: _Context, dateline: str | None) -> list[float]:
         return [sum(w * f for w, f in zip(self._vector, row, strict=True)) for row in features(name, context, dateline)]
 
+    def _confidence(self, name: _Name, scores: list[float]) -> float:
+        """The chance that the chosen candidate is right, by the shipped calibration."""
+        if not self.weights.calibration:
+            return _softmax_share(scores, name.choice)
+        inputs = calibration_inputs(name, scores)
+        *coefficients, bias = self.weights.calibration
+        logit = bias + sum(c * x for c, x in zip(coefficients, inputs, strict=True))
+        return 1.0 / (1.0 + math.exp(-logit))
+
     def _toponyms(self, mentions: Sequence[Mention], names: list[_Name], dateline: str | None) -> list[Toponym]:
         context = _context(names)
         # A caller who asks for more confidence than a guess at the story's town has gets none.
@@ -377,8 +423,7 @@ class ContextResolver:
         for name in names:
             place, confidence = None, 0.0
             if name.candidates:
-                scores = self._scores(name, context, dateline)
-                confidence = _softmax_share(scores, name.choice)
+                confidence = self._confidence(name, self._scores(name, context, dateline))
                 if confidence >= self.weights.min_score:
                     place = name.candidates[name.choice].place
             if (
@@ -585,6 +630,24 @@ def _is_list_item(text: str, mentions: Sequence[Mention], index: int) -> bool:
         return False
     after = index + 2
     return after >= len(mentions) or text[mentions[index + 1].end : mentions[after].start] not in _QUALIFIER_GAP
+
+
+def calibration_inputs(name: _Name, scores: list[float]) -> tuple[float, ...]:
+    """The inputs of the score calibration, in ``CALIBRATION_INPUTS`` order: the chosen
+    candidate's linear score (how much evidence there is), the logit of its softmax share
+    (how far ahead of the others), the log of the number of candidates, the log of the
+    gazetteer's prior for it (Kharkiv is nearly always Kharkiv, Springfield is not), and
+    whether the name is only a place named inside it ("Rue d'Enghien" placed at Rue, France).
+    """
+    share = min(max(_softmax_share(scores, name.choice), 1e-6), 1.0 - 1e-6)
+    prior = max(name.candidates[name.choice].prior, 1e-9)
+    return (
+        scores[name.choice],
+        math.log(share / (1.0 - share)),
+        math.log(len(scores)),
+        math.log(prior),
+        float(bool(name.inside)),
+    )
 
 
 def _softmax_share(scores: list[float], index: int) -> float:

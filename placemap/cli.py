@@ -30,6 +30,26 @@ def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _min_score_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-score",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="leave a name unplaced when its score (about the chance the place is right) is below P",
+    )
+
+
+def _probability(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number from 0 to 1")
+    return number
+
+
 def _open_gazetteer(args: argparse.Namespace):
     from placemap.gazetteer import Gazetteer, default_store_path
 
@@ -132,7 +152,14 @@ def _cmd_geoparse(args: argparse.Namespace) -> int:
     from placemap.geo.documents import read_inputs
 
     gazetteer = _open_gazetteer(args)  # built here, once, before any worker starts
-    make = partial(default_geoparser, str(gazetteer.path), args.adjectives, resolver=args.resolver, events=args.events)
+    make = partial(
+        default_geoparser,
+        str(gazetteer.path),
+        args.adjectives,
+        resolver=args.resolver,
+        events=args.events,
+        min_score=args.min_score,
+    )
     errors: list[str] = []
     items = (
         dataclasses.replace(item, published=item.published or args.published)
@@ -209,10 +236,19 @@ def _documents_for_map(args: argparse.Namespace, gazetteer, errors: list[str]) -
         else:
             texts.append(path)
     if texts:
-        geoparser = Geoparser(gazetteer, event_extractor=_event_extractor(gazetteer))
+        resolver = _context_resolver(gazetteer, args.min_score)
+        geoparser = Geoparser(gazetteer, resolver=resolver, event_extractor=_event_extractor(gazetteer))
         for item in read_inputs(texts, errors):
             documents.append(geoparser(item.text, doc_id=item.id, published=item.published or args.published))
     return documents
+
+
+def _context_resolver(gazetteer, min_score: float):
+    import dataclasses
+
+    from placemap.geo.resolve import ContextResolver, ResolverWeights
+
+    return ContextResolver(gazetteer, weights=dataclasses.replace(ResolverWeights.learned(), min_score=min_score))
 
 
 def _event_extractor(gazetteer):
@@ -351,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
     geoparse.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here (atomically) instead of stdout")
     geoparse.add_argument("--resolver", choices=("context", "population"), default="context")
+    _min_score_option(geoparse)
     geoparse.add_argument("--adjectives", action="store_true", help='also tag adjectives of nationality ("Russian")')
     geoparse.add_argument("--no-events", dest="events", action="store_false", help="places only, no event extraction")
     geoparse.add_argument("--jobs", type=int, default=1, metavar="N", help="processes (or Dask workers); default 1")
@@ -381,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     mapping.add_argument("--offline", action="store_true", help="one self-contained HTML file: no tiles, no CDN")
     mapping.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
     mapping.add_argument("--title", default="placemap", help="map title")
+    _min_score_option(mapping)
     _gazetteer_option(mapping)
     mapping.set_defaults(handler=_cmd_map)
 

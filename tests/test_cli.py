@@ -108,6 +108,24 @@ def test_geoparse_with_given_spans_and_a_malformed_line(capsys, tiny_store, tmp_
     )
 
 
+def test_geoparse_min_score_leaves_doubtful_names_unplaced(capsys, tiny_store, tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text("Talks in Brest resumed.", encoding="utf-8")
+    _, out, _ = run(capsys, "geoparse", "--gazetteer", str(tiny_store), "--no-events", str(source))
+    placed = json.loads(out)["toponyms"][0]
+    assert placed["name"] == "Brest" and 0 < placed["score"] < 1
+    argv = ["geoparse", "--gazetteer", str(tiny_store), "--no-events", "--min-score", "1", str(source)]
+    _, out, _ = run(capsys, *argv)
+    doubted = json.loads(out)["toponyms"][0]
+    assert doubted["name"] is None and doubted["score"] == placed["score"]
+
+
+def test_geoparse_refuses_a_min_score_that_is_not_a_probability(capsys, tiny_store, tmp_path):
+    with pytest.raises(SystemExit) as exit_:
+        main(["geoparse", "--gazetteer", str(tiny_store), "--min-score", "2", str(tmp_path)])
+    assert exit_.value.code == 2 and "not a number from 0 to 1" in capsys.readouterr().err
+
+
 def test_geoparse_refuses_binary_input_but_keeps_going(capsys, tiny_store, tmp_path):
     (tmp_path / "a.txt").write_bytes(b"\x00\x01\x02binary")
     (tmp_path / "b.txt").write_text("Shelling hit Kyiv.", encoding="utf-8")

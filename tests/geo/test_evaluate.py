@@ -17,6 +17,7 @@ from placemap.geo.evaluate import (
     EARTH_RADIUS_KM,
     MAX_ERROR_KM,
     Policy,
+    calibration_error,
     corpus_name,
     corpus_policy,
     evaluate,
@@ -310,7 +311,27 @@ def test_resolution_of_nothing() -> None:
         "mean_km": None,
         "median_km": None,
         "auc": None,
+        "ece": None,
+        "brier": None,
     }
+
+
+def test_calibration_compares_scores_with_outcomes() -> None:
+    perfect = calibration_error([1.0, 1.0, 0.0], [True, True, False])
+    assert perfect == {"ece": 0.0, "brier": 0.0}
+    # Four guesses at 0.8, half of them right: 0.3 too sure.
+    overconfident = calibration_error([0.8] * 4, [True, False, True, False])
+    assert overconfident["ece"] == pytest.approx(0.3)
+    assert overconfident["brier"] == pytest.approx(0.34)
+
+
+def test_resolution_calibration_counts_only_placed_guesses() -> None:
+    gold = [doc("a", span(0, 4, KYIV), span(10, 14, KYIV))]
+    guess = {**span(0, 4, KYIV), "score": 0.9}
+    unplaced = {"start": 10, "end": 14, "lat": None, "lon": None, "score": 0.0}
+    scores = score_resolution(gold, [doc("a", guess, unplaced)], ALL_GOLD)
+    assert scores["acc@161"] == 0.5
+    assert scores["ece"] == pytest.approx(0.1)  # one placed guess, right, at 0.9
 
 
 def test_perfect_resolution_has_zero_auc() -> None:
@@ -404,7 +425,7 @@ def test_format_report_renders_aligned_tables() -> None:
     assert "0.500" in text  # recall, accuracy
     assert "n/a" in text  # precision of a non-exhaustive corpus
     resolution_row = next(line for line in lines if line.startswith("gold spans"))
-    assert resolution_row.split()[2:] == ["2", "n/a", "0.500", "234", "234", "0.310"]
+    assert resolution_row.split()[2:] == ["2", "n/a", "0.500", "234", "234", "0.310", "n/a"]  # no scores: no ECE
     for block in text.split("\n\n")[1:]:
         assert len({len(line) for line in block.splitlines()}) == 1
 

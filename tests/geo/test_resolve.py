@@ -1,5 +1,6 @@
 import pytest
 
+from placemap.exc import ConfigurationError
 from placemap.geo.pipeline import mentions_from_spans
 from placemap.geo.resolve import FOCUS_SCORE, ContextResolver, PopulationResolver, ResolverWeights
 from placemap.types import Mention
@@ -54,8 +55,28 @@ def test_unknown_names_are_no_match_not_a_guess(tiny_gazetteer):
 
 def test_scores_are_probabilities(tiny_gazetteer):
     toponyms = resolve(tiny_gazetteer, "Brest and Odessa and Kyiv.", ["Brest", "Odessa", "Kyiv"])
-    assert all(0.0 <= t.score <= 1.0 for t in toponyms)
+    assert all(0.0 < t.score < 1.0 for t in toponyms)
+
+
+def test_without_calibration_the_score_is_the_share_of_the_choice(tiny_gazetteer):
+    text = "Brest and Odessa and Kyiv."
+    mentions = mentions_from_spans(text, [(0, 5), (10, 16), (21, 25)])
+    toponyms = ContextResolver(tiny_gazetteer, weights=ResolverWeights())(text, mentions)
     assert toponyms[2].score == pytest.approx(1.0)  # a single candidate
+    assert toponyms[0].score < 1.0  # Brest has two
+
+
+def test_a_calibration_of_the_wrong_shape_is_refused():
+    with pytest.raises(ConfigurationError, match="refit"):
+        ResolverWeights(calibration=(1.0, 2.0))
+
+
+def test_more_evidence_gives_a_higher_score(embedded_gazetteer):
+    alone = resolve(embedded_gazetteer, "Kharkiv was quiet.", ["Kharkiv"])[0]
+    text = "Shells hit Kharkiv, Izium and Chuhuiv in eastern Ukraine."
+    supported = resolve(embedded_gazetteer, text, ["Kharkiv", "Izium", "Chuhuiv", "Ukraine"])[0]
+    springfield = resolve(embedded_gazetteer, "Springfield was quiet.", ["Springfield"])[0]
+    assert springfield.score < alone.score < supported.score
 
 
 def test_a_threshold_turns_doubt_into_no_match(tiny_gazetteer):
