@@ -28,8 +28,9 @@ from sklearn.metrics import roc_auc_score
 from placemap.gazetteer import Gazetteer
 from placemap.geo.evaluate import ACCURACY_KM, calibration_error, haversine_km
 from placemap.geo.pipeline import Geoparser
+from placemap.geo.ranking import ResolverWeights
 from placemap.geo.recognize import SpacyRecognizer, load_model
-from placemap.geo.resolve import ContextResolver, ResolverWeights
+from placemap.geo.resolve import ContextResolver
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 CORPORA = ("geowebnews", "geovirus", "wiktor", "geocorpora", "wotr-test", "dispatches-dev")

@@ -30,8 +30,9 @@ from halves import half_of
 from placemap.gazetteer import Gazetteer
 from placemap.geo.evaluate import haversine_km
 from placemap.geo.pipeline import mentions_from_spans
+from placemap.geo.ranking import CALIBRATION_INPUTS, FEATURES, ResolverWeights
 from placemap.geo.recognize import SpacyRecognizer, load_model
-from placemap.geo.resolve import CALIBRATION_INPUTS, FEATURES, ContextResolver, ResolverWeights
+from placemap.geo.resolve import ContextResolver
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 TRAIN_CORPORA = ("geocorpora.jsonl", "wotr-test.jsonl", "dispatches-dev.jsonl")

@@ -115,8 +115,9 @@ def default_geoparser(
     from placemap.gazetteer import Gazetteer
 
     from .pipeline import Geoparser, default_recognizer
+    from .ranking import ResolverWeights
     from .recognize import GazetteerRecognizer
-    from .resolve import ContextResolver, PopulationResolver, ResolverWeights
+    from .resolve import ContextResolver, PopulationResolver
 
     if resolver not in ("context", "population"):
         raise ConfigurationError(f"unknown resolver {resolver!r}; choose from context, population")

@@ -13,36 +13,48 @@ from features a geographer would weigh:
 - whether the name is the candidate's own or one of its alternates;
 - an explicit qualifier in the text ("Brest, Belarus") or the dateline's country.
 
-One sense per document: every mention of the same name gets the same place.
+One sense per document: every mention of the same name gets the same place. The
+features, their weights and the score calibration are in ``placemap.geo.ranking``; this
+module builds a document's names (qualifiers, appositives, claims, places named inside
+longer names) and makes the decisions.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from importlib import resources
 from typing import Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
-from placemap.exc import ConfigurationError, QueryError
+from placemap.exc import QueryError
 from placemap.gazetteer import Gazetteer, fold_name
-from placemap.gazetteer.geometry import EARTH_RADIUS_KM, unit_vectors
+from placemap.gazetteer.geometry import unit_vectors
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Candidate, Mention, Place, Toponym
 
+from .ranking import (
+    CALIBRATION_INPUTS,
+    FEATURES,
+    DocumentContext,
+    Name,
+    ResolverWeights,
+    calibration_inputs,
+    document_context,
+    features,
+    nearest_km,
+    softmax_share,
+)
+
 __all__ = [
     "CALIBRATION_INPUTS",
+    "FEATURES",
+    "FOCUS_SCORE",
     "ContextResolver",
     "PopulationResolver",
     "Resolver",
     "ResolverWeights",
-    "calibration_inputs",
 ]
 
 
@@ -52,74 +64,6 @@ class Resolver(Protocol):
     def __call__(self, text: str, mentions: Sequence[Mention]) -> list[Toponym]: ...
 
 
-#: The candidate features, in the order of ``ResolverWeights.vector()``.
-FEATURES = (
-    "log_prior",
-    "country",
-    "admin1",
-    "admin1_named",
-    "coherence",
-    "label",
-    "dateline",
-    "is_country",
-    "is_admin1",
-    "is_admin2",
-    "exact",
-)
-WEIGHTS_FILE = "resolver_weights.json"
-#: What the score of a decision is computed from (see ``calibration_inputs``).
-CALIBRATION_INPUTS = ("evidence", "share_logit", "log_candidates", "log_prior", "inside")
-
-
-@dataclass(frozen=True, slots=True)
-class ResolverWeights:
-    """Weights of the candidate features (a log-linear model) and the no-match threshold.
-
-    The defaults are learned by ``benchmarks/train_resolver.py`` on the development
-    corpora and shipped in ``geo/data/resolver_weights.json``; ``ResolverWeights()`` gives
-    hand-set starting values.
-    """
-
-    log_prior: float = 0.4
-    country: float = 4.0
-    admin1: float = 2.0
-    admin1_named: float = 0.0
-    coherence: float = 1.5
-    label: float = 1.0
-    dateline: float = 2.0
-    is_country: float = 0.0
-    is_admin1: float = 0.0
-    is_admin2: float = 0.0
-    exact: float = 0.0
-    rounds: int = 2
-    min_score: float = 0.0
-    #: Coefficients of ``CALIBRATION_INPUTS`` and a bias: a logistic map from the decision
-    #: to the chance it is right (within 161 km). Empty: the softmax share of the choice.
-    calibration: tuple[float, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.calibration and len(self.calibration) != len(CALIBRATION_INPUTS) + 1:
-            raise ConfigurationError(
-                f"the score calibration has {len(self.calibration)} coefficients, expected "
-                f"{len(CALIBRATION_INPUTS) + 1} ({', '.join(CALIBRATION_INPUTS)} and a bias); refit it"
-            )
-
-    def vector(self) -> tuple[float, ...]:
-        return tuple(getattr(self, name) for name in FEATURES)
-
-    @classmethod
-    def learned(cls, *, calibrated: bool = True) -> ResolverWeights:
-        """The weights shipped with the package (hand-set defaults if the file is absent);
-        ``calibrated=False`` leaves out the score calibration (to fit a new one)."""
-        path = resources.files("placemap.geo") / "data" / WEIGHTS_FILE
-        if not path.is_file():
-            return cls()
-        values = json.loads(path.read_text(encoding="utf-8"))
-        values["calibration"] = tuple(values.get("calibration", ())) if calibrated else ()
-        return cls(**{key: value for key, value in values.items() if key in cls.__dataclass_fields__})
-
-
-_LABEL_CLASSES = {"LOC": frozenset("HTL"), "FAC": frozenset("SL"), "GPE": frozenset("AP")}
 _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
 #: Between the last two items of a list: "Washington, New York and Boston".
 _LIST_GAP = re.compile(r",? (?:and|or) ")
@@ -134,8 +78,6 @@ _LIST_ITEM_GAP = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 _SENTENCE_END = re.compile(r"[.!?]\s+|\n")
 #: How far back the sentence of a claim is read.
 _CLAIM_REACH = 300
-#: Feature codes that are not evidence of where a story happens, though they have a point.
-_NOT_POINTS = frozenset({"CONT", "OCN", "RGN", "BLDG", "CSTL", "PAL"})
 #: "the Ukrainian port of Odesa", "the southern Belarusian city of Brest", "the Texas town of
 #: Odessa": a nationality or a country or state, then a kind of place, right before the name.
 _APPOSITIVE_BEFORE = re.compile(
@@ -165,29 +107,6 @@ _STRAY_POPULATION = 100_000
 _STRAY_KM = 250.0
 
 
-@dataclass(slots=True)
-class _Name:
-    """One distinct name in the document, with its mentions and candidates."""
-
-    key: str
-    mentions: list[int]
-    candidates: list[Candidate]
-    label: str
-    choice: int = 0
-    vectors: NDArray[np.float64] | None = None  # unit vectors of the candidates, for coherence
-    #: Key of the place named inside the name whose candidates these are ("weston" for
-    #: "Weston Downtown Historic District"), else "". Such a name only echoes that place: it
-    #: is no evidence for other names, and where the place is named on its own it decides.
-    inside: str = ""
-    #: A later mention qualified as another place of the same name ("named after Boston,
-    #: Massachusetts"): it sits on one of the first name's candidates, so it is no evidence.
-    namesake: bool = False
-
-    @property
-    def is_evidence(self) -> bool:
-        return not (self.inside or self.namesake)
-
-
 class ContextResolver:
     """Document-context resolver (see the module docstring)."""
 
@@ -208,14 +127,14 @@ class ContextResolver:
         The rows are those the final decision is made on (for training and explaining).
         """
         names, dateline = self._decide(text, mentions)
-        context = _context(names)
+        context = document_context(names)
         return [(name.mentions, name.candidates, features(name, context, dateline)) for name in names]
 
     def calibration_rows(self, text: str, mentions: Sequence[Mention]) -> dict[int, tuple[Place, tuple[float, ...]]]:
         """Per mention with candidates: the ranker's choice and the inputs of its score's
         calibration (for training it; a fallback to the story's town may replace the choice)."""
         names, dateline = self._decide(text, mentions)
-        context = _context(names)
+        context = document_context(names)
         rows = {}
         for name in names:
             if name.candidates:
@@ -227,11 +146,11 @@ class ContextResolver:
                 rows.update(dict.fromkeys(name.mentions, row))
         return rows
 
-    def _decide(self, text: str, mentions: Sequence[Mention]) -> tuple[list[_Name], str | None]:
+    def _decide(self, text: str, mentions: Sequence[Mention]) -> tuple[list[Name], str | None]:
         names = self._names(text, mentions)
         dateline = self._dateline_country(mentions, names)
         for _ in range(self.weights.rounds):
-            context = _context(names)
+            context = document_context(names)
             for name in names:
                 if len(name.candidates) > 1:
                     scores = self._scores(name, context, dateline)
@@ -244,8 +163,8 @@ class ContextResolver:
         return names, dateline
 
     # -- building the names ------------------------------------------------------------
-    def _names(self, text: str, mentions: Sequence[Mention]) -> list[_Name]:
-        by_key: dict[str, _Name] = {}
+    def _names(self, text: str, mentions: Sequence[Mention]) -> list[Name]:
+        by_key: dict[str, Name] = {}
         keys = []
         claimed = _claimed_regions(text, mentions)
         for index, mention in enumerate(mentions):
@@ -282,7 +201,7 @@ class ContextResolver:
                 self._apply_qualifier(name, self._country_or_state(appositive.group(1)))
         return list(by_key.values())
 
-    def _add_name(self, query: str, mention: Mention, by_key: dict[str, _Name]) -> str:
+    def _add_name(self, query: str, mention: Mention, by_key: dict[str, Name]) -> str:
         """The key of the name ``query`` looks up, added to ``by_key`` when new."""
         key = fold_name(query)
         if key in by_key:
@@ -295,12 +214,12 @@ class ContextResolver:
                 return key
             candidates = self._named(query)
         inside, inner = self._inner_place(query) if not candidates else ("", [])
-        by_key[key] = _Name(key, [], candidates or inner, mention.label, inside=fold_name(inside))
+        by_key[key] = Name(key, [], candidates or inner, mention.label, inside=fold_name(inside))
         return key
 
-    def _namesake(self, text: str, mention: Mention, index: int) -> _Name:
+    def _namesake(self, text: str, mention: Mention, index: int) -> Name:
         """A name of its own for mention ``index``, with all the candidates of its name."""
-        own: dict[str, _Name] = {}
+        own: dict[str, Name] = {}
         name = own[self._add_name(_query(text, mention), mention, own)]
         name.key, name.mentions, name.namesake = f"{name.key}@{index}", [index], True
         return name
@@ -317,7 +236,7 @@ class ContextResolver:
         country = self.gazetteer.demonym(word)
         return country.name if country is not None else word
 
-    def _apply_qualifier(self, name: _Name, qualifier: str) -> bool:
+    def _apply_qualifier(self, name: Name, qualifier: str) -> bool:
         """Keep to the qualifier's country or state: "Brest, Belarus", "Odessa, Texas".
 
         A list of countries ("Syria, Iraq") is left alone: the first name would have no
@@ -390,7 +309,7 @@ class ContextResolver:
                     return " ".join(part), kept
         return "", []
 
-    def _dateline_country(self, mentions: Sequence[Mention], names: list[_Name]) -> str | None:
+    def _dateline_country(self, mentions: Sequence[Mention], names: list[Name]) -> str | None:
         if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():
             return None
         first = next(name for name in names if 0 in name.mentions)
@@ -402,20 +321,20 @@ class ContextResolver:
         return mention.label != "NORP" and self.gazetteer.demonym(mention.text.split()[0]) is None
 
     # -- scoring -----------------------------------------------------------------------
-    def _scores(self, name: _Name, context: _Context, dateline: str | None) -> list[float]:
+    def _scores(self, name: Name, context: DocumentContext, dateline: str | None) -> list[float]:
         return [sum(w * f for w, f in zip(self._vector, row, strict=True)) for row in features(name, context, dateline)]
 
-    def _confidence(self, name: _Name, scores: list[float]) -> float:
+    def _confidence(self, name: Name, scores: list[float]) -> float:
         """The chance that the chosen candidate is right, by the shipped calibration."""
         if not self.weights.calibration:
-            return _softmax_share(scores, name.choice)
+            return softmax_share(scores, name.choice)
         inputs = calibration_inputs(name, scores)
         *coefficients, bias = self.weights.calibration
         logit = bias + sum(c * x for c, x in zip(coefficients, inputs, strict=True))
         return 1.0 / (1.0 + math.exp(-logit))
 
-    def _toponyms(self, mentions: Sequence[Mention], names: list[_Name], dateline: str | None) -> list[Toponym]:
-        context = _context(names)
+    def _toponyms(self, mentions: Sequence[Mention], names: list[Name], dateline: str | None) -> list[Toponym]:
+        context = document_context(names)
         # A caller who asks for more confidence than a guess at the story's town has gets none.
         focus = _focus_town(names) if self.weights.min_score <= FOCUS_SCORE else None
         keys = {name.key for name in names}
@@ -437,7 +356,7 @@ class ContextResolver:
         return [toponym for toponym in result if toponym is not None]
 
 
-def _focus_town(names: list[_Name]) -> Place | None:
+def _focus_town(names: list[Name]) -> Place | None:
     """The town the story is about: the populated place chosen for the most mentions
     (the first named wins a tie), else ``None``."""
     best, most = None, 0
@@ -449,7 +368,7 @@ def _focus_town(names: list[_Name]) -> Place | None:
     return best
 
 
-def _strays(name: _Name, place: Place | None, context: _Context, keys: set[str]) -> bool:
+def _strays(name: Name, place: Place | None, context: DocumentContext, keys: set[str]) -> bool:
     """Whether ``place``, a small town named only inside a longer name, has no support in the story.
 
     "Stonewall Golf Club" in a story about a Virginia town is in that town, not in
@@ -465,10 +384,10 @@ def _strays(name: _Name, place: Place | None, context: _Context, keys: set[str])
     if not context.points:
         return True
     vector = unit_vectors(np.array([place.lat]), np.array([place.lon]))
-    return bool(_nearest_km(vector, [(lat, lon) for _, lat, lon in context.points])[0] > _STRAY_KM)
+    return bool(nearest_km(vector, [(lat, lon) for _, lat, lon in context.points])[0] > _STRAY_KM)
 
 
-def _keep_units(name: _Name) -> None:
+def _keep_units(name: Name) -> None:
     """A qualifier names a country or a state: in "Buffalo, New York", New York is the state."""
     units = [c for c in name.candidates if c.place.is_country or c.place.is_admin1]
     if units:
@@ -509,116 +428,7 @@ def _claimed_regions(text: str, mentions: Sequence[Mention]) -> set[int]:
     return claimed
 
 
-def _votes_of(name: _Name) -> dict[str, float]:
-    """How strongly one name points at each country: its best prior there."""
-    votes: dict[str, float] = {}
-    for candidate in name.candidates:
-        code = candidate.place.country_code
-        if code and candidate.prior > votes.get(code, 0.0):
-            votes[code] = candidate.prior
-    return votes
-
-
-@dataclass(slots=True)
-class _Context:
-    """What the document as a whole says: country votes, admin-1 units, resolved points."""
-
-    countries: dict[str, float]
-    admin1s: dict[tuple[str, str], float]
-    #: Admin-1 units the text names itself ("Oregon"), as against units inferred from the
-    #: place another ambiguous name went to ("Union" in New Jersey).
-    named_admin1s: dict[tuple[str, str], float]
-    points: list[tuple[str, float, float]]
-
-
-def _context(names: list[_Name]) -> _Context:
-    countries: dict[str, float] = defaultdict(float)
-    admin1s: dict[tuple[str, str], float] = defaultdict(float)
-    named_admin1s: dict[tuple[str, str], float] = defaultdict(float)
-    points: list[tuple[str, float, float]] = []
-    for name in names:
-        if not name.is_evidence or not name.candidates:
-            continue
-        for code, vote in _votes_of(name).items():
-            countries[code] += vote
-        chosen = name.candidates[name.choice].place
-        if chosen.admin1_code and not chosen.is_country:
-            admin1s[(chosen.country_code, chosen.admin1_code)] += 1.0
-            if chosen.is_admin1:
-                named_admin1s[(chosen.country_code, chosen.admin1_code)] += 1.0
-        # Areas are not points: a name is not "near" the centroid of a country or an admin-1 unit.
-        # Nor is a seat of power: "the White House said" speaks for a government, from anywhere.
-        if not (chosen.is_country or chosen.is_admin1) and chosen.feature_code not in _NOT_POINTS:
-            points.append((name.key, chosen.lat, chosen.lon))
-    return _Context(countries, admin1s, named_admin1s, points)
-
-
-def features(name: _Name, context: _Context, dateline: str | None) -> list[tuple[float, ...]]:
-    """One feature row (in ``FEATURES`` order) per candidate of ``name``.
-
-    Every context feature leaves ``name`` itself out, so a name cannot vote for itself.
-    """
-    counted = name.is_evidence  # see ``_context``
-    own_votes = _votes_of(name) if counted else {}
-    total = sum(context.countries.values()) - sum(own_votes.values()) or 1.0
-    chosen = name.candidates[name.choice].place if name.candidates and counted else None
-    own_admin1 = (chosen.country_code, chosen.admin1_code) if chosen and chosen.admin1_code else None
-    own_named = chosen is not None and chosen.is_admin1
-    # A name that can be a state or a country ("Florida", "Idaho") is not moved off it to a
-    # town of that name because the text names another state ("New York", "Colorado").
-    can_be_unit = any(c.place.is_admin1 or c.place.is_country for c in name.candidates)
-    coherences = _coherences(name, context.points).tolist()
-    rows = []
-    for candidate, coherence in zip(name.candidates, coherences, strict=True):
-        place = candidate.place
-        country = (context.countries.get(place.country_code, 0.0) - own_votes.get(place.country_code, 0.0)) / total
-        admin1_key = (place.country_code, place.admin1_code)
-        admin1 = context.admin1s.get(admin1_key, 0.0) - (admin1_key == own_admin1) if place.admin1_code else 0.0
-        named = 0.0
-        if place.admin1_code and not can_be_unit:
-            named = context.named_admin1s.get(admin1_key, 0.0) - (own_named and admin1_key == own_admin1)
-        rows.append(
-            (
-                math.log(max(candidate.prior, 1e-9)),
-                country,
-                min(admin1, 1.0),
-                float(named > 0),
-                coherence,
-                float(place.feature_class in _LABEL_CLASSES.get(name.label, ())),
-                float(dateline == place.country_code) if dateline else 0.0,
-                float(place.is_country),
-                float(place.is_admin1),
-                float(place.feature_code == "ADM2"),
-                # The name is the place's own ("Victoria", British Columbia), not one of
-                # its many alternates (Hong Kong's "Victoria").
-                float(candidate.exact),
-            )
-        )
-    return rows
-
-
-def _coherences(name: _Name, points: list[tuple[str, float, float]]) -> NDArray[np.float64]:
-    """Per candidate: 1 when another resolved place is next door, falling towards 0 with distance."""
-    others = [(lat, lon) for key, lat, lon in points if key != name.key]
-    if not others or not name.candidates:
-        return np.zeros(len(name.candidates))
-    if name.vectors is None:
-        places = [candidate.place for candidate in name.candidates]
-        name.vectors = unit_vectors(np.array([p.lat for p in places]), np.array([p.lon for p in places]))
-    nearest_km = _nearest_km(name.vectors, others)
-    countries = np.array([candidate.place.is_country for candidate in name.candidates])
-    return np.where(countries, 0.0, 1.0 / (1.0 + nearest_km / 250.0))
-
-
-def _nearest_km(vectors: NDArray[np.float64], points: list[tuple[float, float]]) -> NDArray[np.float64]:
-    """Per row of ``vectors`` (unit vectors of places): km to the nearest of ``points`` (lat, lon)."""
-    lat, lon = np.array(points).T
-    # The nearest point is the one with the largest dot product of unit vectors.
-    cosine = np.clip((vectors @ unit_vectors(lat, lon).T).max(axis=1), -1.0, 1.0)
-    return EARTH_RADIUS_KM * np.arccos(cosine)
-
-
-def _is_town(name: _Name) -> bool:
+def _is_town(name: Name) -> bool:
     """Whether a name's likeliest sense, by the prior alone, is a town ("New York", not "Texas")."""
     return bool(name.candidates) and name.candidates[0].place.feature_class == "P"
 
@@ -630,30 +440,6 @@ def _is_list_item(text: str, mentions: Sequence[Mention], index: int) -> bool:
         return False
     after = index + 2
     return after >= len(mentions) or text[mentions[index + 1].end : mentions[after].start] not in _QUALIFIER_GAP
-
-
-def calibration_inputs(name: _Name, scores: list[float]) -> tuple[float, ...]:
-    """The inputs of the score calibration, in ``CALIBRATION_INPUTS`` order: the chosen
-    candidate's linear score (how much evidence there is), the logit of its softmax share
-    (how far ahead of the others), the log of the number of candidates, the log of the
-    gazetteer's prior for it (Kharkiv is nearly always Kharkiv, Springfield is not), and
-    whether the name is only a place named inside it ("Rue d'Enghien" placed at Rue, France).
-    """
-    share = min(max(_softmax_share(scores, name.choice), 1e-6), 1.0 - 1e-6)
-    prior = max(name.candidates[name.choice].prior, 1e-9)
-    return (
-        scores[name.choice],
-        math.log(share / (1.0 - share)),
-        math.log(len(scores)),
-        math.log(prior),
-        float(bool(name.inside)),
-    )
-
-
-def _softmax_share(scores: list[float], index: int) -> float:
-    top = max(scores)
-    weights = [math.exp(score - top) for score in scores]
-    return weights[index] / sum(weights)
 
 
 class PopulationResolver:

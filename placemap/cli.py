@@ -246,7 +246,8 @@ def _documents_for_map(args: argparse.Namespace, gazetteer, errors: list[str]) -
 def _context_resolver(gazetteer, min_score: float):
     import dataclasses
 
-    from placemap.geo.resolve import ContextResolver, ResolverWeights
+    from placemap.geo.ranking import ResolverWeights
+    from placemap.geo.resolve import ContextResolver
 
     return ContextResolver(gazetteer, weights=dataclasses.replace(ResolverWeights.learned(), min_score=min_score))
 
