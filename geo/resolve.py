@@ -417,6 +417,8 @@ def _claimed_regions(text: str, mentions: Sequence[Mention]) -> set[int]:
     on regions, not on their capitals; the claimant ("Moscow annexed") is left alone.
     """
     claimed: set[int] = set()
+    if not _CLAIM_CUE.search(text):
+        return claimed  # most stories: no sentence to read
     for index, mention in enumerate(mentions):
         before = _SENTENCE_END.split(text[max(0, mention.start - _CLAIM_REACH) : mention.start])[-1]
         after = _SENTENCE_END.split(text[mention.end : mention.end + _CLAIM_REACH])[0]
