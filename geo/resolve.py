@@ -65,6 +65,9 @@ class Resolver(Protocol):
 
 
 _QUALIFIER_GAP = {",", ", ", " ,", ",\n"}
+#: "bound for Tripoli in Lebanon", "Vasylivka in the Zaporizhzhia region": a country or state
+#: after "in" qualifies the place before it as a comma does.
+_IN_GAP = {" in ", " in the "}
 #: Between the last two items of a list: "Washington, New York and Boston".
 _LIST_GAP = re.compile(r",? (?:and|or) ")
 #: A designator after a caller's span ("Dnipro" + " river", "New York" + " state"); not a
@@ -176,8 +179,9 @@ class ContextResolver:
             by_key[key].mentions.append(index)
         for index in range(1, len(mentions)):
             previous, mention = mentions[index - 1], mentions[index]
-            if text[previous.end : mention.start] not in _QUALIFIER_GAP or (
-                _is_list_item(text, mentions, index) and _is_town(by_key[keys[index]])
+            gap = text[previous.end : mention.start]
+            if gap not in _IN_GAP and (
+                gap not in _QUALIFIER_GAP or (_is_list_item(text, mentions, index) and _is_town(by_key[keys[index]]))
             ):
                 continue
             name = by_key[keys[index - 1]]

@@ -119,6 +119,13 @@ def test_a_qualifier_is_read_as_the_state_or_country(embedded_gazetteer):
     assert toponyms[2].place.is_admin1  # followed by "state"
 
 
+def test_a_country_or_state_after_in_qualifies_the_place_before_it(embedded_gazetteer):
+    text = "The grain ship is bound for Tripoli in Lebanon; a rally in Odessa in Texas cheered."
+    toponyms = resolve(embedded_gazetteer, text, ["Tripoli", "Lebanon", "Odessa", "Texas"])
+    assert [t.place.country_code for t in toponyms] == ["LB", "LB", "US", "US"]
+    assert toponyms[2].place.admin1_code == "TX"
+
+
 def test_a_designator_the_name_does_not_take_belongs_to_the_sentence(embedded_gazetteer):
     text = "Russian state media said the Kremlin and Russian officials agreed."
     toponyms = resolve(embedded_gazetteer, text, ["Russian", "Russian"])
