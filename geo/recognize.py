@@ -37,6 +37,12 @@ PLACE_NOUNS = frozenset(
     """area areas region regions oblast oblasts province provinces city town village border coast port
     front outskirts district districts suburb airport""".split()
 )
+#: Kinds of place that introduce a name the gazetteer may lack: "the village of Cellardyke",
+#: "the island Rügen", "Dogu Beyazit, a farming town".
+KIND_NOUNS = frozenset(
+    """village villages town towns city cities township townships hamlet hamlets island islands
+    district districts province provinces county counties municipality settlement port""".split()
+)
 #: Plural designators shared by a list of names: "the Donetsk and Luhansk regions".
 PLURAL_ADMIN_WORDS = frozenset("regions oblasts provinces governorates".split())
 #: Capitalised words that are never place names on their own in news (diseases and armed
@@ -364,6 +370,8 @@ class SpacyRecognizer:
             if self._places.weight(text, primary=True) >= big or self._places.weight(text) >= big * _ALTERNATE_FACTOR:
                 return [(start, end, "GPE")]
             return []
+        if _names_a_kind_of_place(doc, start, end):
+            return _name_parts(doc, start, end)  # "the towns of Tayum and Dolores", unknown to the gazetteer
         # "Kramatorsk railway station": the place that opens a facility's name.
         if label == "PERSON":
             return []
@@ -476,6 +484,8 @@ class SpacyRecognizer:
             in_context = listed or self._context_says_place(doc, index, end)
             if self.rules.gazetteer_fill and in_context and self._is_place(name):
                 return (index, end, "GPE")
+            if self.rules.gazetteer_fill and _names_a_kind_of_place(doc, index, end):
+                return (index, end, "GPE")
             titled = end < len(doc) and doc[end].lower_ in _TITLES  # "Kyiv Mayor Vitali Klitschko"
             if end - index > 1 or (stop > end and not titled):
                 continue  # a big place's name before another capitalised word: "Vladimir Medinsky"
@@ -513,6 +523,49 @@ def _ends_a_sentence(doc: Any, index: int) -> bool:
     """A full stop after a word in lower case ("... Grant Event."), not after an abbreviated
     name in capitals ("SAM. JONES", "HDQRS. NORTHERN DISTRICT")."""
     return doc[index].text == "." and index > 0 and any(ch.islower() for ch in doc[index - 1].text)
+
+
+def _names_a_kind_of_place(doc: Any, start: int, end: int) -> bool:
+    """The text says what kind of place the name is: "the village of Cellardyke", "the
+    island Rügen", "Dogu Beyazit, a farming town" (a kind noun within three words after
+    ", a"). Later items of a list ("the villages of Maliuc and Caraorman") are not read:
+    "the city of London, Sadiq Khan and ..." goes on with people."""
+    if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].text in KIND_NOUNS:
+        return True  # lower case: "HDQRS. DISTRICT OF LITTLE ROCK" is a heading
+    if start >= 2 and doc[start - 1].text in ("island", "islands"):
+        return doc[start - 2].lower_ not in ("a", "an")
+    if end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in ("a", "an"):
+        # The kind noun heads the phrase: "a farming town in", not "a city official" nor "a
+        # grouping of 32 cities".
+        for index in range(end + 2, min(end + 5, len(doc))):
+            if not _is_content_word(doc[index]):
+                return False
+            if doc[index].text in KIND_NOUNS:
+                return index + 1 == len(doc) or not _is_content_word(doc[index + 1])
+    return False
+
+
+def _name_parts(doc: Any, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The names in an entity the model ran together: "Tayum and Dolores" is two, "Herzog one
+    half mile" is "Herzog"; each part runs from a capitalised word to the next lower-case one
+    (particles such as "del" included)."""
+    parts, begin = [], None
+    for token in doc[start:end]:
+        capitalised = token.text[:1].isupper() and token.text[:1].isalpha()
+        joining = begin is not None and (token.lower_ in NAME_PARTICLES or token.text in ("-", "'", "’"))
+        if capitalised or joining:
+            begin = token.i if begin is None else begin
+            continue
+        if begin is not None:
+            parts.append((begin, token.i, "GPE"))
+        begin = None
+    if begin is not None:
+        parts.append((begin, end, "GPE"))
+    return parts
+
+
+def _is_content_word(token: Any) -> bool:
+    return token.is_alpha and token.is_lower and not token.is_stop
 
 
 def _is_a_noun_after_the(doc: Any, start: int, end: int) -> bool:

@@ -157,3 +157,28 @@ def test_the_default_tokenizer_load_model_keeps_is_the_models_own(nlp):
 def test_an_organisation_named_for_a_building_is_a_facility(recognizer):
     text = "Hundreds gathered at Holy Redeemer Church after the shelling."
     assert [(m.text, m.label) for m in recognizer(text)] == [("Holy Redeemer Church", "FAC")]
+
+
+def test_the_kind_of_place_vouches_for_a_name_the_gazetteer_lacks(news_recognizer):
+    # None of these is in the embedded gazetteer; the text says what they are.
+    assert "Cellardyke" in texts(news_recognizer("Dead swans were found in the village of Cellardyke in Fife."))
+    assert "Rügen" in texts(news_recognizer("The virus reached the German island Rügen last week."))
+    assert "Dogu Beyazit" in texts(news_recognizer("The boy was from Dogu Beyazit, a farming town in Turkey."))
+    assert "Caraorman" in texts(news_recognizer("Buses left the villages of Caraorman at dawn."))
+
+
+def test_an_entity_the_model_ran_together_is_cut_into_its_names():
+    import spacy
+
+    from placemap.geo.recognize import _name_parts
+
+    doc = spacy.blank("en")("Tayum and Surigao del Sur Herzog one half mile Al-Hol")
+    parts = [doc[start:end].text for start, end, _ in _name_parts(doc, 0, len(doc))]
+    assert parts == ["Tayum", "Surigao del Sur Herzog", "Al-Hol"]
+
+
+def test_a_kind_of_place_that_is_not_the_head_vouches_for_nothing(news_recognizer):
+    assert "Tim Whitley" not in texts(news_recognizer("Tim Whitley, a city official, said the plant would close."))
+    text = "He spoke for the Global Towns Forum, a grouping of 32 cities, and Dan Ortiz of the city of Lyon, Mia Kent."
+    assert "Global Towns Forum" not in texts(news_recognizer(text))
+    assert "Mia Kent" not in texts(news_recognizer(text))
