@@ -40,7 +40,7 @@ PLACE_NOUNS = frozenset(
 #: Kinds of place that introduce a name the gazetteer may lack: "the village of Cellardyke",
 #: "the island Rügen", "Dogu Beyazit, a farming town".
 KIND_NOUNS = frozenset(
-    """village villages town towns city cities township townships hamlet hamlets island islands
+    """village villages town towns hometown city cities township townships hamlet hamlets island islands
     district districts province provinces county counties municipality settlement port""".split()
 )
 #: Plural designators shared by a list of names: "the Donetsk and Luhansk regions".
@@ -94,6 +94,8 @@ _MAX_NAME_WORDS = 4
 _CODE_CITY_POPULATION = 1_000_000
 #: A PERSON span is promoted without a place context only if its place is this many times "major".
 _PERSON_FACTOR = 10
+#: A PERSON span after "of" is promoted only if a town of this size has the name as its own.
+_PERSON_OF_POPULATION = 10_000
 #: ... and this many times bigger again when the name is only one of its alternate names.
 _ALTERNATE_FACTOR = 5
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
@@ -340,6 +342,18 @@ class SpacyRecognizer:
         return (before >= 0 and doc[before].lower_ in LOCATIVE_WORDS) or after in DESIGNATORS or after in PLACE_NOUNS
 
     # -- rules -------------------------------------------------------------------------
+    def _is_a_persons_of(self, doc: Any, start: int, text: str, label: str) -> bool:
+        """ "the birth of Jack", "his last name of Lu": a person's name after "of" is no place
+        context unless the place is a town's own name of some size ("the outskirts of Bucha")."""
+        if (
+            label != "PERSON"
+            or start == 0
+            or doc[start - 1].lower_ != "of"
+            or _names_a_kind_of_place(doc, start, start)
+        ):
+            return False
+        return self._places.weight(text, primary=True) < _PERSON_OF_POPULATION
+
     def _split_at_commas(self, doc: Any, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
         if not self.rules.split_commas:
             return [(start, end, label)]
@@ -358,7 +372,9 @@ class SpacyRecognizer:
         if label == "NORP" and text.lower().endswith(_DEMONYM_ENDINGS):
             return []  # "Ukrainian" is a demonym, not a place
         if self._is_place(text):
-            if listed or self._context_says_place(doc, start, end):
+            if listed or (
+                self._context_says_place(doc, start, end) and not self._is_a_persons_of(doc, start, text, label)
+            ):
                 return [(start, end, "GPE")]
             before = doc[start - 1].lower_ if start > 0 else ""
             # A lone "Nelson says" is the person; "Kyiv says" is the city talking. An acronym

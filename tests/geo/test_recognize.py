@@ -182,3 +182,10 @@ def test_a_kind_of_place_that_is_not_the_head_vouches_for_nothing(news_recognize
     text = "He spoke for the Global Towns Forum, a grouping of 32 cities, and Dan Ortiz of the city of Lyon, Mia Kent."
     assert "Global Towns Forum" not in texts(news_recognizer(text))
     assert "Mia Kent" not in texts(news_recognizer(text))
+
+
+def test_a_persons_name_after_of_is_a_place_only_if_a_town_bears_it(news_recognizer):
+    # The model calls Jack and Lu people; hamlets of those names do not make "of" a place context.
+    assert texts(news_recognizer("She fell ill after the birth of Jack, her first son.")) == []
+    assert texts(news_recognizer("Relatives know him only by the last name of Lu.")) == []
+    assert "Ringgold" in texts(news_recognizer("My hometown of Ringgold, GA, was hit."))  # the kind of place says so
