@@ -342,17 +342,13 @@ class SpacyRecognizer:
         return (before >= 0 and doc[before].lower_ in LOCATIVE_WORDS) or after in DESIGNATORS or after in PLACE_NOUNS
 
     # -- rules -------------------------------------------------------------------------
-    def _is_a_persons_of(self, doc: Any, start: int, text: str, label: str) -> bool:
+    def _is_a_persons_of(self, doc: Any, start: int, end: int, label: str) -> bool:
         """ "the birth of Jack", "his last name of Lu": a person's name after "of" is no place
-        context unless the place is a town's own name of some size ("the outskirts of Bucha")."""
-        if (
-            label != "PERSON"
-            or start == 0
-            or doc[start - 1].lower_ != "of"
-            or _names_a_kind_of_place(doc, start, start)
-        ):
+        context unless the place is a town's own name of some size ("the outskirts of Bucha")
+        or the text says what kind of place it is ("the tiny town of Laura")."""
+        if label != "PERSON" or start == 0 or doc[start - 1].lower_ != "of" or _names_a_kind_of_place(doc, start, end):
             return False
-        return self._places.weight(text, primary=True) < _PERSON_OF_POPULATION
+        return self._places.weight(doc[start:end].text, primary=True) < _PERSON_OF_POPULATION
 
     def _split_at_commas(self, doc: Any, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
         if not self.rules.split_commas:
@@ -373,7 +369,7 @@ class SpacyRecognizer:
             return []  # "Ukrainian" is a demonym, not a place
         if self._is_place(text):
             if listed or (
-                self._context_says_place(doc, start, end) and not self._is_a_persons_of(doc, start, text, label)
+                self._context_says_place(doc, start, end) and not self._is_a_persons_of(doc, start, end, label)
             ):
                 return [(start, end, "GPE")]
             before = doc[start - 1].lower_ if start > 0 else ""
