@@ -308,6 +308,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         geojson=str(out / "demo.geojson"),
         gpkg=None,
         csv=None,
+        min_score=0.0,
     )
     documents = _documents_for_map(map_args, gazetteer, errors)
     with _output(str(out / "demo.jsonl")) as handle:

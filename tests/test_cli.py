@@ -157,3 +157,15 @@ def test_geoparse_reads_html_article_pages(capsys, tiny_store, tmp_path):
     document = json.loads(out)
     assert code == 0 and document["id"] == "story.html"
     assert "Brest" in [t["text"] for t in document["toponyms"]]
+
+
+def test_demo_writes_the_map_geojson_and_json_lines(capsys, tiny_store, tmp_path):
+    source = tmp_path / "dispatches"
+    source.mkdir()
+    (source / "a.txt").write_text("Talks in Brest resumed on Monday as shelling hit Kyiv.", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["demo", "--gazetteer", str(tiny_store), "--input", str(source), "--output-dir", str(out)]
+    code, printed, _ = run(capsys, *argv)
+    assert code == 0 and "1 dispatches" in printed
+    assert {path.name for path in out.iterdir()} == {"demo.html", "demo.geojson", "demo.jsonl"}
+    assert json.loads((out / "demo.jsonl").read_text(encoding="utf-8"))["toponyms"][0]["text"] == "Brest"
