@@ -56,7 +56,8 @@ CALIBRATION_INPUTS = ("evidence", "share_logit", "log_candidates", "log_prior", 
 
 @dataclass(frozen=True, slots=True)
 class ResolverWeights:
-    """Weights of the candidate features (a log-linear model) and the no-match threshold.
+    """Weights of the candidate features (a log-linear model), the score calibration and the
+    no-match threshold.
 
     The defaults are learned by ``benchmarks/train_resolver.py`` on the development
     corpora and shipped in ``geo/data/resolver_weights.json``; ``ResolverWeights()`` gives
