@@ -13,15 +13,14 @@ first half of each corpus, the part used to find errors.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
+from gold_spans import is_near, resolved_gold
 from halves import half_of
 
 from placemap.gazetteer import Gazetteer
-from placemap.geo.evaluate import haversine_km
 from placemap.geo.pipeline import Geoparser
 from placemap.geo.recognize import SpacyRecognizer, load_model
 from placemap.geo.resolve import ContextResolver
@@ -32,15 +31,12 @@ OUTCOMES = ("placed", "no candidate", "none near", "ranked below")
 
 
 def outcome(resolver: ContextResolver, toponym, truth: dict) -> str:
-    def near(place) -> bool:
-        return bool(haversine_km(truth["lat"], truth["lon"], place.lat, place.lon) <= 161.0)
-
-    if toponym.place is not None and near(toponym.place):
+    if toponym.place is not None and is_near(truth, toponym.place):
         return "placed"
     candidates = resolver.candidates_for(toponym.mention.text)
     if not candidates:
         return "no candidate"
-    return "ranked below" if any(near(c.place) for c in candidates) else "none near"
+    return "ranked below" if any(is_near(truth, c.place) for c in candidates) else "none near"
 
 
 def main() -> int:
@@ -59,14 +55,7 @@ def main() -> int:
         lines = half_of(lines, args.half)
         recognizer = SpacyRecognizer(nlp, gazetteer, adjectives=corpus in ("geowebnews", "geocorpora"))
         geoparser = Geoparser(gazetteer, recognizer=recognizer, resolver=resolver)
-        counts: Counter[str] = Counter()
-        for line in lines:
-            doc = json.loads(line)
-            gold = [t for t in doc["toponyms"] if t.get("lat") is not None]
-            if gold:
-                document = geoparser(doc["text"], spans=[(t["start"], t["end"]) for t in gold])
-                by_span = {(t.mention.start, t.mention.end): t for t in document.toponyms}
-                counts.update(outcome(resolver, by_span[(g["start"], g["end"])], g) for g in gold)
+        counts = Counter(outcome(resolver, toponym, truth) for truth, toponym in resolved_gold(geoparser, lines))
         total = sum(counts.values())
         print(f"{corpus:15} {total:6d} | " + " | ".join(f"{counts[name] / total:12.3f}" for name in OUTCOMES))
     return 0

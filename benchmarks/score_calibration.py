@@ -17,16 +17,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
+from gold_spans import is_near, resolved_gold
 from halves import half_of
 from sklearn.metrics import roc_auc_score
 
 from placemap.gazetteer import Gazetteer
-from placemap.geo.evaluate import ACCURACY_KM, calibration_error, haversine_km
+from placemap.geo.evaluate import calibration_error
 from placemap.geo.pipeline import Geoparser
 from placemap.geo.ranking import ResolverWeights
 from placemap.geo.recognize import SpacyRecognizer, load_model
@@ -44,19 +44,10 @@ NEWS = ("geowebnews", "geovirus", "geocorpora", "dispatches-dev")
 def scored_guesses(geoparser: Geoparser, lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(score, right) of every placed guess on the gold spans of ``lines``."""
     scores, right = [], []
-    for line in lines:
-        doc = json.loads(line)
-        gold = [t for t in doc["toponyms"] if t.get("lat") is not None]
-        if not gold:
-            continue
-        document = geoparser(doc["text"], spans=[(t["start"], t["end"]) for t in gold])
-        by_span = {(t.mention.start, t.mention.end): t for t in document.toponyms}
-        for truth in gold:
-            toponym = by_span[(truth["start"], truth["end"])]
-            if toponym.place is not None:
-                scores.append(toponym.score)
-                distance = haversine_km(truth["lat"], truth["lon"], toponym.place.lat, toponym.place.lon)
-                right.append(bool(distance <= ACCURACY_KM))
+    for truth, toponym in resolved_gold(geoparser, lines):
+        if toponym.place is not None:
+            scores.append(toponym.score)
+            right.append(is_near(truth, toponym.place))
     return np.array(scores), np.array(right)
 
 

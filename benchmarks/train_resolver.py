@@ -25,10 +25,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from gold_spans import is_near
 from halves import half_of
 
 from placemap.gazetteer import Gazetteer
-from placemap.geo.evaluate import haversine_km
 from placemap.geo.pipeline import mentions_from_spans
 from placemap.geo.ranking import CALIBRATION_INPUTS, FEATURES, ResolverWeights
 from placemap.geo.recognize import SpacyRecognizer, load_model
@@ -45,7 +45,8 @@ STEPS = (0.0, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 
 
 def load(path: Path, recognizer: SpacyRecognizer, *, half: int | None = None) -> list[tuple[str, list, list[dict]]]:
-    """(text, mentions, gold) per document: gold spans first, then recognised context."""
+    """(text, mentions, gold) per document: the gold spans and the recognised context, in
+    text order; each gold name carries ``position``, the index of its mention."""
     lines = path.open(encoding="utf-8").readlines()
     lines = half_of(lines, half)
     docs = []
@@ -56,8 +57,16 @@ def load(path: Path, recognizer: SpacyRecognizer, *, half: int | None = None) ->
             continue
         given = mentions_from_spans(doc["text"], [(t["start"], t["end"]) for t in gold])
         context = [m for m in recognizer(doc["text"]) if not any(m.start < g.end and g.start < m.end for g in given)]
-        docs.append((doc["text"], given + context, gold))
+        mentions = sorted(given + context, key=lambda m: (m.start, m.end))
+        position = {(m.start, m.end): index for index, m in enumerate(mentions)}
+        docs.append((doc["text"], mentions, [{**t, "position": position[(t["start"], t["end"])]} for t in gold]))
     return docs
+
+
+def weighted(gold: list[dict]) -> list[tuple[dict, float]]:
+    """Each gold name with its weight: a name counts once per document, however often it is named."""
+    repeats = Counter(truth["text"] for truth in gold)
+    return [(truth, 1.0 / repeats[truth["text"]]) for truth in gold]
 
 
 def accuracy(gazetteer: Gazetteer, weights: ResolverWeights, corpora: dict[str, list]) -> float:
@@ -74,15 +83,11 @@ def accuracy(gazetteer: Gazetteer, weights: ResolverWeights, corpora: dict[str, 
     for docs in corpora.values():
         hits = total = 0.0
         for text, mentions, gold in docs:
-            ordered = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, mentions[i].end))
-            toponyms = resolver(text, [mentions[i] for i in ordered])
-            by_index = dict(zip(ordered, toponyms, strict=True))
-            repeats = Counter(truth["text"] for truth in gold)
-            for index, truth in enumerate(gold):
-                weight = 1.0 / repeats[truth["text"]]
+            toponyms = resolver(text, mentions)
+            for truth, weight in weighted(gold):
                 total += weight
-                place = by_index[index].place
-                if place is not None and haversine_km(truth["lat"], truth["lon"], place.lat, place.lon) <= 161.0:
+                place = toponyms[truth["position"]].place
+                if place is not None and is_near(truth, place):
                     hits += weight
         shares.append(hits / total)
     return sum(shares) / len(shares)
@@ -126,17 +131,13 @@ def calibrate(gazetteer: Gazetteer, weights: ResolverWeights, corpora: dict[str,
     for docs in corpora.values():
         first = len(inputs)
         for text, mentions, gold in docs:
-            ordered = sorted(range(len(mentions)), key=lambda i: (mentions[i].start, mentions[i].end))
-            rows = resolver.calibration_rows(text, [mentions[i] for i in ordered])
-            position = {index: rank for rank, index in enumerate(ordered)}
-            repeats = Counter(truth["text"] for truth in gold)
-            for index, truth in enumerate(gold):
-                if position[index] not in rows:
-                    continue
-                place, row = rows[position[index]]
-                inputs.append(row)
-                outcomes.append(bool(haversine_km(truth["lat"], truth["lon"], place.lat, place.lon) <= 161.0))
-                sample_weights.append(1.0 / repeats[truth["text"]])
+            rows = resolver.calibration_rows(text, mentions)
+            for truth, weight in weighted(gold):
+                if truth["position"] in rows:
+                    place, row = rows[truth["position"]]
+                    inputs.append(row)
+                    outcomes.append(is_near(truth, place))
+                    sample_weights.append(weight)
         total = sum(sample_weights[first:])
         sample_weights[first:] = [weight / total for weight in sample_weights[first:]]
     model = LogisticRegression(C=10.0).fit(inputs, outcomes, sample_weight=sample_weights)
