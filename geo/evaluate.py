@@ -419,9 +419,7 @@ def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], po
     summary = _error_summary(errors)
     exact_id = float(np.mean(id_hits)) if id_hits else None
     scored = np.array([score is not None for score in scores], dtype=bool)
-    calibration = calibration_error(
-        [score for score in scores if score is not None], errors[scored] <= ACCURACY_KM if scored.size else []
-    )
+    calibration = calibration_error([score for score in scores if score is not None], errors[scored] <= ACCURACY_KM)
     return {"n": len(gold_points), "n_with_id": len(id_hits), "exact_id": exact_id, **summary, **calibration}
 
 
