@@ -24,7 +24,6 @@ BatchStats(documents=9996, words=2103521, seconds=41.2, skipped=0, failed=4)
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import multiprocessing
 import os
@@ -137,8 +136,7 @@ def default_geoparser(
         else:
             extractor = EventExtractor.from_model(gazetteer)
     if resolver == "context":
-        weights = dataclasses.replace(ResolverWeights.learned(), min_score=min_score)
-        resolve = ContextResolver(gazetteer, weights=weights)
+        resolve = ContextResolver(gazetteer, weights=ResolverWeights.learned(min_score=min_score))
     else:
         resolve = PopulationResolver(gazetteer)
     return Geoparser(gazetteer, recognizer=recognize, resolver=resolve, event_extractor=extractor)

@@ -92,14 +92,16 @@ class ResolverWeights:
         return tuple(getattr(self, name) for name in FEATURES)
 
     @classmethod
-    def learned(cls, *, calibrated: bool = True) -> ResolverWeights:
-        """The weights shipped with the package (hand-set defaults if the file is absent);
-        ``calibrated=False`` leaves out the score calibration (to fit a new one)."""
+    def learned(cls, *, calibrated: bool = True, min_score: float = 0.0) -> ResolverWeights:
+        """The weights shipped with the package (hand-set defaults if the file is absent), with
+        ``min_score`` as the no-match threshold; ``calibrated=False`` leaves out the score
+        calibration (to fit a new one)."""
         path = resources.files("placemap.geo") / "data" / WEIGHTS_FILE
         if not path.is_file():
-            return cls()
+            return cls(min_score=min_score)
         values = json.loads(path.read_text(encoding="utf-8"))
         values["calibration"] = tuple(values.get("calibration", ())) if calibrated else ()
+        values["min_score"] = min_score
         return cls(**{key: value for key, value in values.items() if key in cls.__dataclass_fields__})
 
 

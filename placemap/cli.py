@@ -225,6 +225,8 @@ def _documents_for_map(args: argparse.Namespace, gazetteer, errors: list[str]) -
     """Documents from event tables (resolved with their hints) and from texts (geoparsed)."""
     from placemap.geo.documents import read_inputs
     from placemap.geo.pipeline import Geoparser
+    from placemap.geo.ranking import ResolverWeights
+    from placemap.geo.resolve import ContextResolver
     from placemap.geo.tables import events_from_table, looks_like_event_table
 
     documents, texts = [], []
@@ -236,20 +238,11 @@ def _documents_for_map(args: argparse.Namespace, gazetteer, errors: list[str]) -
         else:
             texts.append(path)
     if texts:
-        resolver = _context_resolver(gazetteer, args.min_score)
+        resolver = ContextResolver(gazetteer, weights=ResolverWeights.learned(min_score=args.min_score))
         geoparser = Geoparser(gazetteer, resolver=resolver, event_extractor=_event_extractor(gazetteer))
         for item in read_inputs(texts, errors):
             documents.append(geoparser(item.text, doc_id=item.id, published=item.published or args.published))
     return documents
-
-
-def _context_resolver(gazetteer, min_score: float):
-    import dataclasses
-
-    from placemap.geo.ranking import ResolverWeights
-    from placemap.geo.resolve import ContextResolver
-
-    return ContextResolver(gazetteer, weights=dataclasses.replace(ResolverWeights.learned(), min_score=min_score))
 
 
 def _event_extractor(gazetteer):
