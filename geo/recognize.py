@@ -384,9 +384,12 @@ class SpacyRecognizer:
             return []
         if _names_a_kind_of_place(doc, start, end):
             return _name_parts(doc, start, end)  # "the towns of Tayum and Dolores", unknown to the gazetteer
-        # "Kramatorsk railway station": the place that opens a facility's name.
         if label == "PERSON":
             return []
+        parts = _name_parts(doc, start, end)
+        if len(parts) > 1 and all(self._is_place(doc[a:b].text, major=True) for a, b, _ in parts):
+            return parts  # "the road linking Kherson with Odesa": two cities, not one organisation
+        # "Kramatorsk railway station": the place that opens a facility's name.
         for stop in range(end - 1, start, -1):
             if doc[stop].is_lower and self._is_place(doc[start:stop].text, major=True):
                 return [(start, stop, "GPE")]

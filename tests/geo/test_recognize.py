@@ -189,3 +189,8 @@ def test_a_persons_name_after_of_is_a_place_only_if_a_town_bears_it(news_recogni
     assert texts(news_recognizer("She fell ill after the birth of Jack, her first son.")) == []
     assert texts(news_recognizer("Relatives know him only by the last name of Lu.")) == []
     assert "Ringgold" in texts(news_recognizer("My hometown of Ringgold, GA, was hit."))  # the kind of place says so
+
+
+def test_cities_the_model_ran_into_one_organisation_are_each_a_place(news_recognizer):
+    text = "Mykolaiv sits on the main road linking Kherson with Odesa, the country's largest port."
+    assert {"Kherson", "Odesa"} <= set(texts(news_recognizer(text)))
