@@ -118,7 +118,7 @@ class StoreWriter:
         self._by_geonameid: dict[int, int] = {}
         self._aliases: list[tuple[int, list[str], str]] = []
         self._areas: list[tuple[int, str, bytes]] = []
-        self._demonyms: list[tuple[str, int]] = []
+        self._demonyms: list[tuple[str, int | str]] = []
         self.sources: list[str] = []
 
     def add(self, records: Iterable[PlaceRecord], label: str) -> int:
@@ -151,7 +151,7 @@ class StoreWriter:
     def add_areas(self, areas: Iterable[tuple[int, str, bytes]]) -> None:
         self._areas.extend(areas)
 
-    def add_demonyms(self, demonyms: Iterable[tuple[str, int]]) -> None:
+    def add_demonyms(self, demonyms: Iterable[tuple[str, int | str]]) -> None:
         self._demonyms.extend(demonyms)
 
     def estimate_populations(self, feature_code: str, radius_km: float = 25.0) -> None:
@@ -241,7 +241,11 @@ class StoreWriter:
         db.executemany("INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", area_rows)
         # "French" is the demonym of France and of the French Southern Territories: the most
         # populous country wins (dict order: the last assignment stays).
-        indexed = [(demonym, self._by_geonameid.get(geonameid)) for demonym, geonameid in self._demonyms]
+        by_name = {record.name: index for index, record in enumerate(self._records) if record.geonameid is None}
+        indexed = [
+            (demonym, (self._by_geonameid if isinstance(place, int) else by_name).get(place))
+            for demonym, place in self._demonyms
+        ]
         known = sorted(
             ((demonym, index) for demonym, index in indexed if index is not None),
             key=lambda pair: self._records[pair[1]].population,

@@ -171,15 +171,19 @@ def read_admin2() -> Iterator[PlaceRecord]:
             )
 
 
-def read_demonyms() -> Iterator[tuple[str, int]]:
-    """(demonym, geonameid) pairs: "Ukrainian" → 690791, and our own "European" → Europe."""
+def read_demonyms() -> Iterator[tuple[str, int | str]]:
+    """(demonym, place) pairs: "Ukrainian" → 690791, and our own "European" → Europe.
+
+    A place is a GeoNames id, or the name of a curated place that has none ("Central American"
+    → "Central America").
+    """
     with _open_data("countries.tsv") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             for demonym in _split(row.get("demonyms") or ""):
                 yield demonym, int(row["geonameid"])
     with _open_data("region_demonyms.csv") as handle:
         for row in csv.DictReader(handle):
-            yield row["demonym"], int(row["geonameid"])
+            yield row["demonym"], int(row["geonameid"]) if row["geonameid"] else row["region"]
 
 
 _COUNTY_WORD = {"LA": "Parish", "AK": "Borough"}

@@ -139,6 +139,9 @@ def test_embedded_demonyms_name_the_most_populous_country_and_regions(embedded_g
     assert embedded_gazetteer.demonym("French").country_code == "FR"
     assert embedded_gazetteer.demonym("English").name == "England"
     assert embedded_gazetteer.demonym("European").name == "Europe"
+    # A region we curate without a GeoNames id is named by its name.
+    assert embedded_gazetteer.demonym("Central American").name == "Central America"
+    assert embedded_gazetteer.demonym("Kurdish").name == "Kurdistan Region"
     assert [c.place.name for c in embedded_gazetteer.lookup("EU")] == ["European Union"]
 
 
