@@ -187,6 +187,9 @@ def read_demonyms() -> Iterator[tuple[str, int | str]]:
 
 
 _COUNTY_WORD = {"LA": "Parish", "AK": "Borough"}
+#: County codes from 510 up are the independent cities of Virginia, Baltimore, St. Louis and
+#: Carson City (the highest county code, Texas' Zavala, is 507).
+_INDEPENDENT_CITY_FIPS = 510
 
 
 def read_us_counties() -> Iterator[PlaceRecord]:
@@ -195,6 +198,8 @@ def read_us_counties() -> Iterator[PlaceRecord]:
         return
     with _open_data("us_counties.tsv.gz") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
+            if int(row["fips"][2:]) >= _INDEPENDENT_CITY_FIPS:
+                continue  # Baltimore city is no "Baltimore County"; GeoNames has the city
             # News writes "Collier County", "Orleans Parish"; the shapes carry the bare name.
             designator = _COUNTY_WORD.get(row["state"], "County")
             bare = row["name"]

@@ -154,6 +154,13 @@ def test_embedded_units_no_admin1_unit_claims_are_second_level_units(embedded_ga
     assert any(c.place.country_code == "NO" for c in embedded_gazetteer.lookup("Buskerud"))
 
 
+def test_embedded_us_counties_leave_out_independent_cities(embedded_gazetteer):
+    # Baltimore city and Suffolk, Virginia, are cities with county codes, not "... County".
+    counties = [c.place for c in embedded_gazetteer.lookup("Baltimore County") if c.place.feature_code == "ADM2"]
+    assert len(counties) == 1 and counties[0].lat > 39.4
+    assert {c.place.admin1_code for c in embedded_gazetteer.lookup("Suffolk County", country="US")} == {"MA", "NY"}
+
+
 def test_an_admin1_unit_lies_at_the_centre_of_its_area(embedded_gazetteer):
     hawaii = next(c.place for c in embedded_gazetteer.lookup("Hawaii") if c.place.is_admin1)
     # Natural Earth's label point sits on Oahu, 190 km from the state's centre of area.
