@@ -187,7 +187,6 @@ def features(name: Name, context: DocumentContext, dateline: str | None) -> list
     total = sum(context.countries.values()) - sum(own_votes.values()) or 1.0
     chosen = name.candidates[name.choice].place if name.candidates and counted else None
     own_admin1 = (chosen.country_code, chosen.admin1_code) if chosen and chosen.admin1_code else None
-    own_named = chosen is not None and chosen.is_admin1
     # A name that can be a state or a country ("Florida", "Idaho") is not moved off it to a
     # town of that name because the text names another state ("New York", "Colorado").
     can_be_unit = any(c.place.is_admin1 or c.place.is_country for c in name.candidates)
@@ -198,9 +197,8 @@ def features(name: Name, context: DocumentContext, dateline: str | None) -> list
         country = (context.countries.get(place.country_code, 0.0) - own_votes.get(place.country_code, 0.0)) / total
         admin1_key = (place.country_code, place.admin1_code)
         admin1 = context.admin1s.get(admin1_key, 0.0) - (admin1_key == own_admin1) if place.admin1_code else 0.0
-        named = 0.0
-        if place.admin1_code and not can_be_unit:
-            named = context.named_admin1s.get(admin1_key, 0.0) - (own_named and admin1_key == own_admin1)
+        # (A name that cannot be a unit has no vote of its own among the named units.)
+        named = context.named_admin1s.get(admin1_key, 0.0) if place.admin1_code and not can_be_unit else 0.0
         rows.append(
             (
                 math.log(max(candidate.prior, 1e-9)),
