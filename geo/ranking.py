@@ -29,6 +29,7 @@ __all__ = [
     "Name",
     "ResolverWeights",
     "calibration_inputs",
+    "country_votes_of_others",
     "document_context",
     "features",
     "nearest_km",
@@ -175,6 +176,12 @@ def document_context(names: list[Name]) -> DocumentContext:
         if not (chosen.is_country or chosen.is_admin1) and chosen.feature_code not in _NOT_POINTS:
             points.append((name.key, chosen.lat, chosen.lon))
     return DocumentContext(countries, admin1s, named_admin1s, points)
+
+
+def country_votes_of_others(name: Name, context: DocumentContext, code: str) -> float:
+    """How strongly the story's other names point at the country ``code``."""
+    own = _votes_of(name).get(code, 0.0) if name.is_evidence else 0.0
+    return context.countries.get(code, 0.0) - own
 
 
 def features(name: Name, context: DocumentContext, dateline: str | None) -> list[tuple[float, ...]]:

@@ -41,6 +41,7 @@ from .ranking import (
     Name,
     ResolverWeights,
     calibration_inputs,
+    country_votes_of_others,
     document_context,
     features,
     nearest_km,
@@ -373,22 +374,27 @@ def _focus_town(names: list[Name]) -> Place | None:
 
 
 def _strays(name: Name, place: Place | None, context: DocumentContext, keys: set[str]) -> bool:
-    """Whether ``place``, a small town named only inside a longer name, has no support in the story.
+    """Whether ``place``, a small town far from the story's other places, has no support in it.
 
     "Stonewall Golf Club" in a story about a Virginia town is in that town, not in
     Stonewall, Mississippi; "Soledar salt mine" in a story that names the Donetsk region,
     or Bakhmut, is in Soledar. A place the story also names on its own is where it says.
+    A name that is all a small town's must also be the only pointer to that town's country:
+    "Rehab" in a story about Cairo is a clinic there, not a village in Jordan.
     """
-    if not name.inside or name.inside in keys or place is None:
+    if place is None or (name.inside and name.inside in keys):
         return False
     if place.feature_class != "P" or place.population >= _STRAY_POPULATION:
         return False
     if (place.country_code, place.admin1_code) in context.named_admin1s:
         return False
-    if not context.points:
+    if not name.inside and country_votes_of_others(name, context, place.country_code) > 0.0:
+        return False
+    others = [(lat, lon) for key, lat, lon in context.points if key != name.key]
+    if not others:
         return True
     vector = unit_vectors(np.array([place.lat]), np.array([place.lon]))
-    return bool(nearest_km(vector, [(lat, lon) for _, lat, lon in context.points])[0] > _STRAY_KM)
+    return bool(nearest_km(vector, others)[0] > _STRAY_KM)
 
 
 def _keep_units(name: Name) -> None:

@@ -157,6 +157,16 @@ def test_a_far_town_inside_a_name_yields_to_the_storys_town(embedded_gazetteer):
     assert (club.place.name, club.place.admin1_code, club.score) == ("Gainesville", "VA", FOCUS_SCORE)
 
 
+def test_a_small_foreign_town_nothing_else_supports_is_a_place_in_the_storys_town(embedded_gazetteer):
+    text = "Cairo police shut a clinic on Sunday. Staff at Rehab said Cairo had given no warning."
+    rehab = resolve(embedded_gazetteer, text, ["Cairo", "Rehab", "Cairo"])[1]
+    assert (rehab.place.name, rehab.place.country_code, rehab.score) == ("Cairo", "EG", FOCUS_SCORE)
+    # Where the story points at the town's country, the town stays.
+    text = "Cairo sent aid to Jordan on Sunday. Shelters in Rehab filled, Jordan said."
+    rehab = resolve(embedded_gazetteer, text, ["Cairo", "Jordan", "Rehab", "Jordan"])[2]
+    assert rehab.place.country_code == "JO"
+
+
 def test_a_town_inside_a_name_stays_where_the_story_supports_it(embedded_gazetteer):
     for text, names in [
         ("Kyiv said the Soledar salt mine was hit; Soledar lost power.", ["Kyiv", "Soledar salt mine", "Soledar"]),
