@@ -78,6 +78,8 @@ _CANDIDATES = 40
 #: Words of a territorial claim, and the words after which a name is the territory claimed.
 _CLAIM_CUE = re.compile(r"\b(?:annex(?:e[ds]|ing|ation)?|referend(?:um|ums|a)|independence|sovereignty)\b")
 _CLAIMED_AFTER = re.compile(r"\b(?:in|of|annex(?:e[ds]|ing)?)\s+(?:the\s+)?$")
+#: Between any two items of a list of claimed territories ("Donetsk, Luhansk and Kherson"),
+#: where ``_LIST_GAP`` is only the gap before the last item.
 _LIST_ITEM_GAP = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 _SENTENCE_END = re.compile(r"[.!?]\s+|\n")
 #: How far back the sentence of a claim is read.
@@ -92,8 +94,8 @@ _APPOSITIVE_BEFORE = re.compile(
     r"|resort|enclave|border town|frontline town|seaside town)\s+of\s+$"
 )
 #: A street, church or estate the gazetteer lacks ("Royal Street", "Holy Redeemer Church")
-#: is placed at the story's town with this score: on the development corpora such a guess
-#: is within 161 km of the truth 20-47% of the time.
+#: is placed at the story's town with this score: such a guess is within 161 km of the truth
+#: 20-47% of the time on the development corpora, 44% on the held-out news halves.
 FOCUS_SCORE = 0.3
 #: How far before a name an appositive may start.
 _APPOSITIVE_REACH = 80
