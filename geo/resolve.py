@@ -108,7 +108,8 @@ _INNER_POPULATION = 1000
 #: A town named inside a longer name, smaller than this, with no other resolved place within
 #: ``_STRAY_KM`` and not in an admin-1 unit the text names, is more likely the person the name
 #: honours ("Stonewall Golf Club", "Collins Avenue"); a city ("Kramatorsk railway station")
-#: is named for itself.
+#: is named for itself. A whole name that is such a town must also be in a country nothing
+#: else in the story points to (see ``_strays``).
 _STRAY_POPULATION = 100_000
 _STRAY_KM = 250.0
 
