@@ -154,6 +154,13 @@ def test_embedded_units_no_admin1_unit_claims_are_second_level_units(embedded_ga
     assert any(c.place.country_code == "NO" for c in embedded_gazetteer.lookup("Buskerud"))
 
 
+def test_embedded_islands_the_news_names(embedded_gazetteer):
+    # cities500 has towns, not islands: Bali would be a town in Rajasthan.
+    assert embedded_gazetteer.lookup("Bali")[0].place.country_code == "ID"
+    assert embedded_gazetteer.lookup("Lesvos")[0].place.name == "Lesbos"
+    assert embedded_gazetteer.lookup("Falklands")[0].place.country_code == "FK"
+
+
 def test_embedded_us_counties_leave_out_independent_cities(embedded_gazetteer):
     # Baltimore city and Suffolk, Virginia, are cities with county codes, not "... County".
     counties = [c.place for c in embedded_gazetteer.lookup("Baltimore County") if c.place.feature_code == "ADM2"]
