@@ -178,10 +178,14 @@ def document_context(names: list[Name]) -> DocumentContext:
     return DocumentContext(countries, admin1s, named_admin1s, points)
 
 
+def _own_votes(name: Name) -> dict[str, float]:
+    """The votes ``name`` itself put into the document context (none if it is no evidence)."""
+    return _votes_of(name) if name.is_evidence else {}
+
+
 def country_votes_of_others(name: Name, context: DocumentContext, code: str) -> float:
     """How strongly the story's other names point at the country ``code``."""
-    own = _votes_of(name).get(code, 0.0) if name.is_evidence else 0.0
-    return context.countries.get(code, 0.0) - own
+    return context.countries.get(code, 0.0) - _own_votes(name).get(code, 0.0)
 
 
 def features(name: Name, context: DocumentContext, dateline: str | None) -> list[tuple[float, ...]]:
@@ -189,10 +193,9 @@ def features(name: Name, context: DocumentContext, dateline: str | None) -> list
 
     Every context feature leaves ``name`` itself out, so a name cannot vote for itself.
     """
-    counted = name.is_evidence  # see ``_context``
-    own_votes = _votes_of(name) if counted else {}
+    own_votes = _own_votes(name)
     total = sum(context.countries.values()) - sum(own_votes.values()) or 1.0
-    chosen = name.candidates[name.choice].place if name.candidates and counted else None
+    chosen = name.candidates[name.choice].place if name.candidates and name.is_evidence else None
     own_admin1 = (chosen.country_code, chosen.admin1_code) if chosen and chosen.admin1_code else None
     # A name that can be a state or a country ("Florida", "Idaho") is not moved off it to a
     # town of that name because the text names another state ("New York", "Colorado").
