@@ -136,7 +136,9 @@ class Event:
     ``location``, ``origin``, ``destination`` and ``areas`` index the document's toponyms.
     ``lat``/``lon`` is the event's point (the location, or a corridor's origin); ``date`` is
     ISO ``YYYY-MM-DD`` with ``time_precision`` 1 day, 2 week or range, 3 month;
-    ``geo_precision`` 1 named place, 2 near or part of it, 3 region.
+    ``geo_precision`` 1 named place, 2 near or part of it, 3 region. ``score`` is the
+    extractor's calibrated confidence in [0, 1] that the event is right (category and
+    place), or ``None`` when nothing scored it (an event read from a table).
     """
 
     id: str
@@ -156,6 +158,7 @@ class Event:
     lat: float | None = None
     lon: float | None = None
     count: int | None = None
+    score: float | None = None
 
     def __post_init__(self) -> None:
         if self.category not in CATEGORIES:
@@ -168,6 +171,8 @@ class Event:
             raise ValueError("give both lat and lon, or neither")
         if self.lat is not None:
             _check_coordinates(self.lat, self.lon)
+        if self.score is not None and not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"score {self.score!r} is outside [0, 1]")
 
 
 @dataclass(frozen=True, slots=True)
