@@ -16,20 +16,27 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from placemap.gazetteer import Gazetteer
 from placemap.types import Document, Event, Place
 
 from . import triggers as words
 from .dates import DateValue, phrase_positions, trigger_date
+from .event_features import PlaceInSentence, place_features, sentence_features, stem
+from .event_model import LOCATION_CATEGORIES, PLACE_ROLES, SENTENCE_ROLES, EventModel
 from .recognize import MODEL_NAME
 from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens, split_sentences
 
-__all__ = ["EventExtractor", "acled_types"]
+__all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
 
+#: How sure the model must be of an event the parse rules did not find (see ``_with_rules``). Off
+#: (above any probability) by default: measured leaving one conflict out, the model's own events
+#: cost more precision than they bring recall on dispatches like ours (docs/events.md).
+ADDED_THRESHOLD = 1.01
 _AREA_CODES = ("PCL", "ADM1", "ADM2", "ADM3", "RGN", "CONT", "OCN", "SEA", "GULF")
 _CLIMBING = ("shelling", "military", "talks")  # these may take their places from the clause above
 _PHYSICAL = ("shelling", "military")  # "residents of X reported shelling": a speaker's place may be the site
@@ -61,6 +68,26 @@ class _Draft:
     count: int | None = None
     date: DateValue | None = None
     strength: int = 0  # 2: date phrase in the trigger's clause, 1: elsewhere in the sentence, 0: none
+    score: float | None = None
+    from_rules: bool = False
+
+    def first_place(self) -> int | None:
+        return next((i for i in (self.location, self.origin, self.destination, *self.areas) if i is not None), None)
+
+    def role_pairs(self) -> list[tuple[str, int | None]]:
+        """(role, toponym) of each of the event's places; (``category:none``, None) when it has none."""
+        pairs = [(f"{self.category}:{name}", index) for name, index in
+                 (("location", self.location), ("origin", self.origin), ("destination", self.destination))
+                 if index is not None] + [(f"{self.category}:area", index) for index in self.areas]  # fmt: skip
+        return pairs or [(f"{self.category}:none", None)]
+
+    def role(self) -> str:
+        """The model's role that found this event (``claim:area``, ``corridor:origin`` ...)."""
+        if self.category == "claim":
+            return "claim:area"
+        if self.category in ("corridor", "refugees"):
+            return f"{self.category}:{'origin' if self.origin is not None else 'destination'}"
+        return f"{self.category}:{'location' if self.location is not None else 'none'}"
 
 
 @dataclass(slots=True)
@@ -91,10 +118,20 @@ class EventExtractor:
         Merge repeated mentions of one event (same category and places, compatible dates).
     batch_size : int
         ``nlp.pipe`` batch size.
+    model : EventModel, optional
+        The learned event model; the shipped one by default.
     """
 
     def __init__(
-        self, nlp: Any, gazetteer: Gazetteer, *, anaphora: bool = True, merge: bool = True, batch_size: int = 64
+        self,
+        nlp: Any,
+        gazetteer: Gazetteer,
+        *,
+        anaphora: bool = True,
+        merge: bool = True,
+        batch_size: int = 64,
+        model: EventModel | None = None,
+        added_threshold: float = ADDED_THRESHOLD,
     ) -> None:
         if "parser" not in getattr(nlp, "pipe_names", ()):
             raise ValueError("EventExtractor needs a spaCy pipeline with a dependency parser")
@@ -103,6 +140,8 @@ class EventExtractor:
         self.anaphora = anaphora
         self.merge = merge
         self.batch_size = batch_size
+        self.model = model if model is not None else EventModel.load()
+        self.added_threshold = added_threshold
 
     @classmethod
     def from_model(cls, gazetteer: Gazetteer, name: str = MODEL_NAME, **kwargs: Any) -> EventExtractor:
@@ -114,17 +153,143 @@ class EventExtractor:
         return cls(nlp, gazetteer, **kwargs)
 
     def __call__(self, document: Document) -> list[Event]:
-        """The events of ``document``, in text order."""
-        sentences = self._sentences(document)
-        context = _Context(document, body=sentences[0][0][0] if sentences else 0)
-        selected = self._select(document, sentences)
-        docs = self.nlp.pipe([document.text[s:e] for (s, e), _ in selected], batch_size=self.batch_size)
+        """The events of ``document``, in text order.
+
+        The parse rules propose events; the model, reading the rules' proposals beside the
+        words around each name, decides which events each sentence states and which names are
+        their places. The parse gives each event its status, date and speaker.
+        """
+        rows, parsed = self.rows(document)
+        pending: list[tuple[tuple[int, int], list[_Draft]]] = []
+        for row in rows:
+            drafts = self._sentence_drafts(document, row)
+            if drafts:
+                pending.append((row.span, drafts))
+        unparsed = [span for span, _ in pending if span not in parsed]
+        parsed.update(zip(unparsed, self.nlp.pipe([document.text[s:e] for s, e in unparsed]), strict=True))
+        context = _Context(document)
         drafts: list[_Draft] = []
-        for (span, indices), doc in zip(selected, docs, strict=True):
-            drafts.extend(self._sentence_events(context, span, indices, doc))
+        for span, sentence_drafts in pending:
+            doc, text = parsed[span], document.text[span[0] : span[1]]
+            phrases = phrase_positions(doc, text)
+            according = _according(doc, text)
+            for draft in sentence_drafts:
+                if draft.from_rules:
+                    drafts.append(draft)
+                    continue
+                trigger = self._trigger(document, doc, draft, span)
+                if draft.category not in ("shelling", "refugees"):
+                    draft.status = words.status(trigger)
+                if draft.category == "refugees":
+                    draft.count = _count(trigger)
+                draft.date, draft.strength = trigger_date(
+                    trigger, phrases, document.published, anchor=context.anchor, counted=draft.count is not None
+                )
+                if draft.strength == 2 and draft.date is not None:
+                    context.anchor = draft.date.iso
+                draft.attribution = according or _speaker_of(trigger)
+                drafts.append(draft)
         if self.merge:
             drafts = _merge(document, drafts)
         return _to_events(document, drafts, self.gazetteer)
+
+    def rows(self, document: Document) -> tuple[list[SentenceRow], dict[tuple[int, int], Any]]:
+        """The model's rows of ``document`` and the parses made for the rules, by sentence span."""
+        sentences = self._sentences(document)
+        context = _Context(document, body=sentences[0][0][0] if sentences else 0)
+        selected = self._select(document, sentences)
+        parses = self.nlp.pipe([document.text[s:e] for (s, e), _ in selected], batch_size=self.batch_size)
+        parsed = {}
+        rule_roles: dict[tuple[int, int | None], set[str]] = defaultdict(set)
+        self._rule_drafts = {}
+        for (span, indices), doc in zip(selected, parses, strict=True):
+            parsed[span] = doc
+            self._rule_drafts[span] = self._sentence_events(context, span, indices, doc)
+            for draft in self._rule_drafts[span]:
+                for role, index in draft.role_pairs():
+                    rule_roles[(span[0], index)].add(role)
+        return document_rows(document, rule_roles), parsed
+
+    def _sentence_drafts(self, document: Document, row: SentenceRow) -> list[_Draft]:
+        """The events the model finds in one sentence, with their places and scores."""
+        model, span, names = self.model, row.span, row.names
+        chances = [model.probabilities(features, PLACE_ROLES) for features in row.name_features]
+
+        def holders(role: str) -> list[tuple[float, int]]:
+            found = [(p[role], index) for p, index in zip(chances, names, strict=True) if model.taken(role, p[role])]
+            return sorted(found, key=lambda pair: (-pair[0], pair[1]))
+
+        drafts = []
+        for category in LOCATION_CATEGORIES:
+            for chance, index in sorted(holders(f"{category}:location"), key=lambda pair: pair[1]):
+                drafts.append(_Draft(category, "reported", span, location=index, score=chance))
+        areas = holders("claim:area")
+        if areas:
+            indices = tuple(sorted((i for _, i in areas), key=lambda i: document.toponyms[i].mention.start))
+            drafts.append(_Draft("claim", "reported", span, areas=indices, score=max(p for p, _ in areas)))
+        for category in ("corridor", "refugees"):
+            origins, destinations = holders(f"{category}:origin"), holders(f"{category}:destination")
+            origin = origins[0] if origins else None
+            destinations = [d for d in destinations if origin is None or d[1] != origin[1]]
+            if origin is None and not destinations:
+                continue
+            for chance, index in destinations or [(0.0, None)]:
+                score = max(chance, origin[0] if origin else 0.0)
+                start = origin[1] if origin else None
+                drafts.append(_Draft(category, "reported", span, origin=start, destination=index, score=score))
+        placed = {d.category for d in drafts}
+        sentence_chances = model.probabilities(row.features, SENTENCE_ROLES)
+        for role, chance in sentence_chances.items():
+            category = role.split(":")[0]
+            if category not in placed and model.taken(role, chance):
+                drafts.append(_Draft(category, "reported", span, score=chance))
+        return self._with_rules(drafts, self._rule_drafts.get(span, []), dict(zip(names, chances, strict=True)),
+                                sentence_chances)  # fmt: skip
+
+    def _with_rules(
+        self, learned: list[_Draft], ruled: list[_Draft], chances: dict[int, dict[str, float]],
+        sentence_chances: dict[str, float],
+    ) -> list[_Draft]:  # fmt: skip
+        """The rules' events, scored by the model, and the model's own where it is sure enough.
+
+        The parse rules are precise but miss much; the model finds more but, on conflicts it
+        was not fitted to, less precisely. A rule's event keeps its status and date; the model
+        gives it a score (its chance for the rule's roles). A model's event the rules did not
+        find is kept when its chance reaches ``added_threshold``.
+        """
+        kept = []
+        for draft in ruled:
+            pairs = [chances.get(i, {}).get(role) if i is not None else sentence_chances.get(role)
+                     for role, i in draft.role_pairs()]  # fmt: skip
+            known = [p for p in pairs if p is not None]
+            draft.score = self.model.calibrated(max(known)) if known else None
+            draft.from_rules = True
+            kept.append(draft)
+        seen = {(d.category, d.location, d.origin, d.destination, d.areas) for d in kept}
+        for draft in learned:
+            if (draft.category, draft.location, draft.origin, draft.destination, draft.areas) in seen:
+                continue
+            if draft.score is not None and draft.score >= self.added_threshold:
+                kept.append(draft)
+        return kept
+
+    def _trigger(self, document: Document, doc: Any, draft: _Draft, span: tuple[int, int]) -> Any:
+        """The word of the sentence that states the event: a listed trigger of its category nearest
+        its place, else the word the model weighs most for it, else the sentence's root."""
+        place = draft.first_place()
+        position = 0
+        if place is not None:
+            mention = document.toponyms[place].mention
+            found = doc.char_span(mention.start - span[0], mention.end - span[0], alignment_mode="expand")
+            position = found.root.i if found is not None else 0
+        listed = [t for t in doc if words.TRIGGER_FORMS.get(t.lower_) == draft.category]
+        if listed:
+            return min(listed, key=lambda t: (abs(t.i - position), t.i))
+        weighted = {word for _, word in self.model.strongest(draft.role(), (f"s:{stem(t.text)}" for t in doc))[:3]}
+        learned = [t for t in doc if stem(t.text) in weighted]
+        if learned:
+            return min(learned, key=lambda t: (abs(t.i - position), t.i))
+        return next((t for t in doc if t.dep_ == "ROOT"), doc[0])
 
     def locate(self, document: Document, start: int, end: int) -> tuple[int, ...]:
         """Indices of the toponyms the word at ``[start, end)`` happens at, by the rules events use.
@@ -266,6 +431,47 @@ def _speaker(document: Document, mention: Any) -> bool:
     # Only the few words before the name: searching from the text's start made long documents quadratic.
     before = max(0, mention.start - _ACTOR_REACH)
     return bool(_SPEAKER_AFTER.match(text, mention.end) or _ACTOR_BEFORE.search(text, before, mention.start))
+
+
+# -- what the model reads ----------------------------------------------------------------------------
+class SentenceRow(NamedTuple):
+    """What the model reads of one sentence: its span, its resolved names and their features."""
+
+    span: tuple[int, int]
+    names: list[int]
+    name_features: list[list[str]]
+    features: list[str]
+
+
+def document_rows(document: Document, rule_roles: Mapping[tuple[int, int | None], set[str]]) -> list[SentenceRow]:
+    """The model's rows, sentence by sentence. ``rule_roles`` are the roles the parse rules gave
+    each (sentence start, name) (name ``None``: an event of the sentence with no place)."""
+    toponyms = document.toponyms
+    order = sorted((i for i, t in enumerate(toponyms) if t.place is not None), key=lambda i: toponyms[i].mention.start)
+    rows, cursor = [], 0
+    for start, end in split_sentences(document.text):
+        while cursor < len(order) and toponyms[order[cursor]].mention.start < start:
+            cursor += 1
+        names = []
+        while cursor < len(order) and toponyms[order[cursor]].mention.end <= end:
+            names.append(order[cursor])
+            cursor += 1
+        text, places = document.text[start:end], _in_sentence(document, start, names)
+        name_features = place_features(text, places, words.TRIGGER_FORMS)
+        for index, features in zip(names, name_features, strict=True):
+            features += [f"rule:{role}" for role in sorted(rule_roles.get((start, index), ()))]
+        sentence = [f"places:{min(len(names), 3)}", *sentence_features(text, places, lexicon=words.TRIGGER_FORMS)]
+        sentence += [f"rule:{role}" for role in sorted(rule_roles.get((start, None), ()))]
+        rows.append(SentenceRow((start, end), names, name_features, sentence))
+    return rows
+
+
+def _in_sentence(document: Document, offset: int, names: list[int]) -> list[PlaceInSentence]:
+    toponyms = document.toponyms
+    return [
+        PlaceInSentence(toponyms[i].mention.start - offset, toponyms[i].mention.end - offset, toponyms[i].place)
+        for i in names
+    ]
 
 
 # -- roles -----------------------------------------------------------------------------------------
@@ -496,7 +702,7 @@ def _to_events(document: Document, drafts: list[_Draft], gazetteer: Gazetteer) -
                 geo_precision=_geo_precision(document, draft), quote_start=quote_start, quote_end=quote_end,
                 location=draft.location, origin=draft.origin, destination=draft.destination, areas=draft.areas,
                 attribution=draft.attribution, lat=point.lat if point else None, lon=point.lon if point else None,
-                count=draft.count,
+                count=draft.count, score=round(draft.score, 3) if draft.score is not None else None,
             )
         )  # fmt: skip
     return events

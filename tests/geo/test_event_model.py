@@ -1,0 +1,56 @@
+"""The learned event model: its features, its weights file, and the scores it gives events."""
+
+import json
+
+import pytest
+
+from placemap.geo.event_features import PlaceInSentence, place_features, stem
+from placemap.geo.event_model import PLACE_ROLES, SENTENCE_ROLES, EventModel
+from placemap.types import Place
+
+KHARKIV = Place(706483, "Kharkiv", 49.98, 36.25, "P", "PPLA", "UA", population=1_400_000)
+
+
+def test_stems_join_inflections_and_numbers():
+    assert {stem(w) for w in ("shelled", "shelling", "Shells")} == {"shell"}
+    assert stem("crossed") == stem("crossing") == "cross"
+    assert stem("1,900") == stem("12") == "<num>"
+
+
+def test_features_see_the_words_around_a_name_not_the_name_itself():
+    text = "Russian troops shelled the outskirts of Kharkiv, Moscow said."
+    kharkiv, moscow = PlaceInSentence(40, 47, KHARKIV), PlaceInSentence(49, 55, None)
+    first, second = place_features(text, [kharkiv, moscow], {"shelled": "shelling"})
+    assert {"b1:of", "kind:city", "tn:shelling", "t:shelling", "s:troop"} <= set(first)
+    assert "a1:said" in second and "b1:," in second
+    assert not any(f.endswith(("kharkiv", "moscow")) for f in first + second)
+
+
+def test_the_shipped_model_loads_and_scores_every_role():
+    model = EventModel.load()
+    assert set(model.roles) == set(PLACE_ROLES) | set(SENTENCE_ROLES)
+    chances = model.probabilities(["t:shelling", "tn:shelling", "b1:in", "kind:city", "rule:shelling:location"])
+    assert all(0.0 < p < 1.0 for p in chances.values())
+    # A name the parse rules call the place hit, beside a strike word, is far likelier a shelling site
+    # than the same name with nothing of the kind around it.
+    assert chances["shelling:location"] > model.probabilities(["kind:city"])["shelling:location"] + 0.3
+
+
+def test_the_model_file_round_trips(tmp_path):
+    model = EventModel({"talks:location": {"b1:in": 1.23456}}, {"talks:location": -2.0}, {"talks:location": 0.3})
+    path = tmp_path / "model.json"
+    path.write_text(model.to_json(), encoding="utf-8")
+    again = EventModel.load(path)
+    assert again.weights == {"talks:location": {"b1:in": 1.2346}} and again.thresholds == {"talks:location": 0.3}
+    assert json.loads(path.read_text())["bias"] == {"talks:location": -2.0}
+
+
+@pytest.mark.slow
+def test_events_carry_a_score_in_unit_interval(embedded_gazetteer, parser_nlp):
+    from placemap.geo.events import EventExtractor
+    from placemap.geo.pipeline import Geoparser
+
+    geoparser = Geoparser(embedded_gazetteer, event_extractor=EventExtractor(parser_nlp, embedded_gazetteer))
+    document = geoparser("Russian artillery shelled Kharkiv overnight, officials said.", published="2022-03-01")
+    [event] = document.events
+    assert event.category == "shelling" and event.score is not None and 0.5 < event.score <= 1.0
