@@ -32,8 +32,8 @@ import time
 from functools import partial
 from pathlib import Path
 
-from placemap.geo.batch import BatchStats, default_geoparser, partial_paths, run_batch
-from placemap.geo.documents import read_inputs
+from placemap.batch import BatchStats, default_geoparser, partial_paths, run_batch
+from placemap.documents import read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 DISPATCHES = ROOT / "examples" / "dispatches"
@@ -107,7 +107,7 @@ def run_engine(engine: str, corpus: Path, output: Path, make) -> tuple[BatchStat
         if engine == "jobs 2":
             stats = run_batch(items, output, make_geoparser=make, jobs=2, errors=errors, progress=False)
         else:
-            from placemap.geo.dask_engine import run_dask
+            from placemap.dask_engine import run_dask
 
             stats = run_dask(items, output, make_geoparser=make, workers=2, errors=errors, progress=False)
     return stats, memory.largest, _cpu_seconds() - cpu, errors

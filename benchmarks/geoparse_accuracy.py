@@ -25,9 +25,9 @@ from pathlib import Path
 
 from halves import half_of
 
+from placemap.documents import document_to_json
+from placemap.evaluate import corpus_policy, score_end_to_end, score_recognition, score_resolution
 from placemap.gazetteer import Gazetteer
-from placemap.geo.documents import document_to_json
-from placemap.geo.evaluate import corpus_policy, score_end_to_end, score_recognition, score_resolution
 from placemap.geo.pipeline import Geoparser
 from placemap.geo.recognize import RuleSwitches, SpacyRecognizer, load_model
 from placemap.geo.resolve import ContextResolver, PopulationResolver

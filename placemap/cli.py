@@ -148,8 +148,8 @@ def _cmd_geoparse(args: argparse.Namespace) -> int:
     import dataclasses
     from functools import partial
 
-    from placemap.geo.batch import default_geoparser, run_batch
-    from placemap.geo.documents import read_inputs
+    from placemap.batch import default_geoparser, run_batch
+    from placemap.documents import read_inputs
 
     gazetteer = _open_gazetteer(args)  # built here, once, before any worker starts
     make = partial(
@@ -167,7 +167,7 @@ def _cmd_geoparse(args: argparse.Namespace) -> int:
     )
     output = Path(args.output) if args.output else None
     if args.engine == "dask":
-        from placemap.geo.dask_engine import run_dask
+        from placemap.dask_engine import run_dask
 
         run_dask(
             items,
@@ -187,8 +187,8 @@ def _cmd_geoparse(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from placemap.geo.documents import document_to_json
-    from placemap.geo.evaluate import evaluate, format_report
+    from placemap.documents import document_to_json
+    from placemap.evaluate import evaluate, format_report
 
     gold = _read_gold(args.gold, args.limit)
     geoparser = _geoparser(args)
@@ -223,11 +223,11 @@ def _read_gold(path: str, limit: int | None) -> list[dict]:
 
 def _documents_for_map(args: argparse.Namespace, gazetteer, errors: list[str]) -> list:
     """Documents from event tables (resolved with their hints) and from texts (geoparsed)."""
-    from placemap.geo.documents import read_inputs
+    from placemap.documents import read_inputs
     from placemap.geo.pipeline import Geoparser
     from placemap.geo.ranking import ResolverWeights
     from placemap.geo.resolve import ContextResolver
-    from placemap.geo.tables import events_from_table, looks_like_event_table
+    from placemap.tables import events_from_table, looks_like_event_table
 
     documents, texts = [], []
     for path in args.inputs:
@@ -280,7 +280,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from placemap.geo.documents import document_to_json
+    from placemap.documents import document_to_json
 
     source = Path(args.input)
     if not source.is_dir():

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from placemap.geo.documents import document_to_json
+from placemap.documents import document_to_json
 from placemap.geo.events import EventExtractor, acled_types
 from placemap.geo.pipeline import Geoparser
 from placemap.geo.triggers import find_triggers, split_sentences

@@ -2,7 +2,7 @@
 
 The output holds one JSON object per document (``document_to_json``) in input order,
 byte for byte the same whatever the number of processes or the engine (this module's
-process pool, or ``placemap.geo.dask_engine``): every document is geoparsed on its own,
+process pool, or ``placemap.dask_engine``): every document is geoparsed on its own,
 never batched with others, so nothing depends on how the work was split.
 
 Work goes to ``OUT.partial`` beside the output, one line per finished document, flushed in
@@ -14,7 +14,7 @@ by id, and continues after them, so a run interrupted any number of times ends w
 bytes of an uninterrupted one.
 
 >>> from functools import partial
->>> from placemap.geo.documents import read_inputs
+>>> from placemap.documents import read_inputs
 >>> errors = []
 >>> make = partial(default_geoparser, None, recognizer="gazetteer")
 >>> run_batch(read_inputs(["news/"], errors), Path("news.jsonl"), make_geoparser=make, jobs=4, errors=errors)
@@ -112,11 +112,10 @@ def default_geoparser(
     RETURNS (Geoparser): a ready geoparser.
     """
     from placemap.gazetteer import Gazetteer
-
-    from .pipeline import Geoparser, default_recognizer
-    from .ranking import ResolverWeights
-    from .recognize import GazetteerRecognizer
-    from .resolve import ContextResolver, PopulationResolver
+    from placemap.geo.pipeline import Geoparser, default_recognizer
+    from placemap.geo.ranking import ResolverWeights
+    from placemap.geo.recognize import GazetteerRecognizer
+    from placemap.geo.resolve import ContextResolver, PopulationResolver
 
     if resolver not in ("context", "population"):
         raise ConfigurationError(f"unknown resolver {resolver!r}; choose from context, population")
@@ -130,7 +129,7 @@ def default_geoparser(
     extractor = None
     if events:
         try:
-            from .events import EventExtractor
+            from placemap.geo.events import EventExtractor
         except ImportError:
             extractor = None
         else:

@@ -8,10 +8,10 @@ import pytest
 
 pytest.importorskip("trafilatura", reason="trafilatura is not installed")
 
+from placemap.batch import default_geoparser, run_batch
+from placemap.documents import InputDocument
 from placemap.exc import InputFormatError
-from placemap.geo.batch import default_geoparser, run_batch
-from placemap.geo.documents import InputDocument
-from placemap.geo.html import HtmlDocument, read_html, read_html_files
+from placemap.html import HtmlDocument, read_html, read_html_files
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head>

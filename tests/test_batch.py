@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from placemap.batch import BatchStats, default_geoparser, partial_paths, run_batch
+from placemap.documents import InputDocument
 from placemap.exc import ConfigurationError
-from placemap.geo.batch import BatchStats, default_geoparser, partial_paths, run_batch
-from placemap.geo.documents import InputDocument
 
 SENTENCES = [
     "Talks between Ukraine and Belarus resumed in Brest on Monday.",
@@ -160,7 +160,7 @@ def test_a_geoparser_that_cannot_be_built_ends_the_run(tiny_store, tmp_path):
 
 def test_the_dask_engine_writes_the_same_bytes(make, reference, tmp_path):
     pytest.importorskip("distributed", reason="dask.distributed is not installed (an optional engine)")
-    from placemap.geo.dask_engine import run_dask
+    from placemap.dask_engine import run_dask
 
     output, parts = tmp_path / "out.jsonl", tmp_path / "parts"
     errors: list[str] = []
@@ -175,7 +175,7 @@ def test_the_dask_engine_writes_the_same_bytes(make, reference, tmp_path):
 
 def test_the_dask_engine_resumes_with_its_partitions(make, reference, tmp_path):
     pytest.importorskip("distributed", reason="dask.distributed is not installed (an optional engine)")
-    from placemap.geo.dask_engine import run_dask
+    from placemap.dask_engine import run_dask
 
     output, parts = tmp_path / "out.jsonl", tmp_path / "parts"
     settings = {"make_geoparser": make, "workers": 2, "partitions_dir": parts, "chunk_size": 4, "progress": False}
@@ -192,7 +192,7 @@ def test_the_dask_engine_resumes_with_its_partitions(make, reference, tmp_path):
 
 
 def test_count_inputs_for_the_time_left(tmp_path):
-    from placemap.geo.batch import count_inputs
+    from placemap.batch import count_inputs
 
     (tmp_path / "texts").mkdir()
     for name in ("a.txt", "b.txt", "c.md"):
