@@ -25,7 +25,7 @@ from pathlib import Path
 
 from halves import half_of
 
-from placemap.documents import document_to_json
+from placemap.docformat import document_to_json
 from placemap.evaluate import corpus_policy, score_end_to_end, score_recognition, score_resolution
 from placemap.gazetteer import Gazetteer
 from placemap.geo.pipeline import Geoparser

@@ -37,9 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from placemap.docformat import InputDocument, document_to_json
 from placemap.exc import ConfigurationError, PlacemapError
-
-from .documents import InputDocument, document_to_json
 
 __all__ = ["BatchStats", "count_inputs", "default_geoparser", "partial_paths", "run_batch"]
 

@@ -187,7 +187,7 @@ def _cmd_geoparse(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from placemap.documents import document_to_json
+    from placemap.docformat import document_to_json
     from placemap.evaluate import evaluate, format_report
 
     gold = _read_gold(args.gold, args.limit)
@@ -280,7 +280,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from placemap.documents import document_to_json
+    from placemap.docformat import document_to_json
 
     source = Path(args.input)
     if not source.is_dir():

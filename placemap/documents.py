@@ -1,10 +1,11 @@
-"""Read geoparser inputs and write its JSON-lines output (the contract in the README).
+"""Read the documents of input files: texts to geoparse, or geoparse output to read back.
 
 Inputs: a ``.txt`` file (id = file name), an HTML article page (main text, title and date
 extracted with trafilatura), a directory of them, a ``.jsonl`` file of
-``{"id", "text", "published"?, "spans"?}`` objects, or ``-`` for standard input (JSONL
-when every line is a JSON object, else one plain-text document). A bad JSONL line is
-reported with its number and skipped; the caller decides the exit code.
+``{"id", "text", "published"?, "spans"?}`` objects or of geoparsed documents
+(``placemap.docformat``), or ``-`` for standard input (JSONL when every line is a JSON
+object, else one plain-text document). A bad JSONL line is reported with its number and
+skipped; the caller decides the exit code.
 """
 
 from __future__ import annotations
@@ -12,54 +13,59 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from placemap.docformat import MAX_TEXT_CHARS, InputDocument, document_from_json, input_from_json, is_geoparsed
 from placemap.exc import InputFormatError
+from placemap.html import HTML_SUFFIXES
 from placemap.types import Document
 
-__all__ = ["MAX_TEXT_CHARS", "InputDocument", "document_to_json", "read_inputs"]
-
-#: Longer texts are refused rather than allowed to exhaust memory in the NER.
-MAX_TEXT_CHARS = 20_000_000
-
-
-@dataclass(frozen=True, slots=True)
-class InputDocument:
-    id: str
-    text: str
-    published: str | None = None
-    spans: tuple[tuple[int, int], ...] | None = None
+__all__ = ["read_documents", "read_inputs"]
 
 
 def read_inputs(paths: list[str], errors: list[str]) -> Iterator[InputDocument]:
-    """Yield the documents of every input in order; problems are appended to ``errors``."""
+    """Yield the texts of every input in order, to geoparse; problems are appended to ``errors``.
+
+    A geoparsed JSONL line is read as its text (geoparsed again).
+    """
+    return _read(paths, errors, geoparsed=False)
+
+
+def read_documents(paths: list[str], errors: list[str]) -> Iterator[InputDocument | Document]:
+    """Like :func:`read_inputs`, but a geoparsed JSONL line is read back as its ``Document``.
+
+    ``placemap map`` and ``placemap eval`` use this: saved geoparse output is taken as it
+    is, and only the texts (``InputDocument``) remain to be geoparsed.
+    """
+    return _read(paths, errors, geoparsed=True)
+
+
+def _read(paths: list[str], errors: list[str], *, geoparsed: bool) -> Iterator[InputDocument | Document]:
     for path in paths:
         if path == "-":
-            yield from _read_stdin(errors)
+            yield from _read_stdin(errors, geoparsed)
             continue
         source = Path(path)
         if source.is_dir():
-            for child in sorted(p for p in source.rglob("*") if p.suffix.lower() in (".txt", *_HTML) and p.is_file()):
+            for child in sorted(
+                p for p in source.rglob("*") if p.suffix.lower() in (".txt", *HTML_SUFFIXES) and p.is_file()
+            ):
                 yield from _read_file(child, errors, name=str(child.relative_to(source)))
         elif source.suffix.lower() in (".jsonl", ".ndjson"):
             with _open_text(source) as handle:
-                yield from _read_jsonl(handle, str(source), errors)
+                yield from _read_jsonl(handle, str(source), errors, geoparsed)
         elif source.is_file():
             yield from _read_file(source, errors, name=source.name)
         else:
             errors.append(f"{path}: no such file or directory")
 
 
-_HTML = (".html", ".htm", ".xhtml")
-
-
 def _read_file(path: Path, errors: list[str], *, name: str) -> Iterator[InputDocument]:
-    if path.suffix.lower() not in _HTML:
+    if path.suffix.lower() not in HTML_SUFFIXES:
         yield from _read_text_file(path, errors, name=name)
         return
-    from .html import read_html  # trafilatura, needed only for article pages
+    from placemap.html import read_html  # trafilatura, needed only for article pages
 
     try:
         yield read_html(path, id=name)
@@ -98,92 +104,35 @@ def _decode(data: bytes, label: str, errors: list[str]) -> str | None:
     return text
 
 
-def _read_stdin(errors: list[str]) -> Iterator[InputDocument]:
+def _read_stdin(errors: list[str], geoparsed: bool) -> Iterator[InputDocument | Document]:
     data = sys.stdin.buffer.read()
     lines = [line for line in data.splitlines() if line.strip()]
     if lines and all(line.lstrip().startswith(b"{") for line in lines):
-        yield from _read_jsonl(data.decode("utf-8", errors="replace").splitlines(True), "<stdin>", errors)
+        yield from _read_jsonl(data.decode("utf-8", errors="replace").splitlines(True), "<stdin>", errors, geoparsed)
     else:
         text = _decode(data, "<stdin>", errors)
         if text is not None:
             yield InputDocument(id="stdin", text=text)
 
 
-def _read_jsonl(lines: Any, label: str, errors: list[str]) -> Iterator[InputDocument]:
+def _read_jsonl(lines: Any, label: str, errors: list[str], geoparsed: bool) -> Iterator[InputDocument | Document]:
     try:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
-                yield _parse_json_document(line, number)
+                yield _parse_line(line, number, geoparsed)
             except InputFormatError as err:
                 errors.append(f"{label}:{number}: {err}")
     except UnicodeDecodeError as err:
         errors.append(f"{label}: not UTF-8 ({err.reason}); stopped reading")
 
 
-def _parse_json_document(line: str, number: int) -> InputDocument:
+def _parse_line(line: str, number: int, geoparsed: bool) -> InputDocument | Document:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:
         raise InputFormatError(f"not JSON ({err.msg})") from err
-    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-        raise InputFormatError('expected an object with a "text" string')
-    if len(obj["text"]) > MAX_TEXT_CHARS:
-        raise InputFormatError(f"text over the {MAX_TEXT_CHARS:,} character limit")
-    spans = obj.get("spans")
-    if spans is not None:
-        if not isinstance(spans, list) or not all(
-            isinstance(s, list | tuple) and len(s) == 2 and all(isinstance(v, int) for v in s) for s in spans
-        ):
-            raise InputFormatError('"spans" must be a list of [start, end] integer pairs')
-        if any(not 0 <= s < e <= len(obj["text"]) for s, e in spans):
-            raise InputFormatError('a span in "spans" lies outside the text')
-        spans = tuple(sorted((int(s), int(e)) for s, e in spans))
-    published = obj.get("published")
-    return InputDocument(
-        id=str(obj.get("id", f"line-{number}")),
-        text=obj["text"],
-        published=str(published) if published is not None else None,
-        spans=spans,
-    )
-
-
-def document_to_json(document: Document) -> dict[str, Any]:
-    """The output object of one document, exactly as the design contract says."""
-    toponyms = []
-    for toponym in document.toponyms:
-        place, mention = toponym.place, toponym.mention
-        toponyms.append(
-            {
-                "start": mention.start,
-                "end": mention.end,
-                "text": mention.text,
-                "geonameid": place.geonameid if place else None,
-                "name": place.name if place else None,
-                "lat": place.lat if place else None,
-                "lon": place.lon if place else None,
-                "country_code": (place.country_code or None) if place else None,
-                "feature_code": place.feature_code if place else None,
-                "score": toponym.score,
-            }
-        )
-    return {"id": document.id, "toponyms": toponyms, "events": [_event_to_json(e) for e in document.events]}
-
-
-def _event_to_json(event: Any) -> dict[str, Any]:
-    return {
-        "category": event.category,
-        "status": event.status,
-        "date": event.date,
-        "time_precision": event.time_precision,
-        "geo_precision": event.geo_precision,
-        "location": event.location,
-        "origin": event.origin,
-        "destination": event.destination,
-        "areas": list(event.areas),
-        "lat": event.lat,
-        "lon": event.lon,
-        "quote_start": event.quote_start,
-        "quote_end": event.quote_end,
-    }
+    if geoparsed and isinstance(obj, dict) and is_geoparsed(obj):
+        return document_from_json(obj)
+    return input_from_json(obj, number=number)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from placemap.batch import BatchStats, default_geoparser, partial_paths, run_batch
-from placemap.documents import InputDocument
+from placemap.docformat import InputDocument
 from placemap.exc import ConfigurationError
 
 SENTENCES = [

@@ -87,18 +87,11 @@ def test_geoparse_with_given_spans_and_a_malformed_line(capsys, tiny_store, tmp_
     assert [d["id"] for d in documents] == ["a", "b"]
     brest = documents[0]["toponyms"][0]
     assert (brest["text"], brest["geonameid"], brest["country_code"]) == ("Brest", 629634, "BY")
-    assert set(brest) == {
-        "start",
-        "end",
-        "text",
-        "geonameid",
-        "name",
-        "lat",
-        "lon",
-        "country_code",
-        "feature_code",
-        "score",
-    }
+    # The keys documented before format 1 keep their meaning; format 1 only adds keys.
+    assert {"start", "end", "text", "geonameid", "name", "lat", "lon", "country_code", "feature_code", "score"} < set(
+        brest
+    )
+    assert (documents[0]["placemap"], documents[0]["text"], brest["label"]) == (1, text, "GPE")
     talks = documents[0]["events"][0]
     assert (talks["category"], talks["location"], talks["quote_start"], talks["quote_end"]) == (
         "talks",

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("trafilatura", reason="trafilatura is not installed")
 
 from placemap.batch import default_geoparser, run_batch
-from placemap.documents import InputDocument
+from placemap.docformat import InputDocument
 from placemap.exc import InputFormatError
 from placemap.html import HtmlDocument, read_html, read_html_files
 
