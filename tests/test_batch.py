@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from placemap.batch import BatchStats, default_geoparser, partial_paths, run_batch
+from placemap.batch import BatchStats, partial_paths, run_batch
 from placemap.docformat import InputDocument
-from placemap.exc import ConfigurationError
+from placemap.exc import ConfigurationError, GazetteerNotFound
+from placemap.geo.pipeline import GeoparserSettings, build_geoparser
 
 SENTENCES = [
     "Talks between Ukraine and Belarus resumed in Brest on Monday.",
@@ -37,7 +38,7 @@ def corpus(count: int = 48) -> list[InputDocument]:
 
 @pytest.fixture(scope="module")
 def make(tiny_store: Path):
-    return partial(default_geoparser, str(tiny_store), events=False, recognizer="gazetteer")
+    return partial(build_geoparser, GeoparserSettings(str(tiny_store), recognizer="gazetteer", events=False))
 
 
 @pytest.fixture(scope="module")
@@ -153,8 +154,8 @@ def test_progress_bar_on_request(make, tmp_path, capsys):
 
 
 def test_a_geoparser_that_cannot_be_built_ends_the_run(tiny_store, tmp_path):
-    make = partial(default_geoparser, str(tiny_store), resolver="no-such-resolver")
-    with pytest.raises(ConfigurationError, match="unknown resolver"):
+    make = partial(build_geoparser, GeoparserSettings(str(tmp_path / "missing.sqlite"), recognizer="gazetteer"))
+    with pytest.raises(GazetteerNotFound):
         run_batch(corpus(), tmp_path / "out.jsonl", make_geoparser=make, jobs=2, errors=[], progress=False)
 
 
