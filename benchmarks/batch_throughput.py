@@ -32,8 +32,9 @@ import time
 from functools import partial
 from pathlib import Path
 
-from placemap.geo.batch import BatchStats, default_geoparser, partial_paths, run_batch
-from placemap.geo.documents import read_inputs
+from placemap.batch import BatchStats, partial_paths, run_batch
+from placemap.documents import read_inputs
+from placemap.geo.pipeline import GeoparserSettings, build_geoparser
 
 ROOT = Path(__file__).resolve().parents[1]
 DISPATCHES = ROOT / "examples" / "dispatches"
@@ -107,7 +108,7 @@ def run_engine(engine: str, corpus: Path, output: Path, make) -> tuple[BatchStat
         if engine == "jobs 2":
             stats = run_batch(items, output, make_geoparser=make, jobs=2, errors=errors, progress=False)
         else:
-            from placemap.geo.dask_engine import run_dask
+            from placemap.dask_engine import run_dask
 
             stats = run_dask(items, output, make_geoparser=make, workers=2, errors=errors, progress=False)
     return stats, memory.largest, _cpu_seconds() - cpu, errors
@@ -201,7 +202,7 @@ def child_run(args: argparse.Namespace) -> int:
 def factory(args: argparse.Namespace):
     # Geoparser(Gazetteer.open(path)) with the spaCy recognizer and the context resolver,
     # bound with partial so that worker processes can rebuild it.
-    return partial(default_geoparser, args.gazetteer, events=args.events)
+    return partial(build_geoparser, GeoparserSettings(args.gazetteer, events=args.events))
 
 
 def sha(data: bytes) -> str:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import shapely
 
+from placemap.evaluate import haversine_km
 from placemap.gazetteer import Gazetteer
 from placemap.gazetteer.build import build_with_geonames
-from placemap.geo.evaluate import haversine_km
 
 ROOT = Path(__file__).resolve().parents[1]
 LIST = ROOT / "benchmarks" / "data" / "news_places.csv"

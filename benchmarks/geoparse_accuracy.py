@@ -18,6 +18,7 @@ in it): spans starting in it are not scored (``Policy.header_line``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -25,12 +26,11 @@ from pathlib import Path
 
 from halves import half_of
 
+from placemap.docformat import document_to_json
+from placemap.evaluate import corpus_policy, score_end_to_end, score_recognition, score_resolution
 from placemap.gazetteer import Gazetteer
-from placemap.geo.documents import document_to_json
-from placemap.geo.evaluate import corpus_policy, score_end_to_end, score_recognition, score_resolution
-from placemap.geo.pipeline import Geoparser
-from placemap.geo.recognize import RuleSwitches, SpacyRecognizer, load_model
-from placemap.geo.resolve import ContextResolver, PopulationResolver
+from placemap.geo.pipeline import Geoparser, GeoparserSettings, build_geoparser
+from placemap.geo.recognize import RuleSwitches, load_model
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 CORPORA = (
@@ -74,7 +74,6 @@ def main() -> int:
         return 1
     gazetteer = Gazetteer.open()
     nlp = load_model()
-    context, population = ContextResolver(gazetteer), PopulationResolver(gazetteer)
     header = (
         f"{'corpus':15} {'set':8} {'docs':>5} | {'NER F1':>6} {'ours P':>6} {'ours R':>6} {'ours F1':>7} | "
         f"{'pop@161':>7} {'ours@161':>8} {'id':>5} {'med km':>6} {'AUC':>5} | {'e2e@161':>7} | {'s':>4}"
@@ -88,12 +87,16 @@ def main() -> int:
         gold = half_of(gold, 2 if corpus in SECOND_HALF else None)
         gold = gold[: args.limit]
         policy = corpus_policy(gold[0].get("corpus", "dispatches"))
-        ours = SpacyRecognizer(nlp, gazetteer, adjectives=corpus in ADJECTIVES)
-        plain = SpacyRecognizer(nlp, gazetteer, rules=NO_RULES)
-        found = recognised(Geoparser(gazetteer, recognizer=ours, resolver=context), gold)
-        baseline_found = recognised(Geoparser(gazetteer, recognizer=plain, resolver=population), gold)
-        resolved = run(Geoparser(gazetteer, recognizer=ours, resolver=context), gold, spans=True)
-        baseline_resolved = run(Geoparser(gazetteer, recognizer=ours, resolver=population), gold, spans=True)
+        ours = GeoparserSettings(adjectives=corpus in ADJECTIVES, events=False)
+
+        def build(settings: GeoparserSettings) -> Geoparser:
+            return build_geoparser(settings, gazetteer=gazetteer, nlp=nlp)
+
+        population = dataclasses.replace(ours, resolver="population")
+        found = recognised(build(ours), gold)
+        baseline_found = recognised(build(dataclasses.replace(population, adjectives=False, rules=NO_RULES)), gold)
+        resolved = run(build(ours), gold, spans=True)
+        baseline_resolved = run(build(population), gold, spans=True)
         rec = score_recognition(gold, found, policy)["overlap"]
         rec_base = score_recognition(gold, baseline_found, policy)["overlap"]
         res = score_resolution(gold, resolved, policy)

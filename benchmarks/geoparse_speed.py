@@ -50,11 +50,11 @@ def main() -> int:
 
     started = time.perf_counter()
     from placemap.gazetteer import Gazetteer
-    from placemap.geo.pipeline import Geoparser
+    from placemap.geo.pipeline import GeoparserSettings, build_geoparser
 
     gazetteer = Gazetteer.open()
     opened = time.perf_counter() - started
-    geoparser = Geoparser(gazetteer)
+    geoparser = build_geoparser(GeoparserSettings(events=False), gazetteer=gazetteer)
     startup = time.perf_counter() - started
 
     name, texts = corpus()

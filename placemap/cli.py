@@ -11,9 +11,14 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from placemap.exc import PlacemapError
+
+if TYPE_CHECKING:  # the geoparser loads numpy and spaCy: only the commands that geoparse import it
+    from placemap.geo.pipeline import GeoparserSettings
 
 __all__ = ["main"]
 
@@ -27,16 +32,6 @@ def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         default=os.environ.get("PLACEMAP_GAZETTEER"),
         help="gazetteer store to use (default: $PLACEMAP_GAZETTEER, else the embedded default)",
-    )
-
-
-def _min_score_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--min-score",
-        type=_probability,
-        default=0.0,
-        metavar="P",
-        help="leave a name unplaced when its score (about the chance the place is right) is below P",
     )
 
 
@@ -132,34 +127,63 @@ def _cmd_gazetteer_add(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- geoparse / eval --------------------------------------------------------------------
-def _geoparser(args: argparse.Namespace):
-    from placemap.geo.pipeline import Geoparser, default_recognizer
-    from placemap.geo.resolve import PopulationResolver
+# -- geoparse / eval / map: one set of options, one way to build the geoparser ------------------
+def _geoparser_options(parser: argparse.ArgumentParser, *, texts_only: bool = False) -> None:
+    """The options that say how texts are geoparsed; the same words mean the same in every command."""
+    note = " (texts only: saved geoparse output is taken as it is)" if texts_only else ""
+    parser.add_argument(
+        "--resolver",
+        choices=("context", "population"),
+        default="context",
+        help="context: the learned resolver; population: the most populous candidate" + note,
+    )
+    parser.add_argument(
+        "--adjectives", action="store_true", help='also tag adjectives of nationality ("Russian")' + note
+    )
+    parser.add_argument(
+        "--min-score",
+        type=_probability,
+        default=0.0,
+        metavar="P",
+        help="leave a name unplaced when its score (about the chance the place is right) is below P",
+    )
+    parser.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="processes (or Dask workers) geoparsing; default 1"
+    )
 
-    gazetteer = _open_gazetteer(args)
-    resolver = PopulationResolver(gazetteer) if args.resolver == "population" else None
-    events = _event_extractor(gazetteer) if getattr(args, "events", False) else None
-    recognizer = default_recognizer(gazetteer, adjectives=args.adjectives)
-    return Geoparser(gazetteer, recognizer=recognizer, resolver=resolver, event_extractor=events)
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return number
+
+
+def _settings(args: argparse.Namespace, gazetteer: Any, *, events: bool) -> GeoparserSettings:
+    """The geoparser the options ask for, on the store already opened (and built) here."""
+    from placemap.geo.pipeline import GeoparserSettings
+
+    return GeoparserSettings(
+        gazetteer=str(gazetteer.path),
+        adjectives=args.adjectives,
+        resolver=args.resolver,
+        min_score=args.min_score,
+        events=events,
+    )
 
 
 def _cmd_geoparse(args: argparse.Namespace) -> int:
     import dataclasses
-    from functools import partial
 
-    from placemap.geo.batch import default_geoparser, run_batch
-    from placemap.geo.documents import read_inputs
+    from placemap.batch import run_batch
+    from placemap.documents import read_inputs
+    from placemap.geo.pipeline import build_geoparser
 
     gazetteer = _open_gazetteer(args)  # built here, once, before any worker starts
-    make = partial(
-        default_geoparser,
-        str(gazetteer.path),
-        args.adjectives,
-        resolver=args.resolver,
-        events=args.events,
-        min_score=args.min_score,
-    )
+    make = partial(build_geoparser, _settings(args, gazetteer, events=args.events))
     errors: list[str] = []
     items = (
         dataclasses.replace(item, published=item.published or args.published)
@@ -167,7 +191,7 @@ def _cmd_geoparse(args: argparse.Namespace) -> int:
     )
     output = Path(args.output) if args.output else None
     if args.engine == "dask":
-        from placemap.geo.dask_engine import run_dask
+        from placemap.dask_engine import run_dask
 
         run_dask(
             items,
@@ -181,25 +205,54 @@ def _cmd_geoparse(args: argparse.Namespace) -> int:
         )
     else:
         run_batch(items, output, make_geoparser=make, jobs=args.jobs, resume=args.resume, errors=errors)
-    for error in errors:
-        print(f"placemap: {error}", file=sys.stderr)
+    _report(errors)
     return EXIT_ERROR if errors else 0
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from placemap.geo.documents import document_to_json
-    from placemap.geo.evaluate import evaluate, format_report
+    from placemap.batch import geoparse_all
+    from placemap.docformat import InputDocument, apply_min_score, document_to_json
+    from placemap.evaluate import evaluate, format_report
+    from placemap.geo.pipeline import build_geoparser
 
     gold = _read_gold(args.gold, args.limit)
-    geoparser = _geoparser(args)
-    recognised, resolved = [], []
-    for doc in gold:
-        recognised.append(document_to_json(geoparser(doc["text"], doc_id=doc["id"])))
-        spans = [(t["start"], t["end"]) for t in doc["toponyms"]]
-        resolved.append(document_to_json(geoparser(doc["text"], doc_id=doc["id"], spans=spans)))
-    report = evaluate(gold, recognised, resolved)
+    errors: list[str] = []
+    if args.system is not None:
+        # A saved output is scored as it is: recognition and end to end (it was run on raw text).
+        documents = _saved_documents(args.system, errors)
+        recognised = [document_to_json(apply_min_score(document, args.min_score)) for document in documents]
+        report = evaluate(gold, recognised, None)
+    else:
+        make = partial(build_geoparser, _settings(args, _open_gazetteer(args), events=False))
+        raw = [InputDocument(doc["id"], doc["text"]) for doc in gold]
+        spans = [
+            InputDocument(doc["id"], doc["text"], spans=tuple(sorted((t["start"], t["end"]) for t in doc["toponyms"])))
+            for doc in gold
+        ]
+        recognised = [
+            document_to_json(d) for d in geoparse_all(raw, make_geoparser=make, jobs=args.jobs, errors=errors)
+        ]
+        resolved = [
+            document_to_json(d) for d in geoparse_all(spans, make_geoparser=make, jobs=args.jobs, errors=errors)
+        ]
+        report = evaluate(gold, recognised, resolved)
     print(json.dumps(report, indent=2) if args.json else format_report(report, title=Path(args.gold).name))
-    return 0
+    _report(errors)
+    return EXIT_ERROR if errors else 0
+
+
+def _saved_documents(path: str, errors: list[str]) -> list:
+    """The geoparsed documents of a saved output; a line that is only a text is an error."""
+    from placemap.documents import read_documents
+    from placemap.types import Document
+
+    documents = []
+    for item in read_documents([path], errors):
+        if isinstance(item, Document):
+            documents.append(item)
+        else:
+            errors.append(f'{path}: {item.id}: not geoparsed (no "toponyms"); run placemap geoparse on it first')
+    return documents
 
 
 def _read_gold(path: str, limit: int | None) -> list[dict]:
@@ -215,52 +268,79 @@ def _read_gold(path: str, limit: int | None) -> list[dict]:
             try:
                 doc = json.loads(line)
                 doc["text"], doc["toponyms"]
+                doc["id"] = str(doc["id"])  # predictions are paired with gold by id, and theirs are strings
             except (json.JSONDecodeError, KeyError, TypeError) as err:
                 raise InputFormatError(f"not a gold document ({err})", path=path, line=number) from err
             gold.append(doc)
     return gold
 
 
-def _documents_for_map(args: argparse.Namespace, gazetteer, errors: list[str]) -> list:
-    """Documents from event tables (resolved with their hints) and from texts (geoparsed)."""
-    from placemap.geo.documents import read_inputs
-    from placemap.geo.pipeline import Geoparser
-    from placemap.geo.ranking import ResolverWeights
-    from placemap.geo.resolve import ContextResolver
-    from placemap.geo.tables import events_from_table, looks_like_event_table
+def _map_documents(
+    inputs: list[str],
+    gazetteer: Any,
+    settings: GeoparserSettings,
+    *,
+    jobs: int,
+    published: str | None,
+    errors: list[str],
+) -> list:
+    """The documents to map, in input order: event tables resolved with their hints, saved
+    geoparse output as it is (``--min-score`` applied to its saved scores), texts geoparsed."""
+    import dataclasses
 
-    documents, texts = [], []
-    for path in args.inputs:
+    from placemap.batch import geoparse_all
+    from placemap.docformat import InputDocument, apply_min_score
+    from placemap.documents import read_documents
+    from placemap.geo.pipeline import build_geoparser
+    from placemap.tables import events_from_table, looks_like_event_table
+
+    documents: list = []
+    texts: list[tuple[int, InputDocument]] = []
+    for path in inputs:
         if path != "-" and Path(path).is_file() and looks_like_event_table(path):
             problems: list = []
             documents.extend(events_from_table(path, gazetteer, problems))
             errors.extend(f"{path}: {problem}" for problem in problems)
-        else:
-            texts.append(path)
+            continue
+        for item in read_documents([path], errors):
+            if isinstance(item, InputDocument):
+                texts.append((len(documents), dataclasses.replace(item, published=item.published or published)))
+                documents.append(None)
+            else:
+                documents.append(apply_min_score(item, settings.min_score))
     if texts:
-        resolver = ContextResolver(gazetteer, weights=ResolverWeights.learned(min_score=args.min_score))
-        geoparser = Geoparser(gazetteer, resolver=resolver, event_extractor=_event_extractor(gazetteer))
-        for item in read_inputs(texts, errors):
-            documents.append(geoparser(item.text, doc_id=item.id, published=item.published or args.published))
-    return documents
+        failed = len(errors)
+        parsed = geoparse_all(
+            [item for _, item in texts], make_geoparser=partial(build_geoparser, settings), jobs=jobs, errors=errors
+        )
+        if len(errors) == failed:  # else the failed texts are missing from ``parsed``: match by id
+            for (slot, _), document in zip(texts, parsed, strict=True):
+                documents[slot] = document
+        else:
+            by_id = {document.id: document for document in parsed}
+            for slot, item in texts:
+                documents[slot] = by_id.get(item.id)
+    return [document for document in documents if document is not None]
 
 
-def _event_extractor(gazetteer):
-    try:
-        from placemap.geo.events import EventExtractor
-    except ImportError:
-        return None
-    return EventExtractor.from_model(gazetteer)
-
-
-def _write_map(documents: list, gazetteer, args: argparse.Namespace, output: Path) -> None:
+def _write_map(
+    documents: list,
+    gazetteer: Any,
+    output: Path,
+    *,
+    title: str,
+    offline: bool,
+    geojson: str | None = None,
+    gpkg: str | None = None,
+    csv: str | None = None,
+) -> None:
     from placemap.maps import build_layers, render_map, write_csv, write_geojson, write_gpkg
 
     layers = build_layers(documents, gazetteer=gazetteer)
-    figure = render_map(layers, title=args.title, offline=args.offline, gazetteer=gazetteer)
+    figure = render_map(layers, title=title, offline=offline, gazetteer=gazetteer)
     with _output(str(output)) as handle:
         handle.write(figure.get_root().render())
-    for path, writer in ((args.geojson, write_geojson), (args.gpkg, write_gpkg), (args.csv, write_csv)):
+    for path, writer in ((geojson, write_geojson), (gpkg, write_gpkg), (csv, write_csv)):
         if path:
             writer(layers, path)
 
@@ -268,19 +348,30 @@ def _write_map(documents: list, gazetteer, args: argparse.Namespace, output: Pat
 def _cmd_map(args: argparse.Namespace) -> int:
     gazetteer = _open_gazetteer(args)
     errors: list[str] = []
-    documents = _documents_for_map(args, gazetteer, errors)
-    for error in errors:
-        print(f"placemap: {error}", file=sys.stderr)
+    settings = _settings(args, gazetteer, events=True)
+    documents = _map_documents(
+        args.inputs, gazetteer, settings, jobs=args.jobs, published=args.published, errors=errors
+    )
+    _report(errors)
     if not documents:
         print("placemap: error: nothing to map", file=sys.stderr)
         return EXIT_ERROR
-    _write_map(documents, gazetteer, args, Path(args.output))
+    _write_map(
+        documents,
+        gazetteer,
+        Path(args.output),
+        title=args.title,
+        offline=args.offline,
+        geojson=args.geojson,
+        gpkg=args.gpkg,
+        csv=args.csv,
+    )
     print(f"wrote {args.output}")
     return EXIT_ERROR if errors else 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from placemap.geo.documents import document_to_json
+    from placemap.docformat import document_to_json
 
     source = Path(args.input)
     if not source.is_dir():
@@ -293,21 +384,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     gazetteer = _open_gazetteer(args)
     errors: list[str] = []
-    map_args = argparse.Namespace(
-        inputs=[str(source)],
-        published=None,
-        offline=True,
-        title="placemap demo",
-        geojson=str(out / "demo.geojson"),
-        gpkg=None,
-        csv=None,
-        min_score=0.0,
-    )
-    documents = _documents_for_map(map_args, gazetteer, errors)
+    from placemap.geo.pipeline import GeoparserSettings
+
+    settings = GeoparserSettings(gazetteer=str(gazetteer.path))
+    documents = _map_documents([str(source)], gazetteer, settings, jobs=1, published=None, errors=errors)
     with _output(str(out / "demo.jsonl")) as handle:
         for document in documents:
             handle.write(json.dumps(document_to_json(document), ensure_ascii=False) + "\n")
-    _write_map(documents, gazetteer, map_args, out / "demo.html")
+    _write_map(
+        documents, gazetteer, out / "demo.html", title="placemap demo", offline=True, geojson=str(out / "demo.geojson")
+    )
     events = sum(len(document.events) for document in documents)
     toponyms = sum(len(document.toponyms) for document in documents)
     print(f"{len(documents)} dispatches, {toponyms} place names, {events} events")
@@ -316,9 +402,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         import webbrowser
 
         webbrowser.open((out / "demo.html").resolve().as_uri())
+    _report(errors)
+    return EXIT_ERROR if errors else 0
+
+
+def _report(errors: list[str]) -> None:
     for error in errors:
         print(f"placemap: {error}", file=sys.stderr)
-    return EXIT_ERROR if errors else 0
 
 
 class _output:
@@ -381,11 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt file, directory, .jsonl file or - (stdin)")
     geoparse.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
     geoparse.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here (atomically) instead of stdout")
-    geoparse.add_argument("--resolver", choices=("context", "population"), default="context")
-    _min_score_option(geoparse)
-    geoparse.add_argument("--adjectives", action="store_true", help='also tag adjectives of nationality ("Russian")')
+    _geoparser_options(geoparse)
     geoparse.add_argument("--no-events", dest="events", action="store_false", help="places only, no event extraction")
-    geoparse.add_argument("--jobs", type=int, default=1, metavar="N", help="processes (or Dask workers); default 1")
     geoparse.add_argument("--resume", action="store_true", help="continue an interrupted run of the same -o output")
     geoparse.add_argument("--engine", choices=("local", "dask"), default="local", help="where the work runs")
     geoparse.add_argument(
@@ -398,14 +485,20 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score the geoparser against gold JSON lines")
     evaluate.add_argument("gold", metavar="GOLD.jsonl")
     evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
-    evaluate.add_argument("--resolver", choices=("context", "population"), default="context")
-    evaluate.add_argument("--adjectives", action="store_true", help="count adjectives of nationality as toponyms")
+    evaluate.add_argument(
+        "--system",
+        metavar="OUT.jsonl",
+        help="score this saved geoparse output (recognition and end to end) instead of geoparsing the gold texts",
+    )
+    _geoparser_options(evaluate)
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     _gazetteer_option(evaluate)
     evaluate.set_defaults(handler=_cmd_eval)
 
     mapping = commands.add_parser("map", help="draw a layered map of the events and places in texts or event tables")
-    mapping.add_argument("inputs", nargs="+", metavar="INPUT", help="texts as for geoparse, or CSV/JSONL event tables")
+    mapping.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="texts as for geoparse, geoparse output, or CSV/JSONL event tables"
+    )
     mapping.add_argument("-o", "--output", required=True, metavar="MAP.html")
     mapping.add_argument("--geojson", metavar="OUT.geojson", help="also write RFC 7946 GeoJSON")
     mapping.add_argument("--gpkg", metavar="OUT.gpkg", help="also write a GeoPackage (a table per layer)")
@@ -413,7 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     mapping.add_argument("--offline", action="store_true", help="one self-contained HTML file: no tiles, no CDN")
     mapping.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
     mapping.add_argument("--title", default="placemap", help="map title")
-    _min_score_option(mapping)
+    _geoparser_options(mapping, texts_only=True)
     _gazetteer_option(mapping)
     mapping.set_defaults(handler=_cmd_map)
 

@@ -87,18 +87,11 @@ def test_geoparse_with_given_spans_and_a_malformed_line(capsys, tiny_store, tmp_
     assert [d["id"] for d in documents] == ["a", "b"]
     brest = documents[0]["toponyms"][0]
     assert (brest["text"], brest["geonameid"], brest["country_code"]) == ("Brest", 629634, "BY")
-    assert set(brest) == {
-        "start",
-        "end",
-        "text",
-        "geonameid",
-        "name",
-        "lat",
-        "lon",
-        "country_code",
-        "feature_code",
-        "score",
-    }
+    # The keys documented before format 1 keep their meaning; format 1 only adds keys.
+    assert {"start", "end", "text", "geonameid", "name", "lat", "lon", "country_code", "feature_code", "score"} < set(
+        brest
+    )
+    assert (documents[0]["placemap"], documents[0]["text"], brest["label"]) == (1, text, "GPE")
     talks = documents[0]["events"][0]
     assert (talks["category"], talks["location"], talks["quote_start"], talks["quote_end"]) == (
         "talks",
@@ -169,3 +162,91 @@ def test_demo_writes_the_map_geojson_and_json_lines(capsys, tiny_store, tmp_path
     assert code == 0 and "1 dispatches" in printed
     assert {path.name for path in out.iterdir()} == {"demo.html", "demo.geojson", "demo.jsonl"}
     assert json.loads((out / "demo.jsonl").read_text(encoding="utf-8"))["toponyms"][0]["text"] == "Brest"
+
+
+NEWS = {
+    "a.txt": "Talks in Brest, Belarus, resumed on Monday as shelling hit Kyiv.",
+    "b.txt": "Refugees fled from Odesa to Kyiv, officials said. Donetsk was shelled again.",
+}
+
+
+@pytest.fixture()
+def news(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name, text in NEWS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_map_takes_geoparse_output_as_it_is(capsys, tiny_store, tmp_path, news, monkeypatch):
+    saved = tmp_path / "news.jsonl"
+    gaz = ["--gazetteer", str(tiny_store)]
+    assert run(capsys, "geoparse", *gaz, "--published", "2022-03-07", str(news), "-o", str(saved))[0] == 0
+    from_texts, from_saved = tmp_path / "texts.geojson", tmp_path / "saved.geojson"
+    argv = ["map", *gaz, "--published", "2022-03-07", "--offline", "-o", str(tmp_path / "t.html")]
+    assert run(capsys, *argv, "--geojson", str(from_texts), str(news))[0] == 0
+
+    def no_geoparsing(*args, **kwargs):
+        raise AssertionError("saved output was geoparsed again")
+
+    monkeypatch.setattr("placemap.geo.pipeline.build_geoparser", no_geoparsing)
+    argv = ["map", *gaz, "--offline", "-o", str(tmp_path / "s.html"), "--geojson", str(from_saved), str(saved)]
+    assert run(capsys, *argv)[0] == 0
+    features = json.loads(from_saved.read_text(encoding="utf-8"))["features"]
+    assert features and features == json.loads(from_texts.read_text(encoding="utf-8"))["features"]
+
+
+def test_map_min_score_applies_to_saved_scores(capsys, tiny_store, tmp_path, news):
+    saved = tmp_path / "news.jsonl"
+    gaz = ["--gazetteer", str(tiny_store)]
+    run(capsys, "geoparse", *gaz, str(news), "-o", str(saved))
+    geojson = tmp_path / "m.geojson"
+    argv = ["map", *gaz, "--min-score", "1", "-o", str(tmp_path / "m.html"), "--geojson", str(geojson), str(saved)]
+    code, _, _ = run(capsys, *argv)
+    # every name is below a score of 1: nothing is placed, so nothing is drawn
+    assert code == 0 and json.loads(geojson.read_text(encoding="utf-8"))["features"] == []
+
+
+def test_eval_scores_a_saved_output_as_the_geoparser_would(capsys, tiny_store, tmp_path, news):
+    gold = tmp_path / "gold.jsonl"
+    brest = NEWS["a.txt"].index("Brest")
+    toponym = {"start": brest, "end": brest + 5, "text": "Brest", "lat": 52.1, "lon": 23.7, "geonameid": 629634}
+    lines = [{"id": "a.txt", "text": NEWS["a.txt"], "toponyms": [toponym]}, {"id": "b.txt", "text": NEWS["b.txt"]}]
+    lines[1]["toponyms"] = []
+    gold.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    saved = tmp_path / "news.jsonl"
+    gaz = ["--gazetteer", str(tiny_store)]
+    run(capsys, "geoparse", *gaz, "--no-events", str(news), "-o", str(saved))
+    code, out, _ = run(capsys, "eval", *gaz, "--json", str(gold), "--system", str(saved))
+    from_saved = json.loads(out)
+    code_direct, out, _ = run(capsys, "eval", *gaz, "--json", "--jobs", "1", str(gold))
+    direct = json.loads(out)
+    assert code == code_direct == 0 and "resolution" not in from_saved and "resolution" in direct
+    assert from_saved["recognition"] == direct["recognition"] and from_saved["end_to_end"] == direct["end_to_end"]
+    assert from_saved["end_to_end"]["acc@161"] == 1.0
+
+
+def test_eval_refuses_a_system_output_that_is_not_geoparsed(capsys, tiny_store, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "a", "text": "Brest", "toponyms": []}) + "\n", encoding="utf-8")
+    system = tmp_path / "texts.jsonl"
+    system.write_text(json.dumps({"id": "a", "text": "Brest"}) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "eval", "--gazetteer", str(tiny_store), str(gold), "--system", str(system))
+    assert code == 1 and "not geoparsed" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["geoparse", "map", "eval"])
+def test_every_command_that_geoparses_takes_the_same_options(command):
+    from placemap.cli import build_parser
+
+    args = ["--resolver", "population", "--adjectives", "--min-score", "0.5", "--jobs", "2"]
+    positional = {"geoparse": ["x.txt"], "map": ["x.txt", "-o", "m.html"], "eval": ["gold.jsonl"]}[command]
+    parsed = build_parser().parse_args([command, *positional, *args])
+    assert (parsed.resolver, parsed.adjectives, parsed.min_score, parsed.jobs) == ("population", True, 0.5, 2)
+
+
+def test_jobs_must_be_a_positive_number(capsys):
+    with pytest.raises(SystemExit):
+        main(["map", "x.txt", "-o", "m.html", "--jobs", "0"])
+    assert "at least 1" in capsys.readouterr().err

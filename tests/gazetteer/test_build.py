@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from placemap.evaluate import haversine_km
 from placemap.exc import GazetteerNotFound, InputFormatError
 from placemap.gazetteer import Gazetteer
 from placemap.gazetteer.build import StoreWriter, add_places
 from placemap.gazetteer.schema import SCHEMA_VERSION
 from placemap.gazetteer.sources import read_geonames_dump, read_places_csv
-from placemap.geo.evaluate import haversine_km
 
 ROW = "{id}\t{name}\t{name}\t{alts}\t{lat}\t{lon}\tP\tPPL\tUA\t\t14\t\t\t\t{pop}\t\t100\tEurope/Kyiv\t2024-01-01\n"
 

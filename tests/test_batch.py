@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from placemap.exc import ConfigurationError
-from placemap.geo.batch import BatchStats, default_geoparser, partial_paths, run_batch
-from placemap.geo.documents import InputDocument
+from placemap.batch import BatchStats, partial_paths, run_batch
+from placemap.docformat import InputDocument
+from placemap.exc import ConfigurationError, GazetteerNotFound
+from placemap.geo.pipeline import GeoparserSettings, build_geoparser
 
 SENTENCES = [
     "Talks between Ukraine and Belarus resumed in Brest on Monday.",
@@ -37,7 +38,7 @@ def corpus(count: int = 48) -> list[InputDocument]:
 
 @pytest.fixture(scope="module")
 def make(tiny_store: Path):
-    return partial(default_geoparser, str(tiny_store), events=False, recognizer="gazetteer")
+    return partial(build_geoparser, GeoparserSettings(str(tiny_store), recognizer="gazetteer", events=False))
 
 
 @pytest.fixture(scope="module")
@@ -153,14 +154,14 @@ def test_progress_bar_on_request(make, tmp_path, capsys):
 
 
 def test_a_geoparser_that_cannot_be_built_ends_the_run(tiny_store, tmp_path):
-    make = partial(default_geoparser, str(tiny_store), resolver="no-such-resolver")
-    with pytest.raises(ConfigurationError, match="unknown resolver"):
+    make = partial(build_geoparser, GeoparserSettings(str(tmp_path / "missing.sqlite"), recognizer="gazetteer"))
+    with pytest.raises(GazetteerNotFound):
         run_batch(corpus(), tmp_path / "out.jsonl", make_geoparser=make, jobs=2, errors=[], progress=False)
 
 
 def test_the_dask_engine_writes_the_same_bytes(make, reference, tmp_path):
     pytest.importorskip("distributed", reason="dask.distributed is not installed (an optional engine)")
-    from placemap.geo.dask_engine import run_dask
+    from placemap.dask_engine import run_dask
 
     output, parts = tmp_path / "out.jsonl", tmp_path / "parts"
     errors: list[str] = []
@@ -175,7 +176,7 @@ def test_the_dask_engine_writes_the_same_bytes(make, reference, tmp_path):
 
 def test_the_dask_engine_resumes_with_its_partitions(make, reference, tmp_path):
     pytest.importorskip("distributed", reason="dask.distributed is not installed (an optional engine)")
-    from placemap.geo.dask_engine import run_dask
+    from placemap.dask_engine import run_dask
 
     output, parts = tmp_path / "out.jsonl", tmp_path / "parts"
     settings = {"make_geoparser": make, "workers": 2, "partitions_dir": parts, "chunk_size": 4, "progress": False}
@@ -192,7 +193,7 @@ def test_the_dask_engine_resumes_with_its_partitions(make, reference, tmp_path):
 
 
 def test_count_inputs_for_the_time_left(tmp_path):
-    from placemap.geo.batch import count_inputs
+    from placemap.batch import count_inputs
 
     (tmp_path / "texts").mkdir()
     for name in ("a.txt", "b.txt", "c.md"):

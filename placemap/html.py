@@ -17,9 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from placemap.docformat import MAX_TEXT_CHARS, InputDocument
 from placemap.exc import InputFormatError
-
-from .documents import MAX_TEXT_CHARS, InputDocument
 
 __all__ = ["HTML_SUFFIXES", "HtmlDocument", "read_html", "read_html_files"]
 

@@ -1,4 +1,4 @@
-"""Tests of ``placemap.geo.evaluate``: hand-made gold/predicted documents, plus the shared corpora."""
+"""Tests of ``placemap.evaluate``: hand-made gold/predicted documents, plus the shared corpora."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from placemap.geo.evaluate import (
+from placemap.evaluate import (
     EARTH_RADIUS_KM,
     MAX_ERROR_KM,
     Policy,

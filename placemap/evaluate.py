@@ -1,4 +1,4 @@
-"""Score a geoparser's output against gold toponym corpora (``placemap.geo.evaluate``).
+"""Score a geoparser's output against gold toponym corpora (``placemap.evaluate``).
 
 Three views of a geoparser's quality are measured, following Gritta, Pilehvar and Collier (2019),
 *A Pragmatic Guide to Geoparsing Evaluation*:

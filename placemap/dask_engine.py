@@ -58,6 +58,7 @@ try:
 except ImportError as err:  # placemap works without Dask; only this engine needs it
     raise ImportError('the Dask engine needs dask.distributed: pip install "dask[distributed]"') from err
 
+from placemap.docformat import InputDocument
 from placemap.exc import ConfigurationError, PlacemapError
 
 from .batch import (
@@ -70,7 +71,6 @@ from .batch import (
     partial_paths,
     run_ordered,
 )
-from .documents import InputDocument
 
 __all__ = ["GeoparserPlugin", "run_dask"]
 

@@ -2,7 +2,7 @@
 
 The output holds one JSON object per document (``document_to_json``) in input order,
 byte for byte the same whatever the number of processes or the engine (this module's
-process pool, or ``placemap.geo.dask_engine``): every document is geoparsed on its own,
+process pool, or ``placemap.dask_engine``): every document is geoparsed on its own,
 never batched with others, so nothing depends on how the work was split.
 
 Work goes to ``OUT.partial`` beside the output, one line per finished document, flushed in
@@ -14,9 +14,10 @@ by id, and continues after them, so a run interrupted any number of times ends w
 bytes of an uninterrupted one.
 
 >>> from functools import partial
->>> from placemap.geo.documents import read_inputs
+>>> from placemap.documents import read_inputs
+>>> from placemap.geo.pipeline import GeoparserSettings, build_geoparser
 >>> errors = []
->>> make = partial(default_geoparser, None, recognizer="gazetteer")
+>>> make = partial(build_geoparser, GeoparserSettings(recognizer="gazetteer"))
 >>> run_batch(read_inputs(["news/"], errors), Path("news.jsonl"), make_geoparser=make, jobs=4, errors=errors)
 ... # doctest: +SKIP
 BatchStats(documents=9996, words=2103521, seconds=41.2, skipped=0, failed=4)
@@ -37,11 +38,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from placemap.docformat import InputDocument, document_from_json, document_to_json
 from placemap.exc import ConfigurationError, PlacemapError
+from placemap.types import Document
 
-from .documents import InputDocument, document_to_json
-
-__all__ = ["BatchStats", "count_inputs", "default_geoparser", "partial_paths", "run_batch"]
+__all__ = ["BatchStats", "count_inputs", "geoparse_all", "partial_paths", "run_batch"]
 
 #: Documents sent to a worker process at a time.
 CHUNK_SIZE = 16
@@ -86,62 +87,7 @@ class Outcome(NamedTuple):
     words: int
 
 
-# -- geoparsers -------------------------------------------------------------------------
-def default_geoparser(
-    gazetteer_path: str | os.PathLike[str] | None = None,
-    adjectives: bool = False,
-    *,
-    resolver: str = "context",
-    events: bool = True,
-    recognizer: str = "spacy",
-    min_score: float = 0.0,
-) -> Any:
-    """Build the geoparser ``placemap geoparse`` uses, from picklable settings.
-
-    Worker processes call this once each; pass it with its arguments bound by
-    ``functools.partial`` as ``make_geoparser``.
-
-    gazetteer_path (str | None): the store; ``None`` for the embedded default.
-    adjectives (bool): also tag adjectives of nationality.
-    resolver (str): ``"context"`` or ``"population"``.
-    events (bool): extract events too (when the event extractor is available).
-    recognizer (str): ``"spacy"`` (the model, or the gazetteer matcher when it is missing) or
-        ``"gazetteer"`` (the matcher alone: no spaCy, lower accuracy).
-    min_score (float): with the context resolver, a name whose score is below this is left
-        unplaced (the scores are calibrated: about the chance the place is right).
-    RETURNS (Geoparser): a ready geoparser.
-    """
-    from placemap.gazetteer import Gazetteer
-
-    from .pipeline import Geoparser, default_recognizer
-    from .ranking import ResolverWeights
-    from .recognize import GazetteerRecognizer
-    from .resolve import ContextResolver, PopulationResolver
-
-    if resolver not in ("context", "population"):
-        raise ConfigurationError(f"unknown resolver {resolver!r}; choose from context, population")
-    if recognizer not in ("spacy", "gazetteer"):
-        raise ConfigurationError(f"unknown recognizer {recognizer!r}; choose spacy or gazetteer")
-    gazetteer = Gazetteer.open(gazetteer_path)
-    if recognizer == "gazetteer":
-        recognize = GazetteerRecognizer(gazetteer)
-    else:
-        recognize = default_recognizer(gazetteer, adjectives=adjectives)
-    extractor = None
-    if events:
-        try:
-            from .events import EventExtractor
-        except ImportError:
-            extractor = None
-        else:
-            extractor = EventExtractor.from_model(gazetteer)
-    if resolver == "context":
-        resolve = ContextResolver(gazetteer, weights=ResolverWeights.learned(min_score=min_score))
-    else:
-        resolve = PopulationResolver(gazetteer)
-    return Geoparser(gazetteer, recognizer=recognize, resolver=resolve, event_extractor=extractor)
-
-
+# -- one document ------------------------------------------------------------------------
 def parse_document(geoparser: Callable[..., Any], item: InputDocument) -> Outcome:
     """Geoparse one input into its UTF-8 JSON line; any exception becomes the outcome's error."""
     words = len(item.text.split())
@@ -440,7 +386,7 @@ def run_batch(
     items (Iterable[InputDocument]): the inputs, read lazily (``read_inputs``).
     output (Path | None): where the JSON lines go; written through ``OUT.partial``.
     make_geoparser (Callable): builds a geoparser; picklable when ``jobs > 1`` (a module-level
-        function or a ``functools.partial`` of one, such as ``default_geoparser``).
+        function or a ``functools.partial`` of one, such as ``partial(build_geoparser, settings)``).
     jobs (int): processes; each builds one geoparser, once.
     resume (bool): continue the interrupted run whose partial output is beside ``output``.
     progress (bool | None): show a progress bar on stderr; ``None``: when stderr is a terminal.
@@ -459,6 +405,38 @@ def run_batch(
         return _in_pool(work, make_geoparser, jobs, chunk_size)
 
     return run_ordered(items, output, engine, resume=resume, progress=progress, errors=errors, total=total)
+
+
+def geoparse_all(
+    items: Iterable[InputDocument],
+    *,
+    make_geoparser: Callable[[], Any],
+    jobs: int = 1,
+    errors: list[str],
+    chunk_size: int = CHUNK_SIZE,
+) -> list[Document]:
+    """Geoparse ``items`` into documents in memory, in input order (``placemap map`` and ``eval``).
+
+    Each document goes through its JSON line, as ``run_batch`` writes it, so a map or a score
+    made from texts is the one made from their saved geoparse output.
+
+    items (Iterable[InputDocument]): the texts.
+    make_geoparser (Callable): as for ``run_batch``.
+    jobs (int): processes; each builds one geoparser, once.
+    errors (list[str]): ``"<id>: <message>"`` is appended for each document that raised.
+    RETURNS (list[Document]): the documents that did not raise.
+    """
+    if jobs < 1:
+        raise ConfigurationError(f"jobs must be at least 1, got {jobs}")
+    work = enumerate(items)
+    outcomes = _in_process(work, make_geoparser) if jobs == 1 else _in_pool(work, make_geoparser, jobs, chunk_size)
+    documents = []
+    for _, outcome in outcomes:
+        if outcome.line is None:
+            errors.append(outcome.error)
+        else:
+            documents.append(document_from_json(json.loads(outcome.line)))
+    return documents
 
 
 def _in_process(work: Iterator[Positioned], make_geoparser: Callable[[], Any]) -> Iterator[tuple[int, Outcome]]:

@@ -1,6 +1,6 @@
 import json
 
-from placemap.geo.tables import events_from_table, looks_like_event_table
+from placemap.tables import events_from_table, looks_like_event_table
 
 
 def test_csv_rows_become_events_and_bad_rows_are_reported(tiny_gazetteer, tmp_path):

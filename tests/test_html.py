@@ -8,10 +8,11 @@ import pytest
 
 pytest.importorskip("trafilatura", reason="trafilatura is not installed")
 
+from placemap.batch import run_batch
+from placemap.docformat import InputDocument
 from placemap.exc import InputFormatError
-from placemap.geo.batch import default_geoparser, run_batch
-from placemap.geo.documents import InputDocument
-from placemap.geo.html import HtmlDocument, read_html, read_html_files
+from placemap.geo.pipeline import GeoparserSettings, build_geoparser
+from placemap.html import HtmlDocument, read_html, read_html_files
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head>
@@ -83,7 +84,7 @@ def test_directories_are_read_in_order_and_bad_pages_reported(page, tmp_path):
 
 
 def test_pages_feed_the_batch_geoparser(page, tiny_store, tmp_path):
-    make = partial(default_geoparser, str(tiny_store), events=False, recognizer="gazetteer")
+    make = partial(build_geoparser, GeoparserSettings(str(tiny_store), recognizer="gazetteer", events=False))
     output = tmp_path / "out.jsonl"
     errors: list[str] = []
     stats = run_batch(read_html_files([page], errors), output, make_geoparser=make, errors=errors, progress=False)
