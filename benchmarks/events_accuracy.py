@@ -31,8 +31,8 @@ from typing import Any
 
 from event_training import EVAL, MONITOR_KM, all_rows, fit, group_of, load_corpora
 
+from placemap.evaluate import calibration_error
 from placemap.gazetteer import Gazetteer
-from placemap.geo.evaluate import calibration_error
 from placemap.geo.events import EventExtractor
 from placemap.geo.pipeline import Geoparser
 from placemap.types import Document, Event, Place
