@@ -159,10 +159,10 @@ class EventExtractor:
         words around each name, decides which events each sentence states and which names are
         their places. The parse gives each event its status, date and speaker.
         """
-        rows, parsed = self.rows(document)
+        rows, parsed, ruled = self.rows(document, every_sentence=self.added_threshold <= 1.0)
         pending: list[tuple[tuple[int, int], list[_Draft]]] = []
         for row in rows:
-            drafts = self._sentence_drafts(document, row)
+            drafts = self._sentence_drafts(document, row, ruled.get(row.span, []))
             if drafts:
                 pending.append((row.span, drafts))
         unparsed = [span for span, _ in pending if span not in parsed]
@@ -193,24 +193,32 @@ class EventExtractor:
             drafts = _merge(document, drafts)
         return _to_events(document, drafts, self.gazetteer)
 
-    def rows(self, document: Document) -> tuple[list[SentenceRow], dict[tuple[int, int], Any]]:
-        """The model's rows of ``document`` and the parses made for the rules, by sentence span."""
+    def rows(
+        self, document: Document, *, every_sentence: bool = True
+    ) -> tuple[list[SentenceRow], dict[tuple[int, int], Any], dict[tuple[int, int], list[_Draft]]]:
+        """The model's rows of ``document``, and the parses made for the rules and the rules'
+        events, by sentence span.
+
+        ``every_sentence=False`` gives rows only for the sentences the rules found events in
+        (all the model needs to score them, at a fraction of the cost).
+        """
         sentences = self._sentences(document)
         context = _Context(document, body=sentences[0][0][0] if sentences else 0)
         selected = self._select(document, sentences)
         parses = self.nlp.pipe([document.text[s:e] for (s, e), _ in selected], batch_size=self.batch_size)
         parsed = {}
         rule_roles: dict[tuple[int, int | None], set[str]] = defaultdict(set)
-        self._rule_drafts = {}
+        ruled = {}
         for (span, indices), doc in zip(selected, parses, strict=True):
             parsed[span] = doc
-            self._rule_drafts[span] = self._sentence_events(context, span, indices, doc)
-            for draft in self._rule_drafts[span]:
+            ruled[span] = self._sentence_events(context, span, indices, doc)
+            for draft in ruled[span]:
                 for role, index in draft.role_pairs():
                     rule_roles[(span[0], index)].add(role)
-        return document_rows(document, rule_roles), parsed
+        wanted = None if every_sentence else {span for span, drafts in ruled.items() if drafts}
+        return document_rows(document, rule_roles, wanted), parsed, ruled
 
-    def _sentence_drafts(self, document: Document, row: SentenceRow) -> list[_Draft]:
+    def _sentence_drafts(self, document: Document, row: SentenceRow, ruled: list[_Draft]) -> list[_Draft]:
         """The events the model finds in one sentence, with their places and scores."""
         model, span, names = self.model, row.span, row.names
         chances = [model.probabilities(features, PLACE_ROLES) for features in row.name_features]
@@ -243,7 +251,7 @@ class EventExtractor:
             category = role.split(":")[0]
             if category not in placed and model.taken(role, chance):
                 drafts.append(_Draft(category, "reported", span, score=chance))
-        return self._with_rules(drafts, self._rule_drafts.get(span, []), dict(zip(names, chances, strict=True)),
+        return self._with_rules(drafts, ruled, dict(zip(names, chances, strict=True)),
                                 sentence_chances)  # fmt: skip
 
     def _with_rules(
@@ -443,7 +451,11 @@ class SentenceRow(NamedTuple):
     features: list[str]
 
 
-def document_rows(document: Document, rule_roles: Mapping[tuple[int, int | None], set[str]]) -> list[SentenceRow]:
+def document_rows(
+    document: Document,
+    rule_roles: Mapping[tuple[int, int | None], set[str]],
+    wanted: set[tuple[int, int]] | None = None,
+) -> list[SentenceRow]:
     """The model's rows, sentence by sentence. ``rule_roles`` are the roles the parse rules gave
     each (sentence start, name) (name ``None``: an event of the sentence with no place)."""
     toponyms = document.toponyms
@@ -456,6 +468,8 @@ def document_rows(document: Document, rule_roles: Mapping[tuple[int, int | None]
         while cursor < len(order) and toponyms[order[cursor]].mention.end <= end:
             names.append(order[cursor])
             cursor += 1
+        if wanted is not None and (start, end) not in wanted:
+            continue
         text, places = document.text[start:end], _in_sentence(document, start, names)
         name_features = place_features(text, places, words.TRIGGER_FORMS)
         for index, features in zip(names, name_features, strict=True):
