@@ -113,6 +113,12 @@ class PlacemapStyle(MacroElement):
             color: #948b7c; }
         .pm-place-label span { color: #1d1d1d; font-size: 12px; font-weight: 600; line-height: 16px; }
         .leaflet-interactive:focus { outline: none; }
+        /* Each pane's SVG covers the whole map: only its paths take the mouse, so the panes
+           below stay reachable. */
+        .leaflet-pane > svg { pointer-events: none; }
+        .pm-stack { max-height: 320px; overflow-y: auto; }
+        .pm-stack-head { font-weight: 650; margin-bottom: 4px; }
+        .pm-stack .pm-popup + .pm-popup { border-top: 1px solid #ddd; margin-top: 6px; padding-top: 6px; }
         .pm-popup { min-width: 200px; max-width: 300px; }
         .pm-popup .pm-kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: #555; }
         .pm-popup .pm-kind .pm-swatch { margin-bottom: -2px; }
@@ -206,13 +212,105 @@ class PlacemapStyle(MacroElement):
             // Points are drawn on a canvas per pane: thousands of circles stay quick, where
             // SVG would add a DOM node each. Lines and areas stay SVG for arrows and hatching.
             var canvases = {};
+            // The DOM event a placemap feature has handled already (set in bind()).
+            var claimed = null;
             function pointToLayer(name, pane) {
                 return function (feature, latlng) {
                     var options = point(name, feature.properties);
                     options.pane = pane;
-                    options.renderer = canvases[pane] || (canvases[pane] = L.canvas({pane: pane, padding: 0.3}));
+                    options.renderer = canvases[pane] || (canvases[pane] = canvas(pane));
                     return L.circleMarker(latlng, options);
                 };
+            }
+            function canvas(pane) {
+                var renderer = L.canvas({pane: pane, padding: 0.3});
+                renderer.on("add", function () { forward(renderer.getPane().querySelector("canvas")); });
+                return renderer;
+            }
+            // A canvas is one element over the whole map: it would take every click and hover
+            // meant for the lines and areas drawn under it. What no point on it claims is sent
+            // on to the feature underneath (an SVG path, or the next pane's canvas), with the
+            // mouseover and mouseout Leaflet needs for tooltips.
+            function forward(el) {
+                if (!el || el.pmForwarding) { return; }
+                el.pmForwarding = true;
+                var below = null;
+                function underneath(e) {
+                    el.style.pointerEvents = "none";
+                    var target = document.elementFromPoint(e.clientX, e.clientY);
+                    el.style.pointerEvents = "";
+                    var usable = target && (target.tagName === "CANVAS"
+                        || (target.classList && target.classList.contains("leaflet-interactive")));
+                    return usable ? target : null;
+                }
+                function send(target, type, e, related) {
+                    target.dispatchEvent(new MouseEvent(type, {
+                        bubbles: true, cancelable: true, view: window, clientX: e.clientX, clientY: e.clientY,
+                        screenX: e.screenX, screenY: e.screenY, button: e.button, buttons: e.buttons,
+                        ctrlKey: e.ctrlKey, shiftKey: e.shiftKey, altKey: e.altKey, metaKey: e.metaKey,
+                        relatedTarget: related || null}));
+                }
+                function leave(e, next) {
+                    if (below && below !== next) {
+                        send(below, "mouseout", e, next || el);
+                        below = null;
+                        el.style.cursor = "";
+                    }
+                }
+                el.addEventListener("mousemove", function (e) {
+                    var target = e === claimed ? null : underneath(e);
+                    leave(e, target);
+                    if (!target) { return; }
+                    if (target !== below) { send(target, "mouseover", e, el); below = target; }
+                    el.style.cursor = "pointer";
+                    send(target, "mousemove", e);
+                });
+                el.addEventListener("mouseout", function (e) { leave(e, e.relatedTarget); });
+                // Not mousedown/mouseup: the map drags on the canvas's own, and twice would not do.
+                ["click", "dblclick", "contextmenu"].forEach(function (type) {
+                    el.addEventListener(type, function (e) {
+                        if (e === claimed) { return; }
+                        var target = underneath(e);
+                        if (target) { send(target, type, e); }
+                    });
+                });
+            }
+            // A thin or dotted line is hard to hit (its gaps take no clicks): each line gets a
+            // wider, invisible twin carrying the same feature, so popups, tooltips and filters
+            // treat the two as one.
+            function widen(group) {
+                group.getLayers().forEach(function (layer) {
+                    if (!(layer instanceof L.Polyline) || layer instanceof L.Polygon) { return; }
+                    var twin = L.polyline(layer.getLatLngs(), {
+                        pane: layer.options.pane, weight: Math.max(14, layer.options.weight + 8), opacity: 0,
+                        lineCap: "round", fill: false});
+                    twin.feature = layer.feature;
+                    twin.pmTwin = true;
+                    group.addLayer(twin);
+                });
+            }
+            // Points drawn within a few pixels of this one (on any shown layer): events at one
+            // place would hide each other, so one popup lists them all.
+            function colocated(name, layer) {
+                var map = layer._map;
+                if (!map || !layer.getLatLng) { return [[name, layer.feature.properties]]; }
+                var here = map.latLngToContainerPoint(layer.getLatLng()), found = [];
+                registry.forEach(function (entry) {
+                    if (!map.hasLayer(entry.layer)) { return; }
+                    (entry.all || entry.layer.getLayers()).forEach(function (other) {
+                        if (!other.getLatLng || !entry.layer.hasLayer(other)) { return; }
+                        var there = map.latLngToContainerPoint(other.getLatLng());
+                        if (other === layer) { found.unshift([entry.name, other.feature.properties]); }
+                        else if (here.distanceTo(there) < 4) { found.push([entry.name, other.feature.properties]); }
+                    });
+                });
+                return found.length ? found : [[name, layer.feature.properties]];
+            }
+            function popupFor(name, layer) {
+                var here = colocated(name, layer);
+                if (here.length < 2) { return popup(name, layer.feature.properties); }
+                return '<div class="pm-stack"><div class="pm-stack-head">' + here.length + " events here</div>"
+                    + here.map(function (h) { return popup(h[0], h[1]); }).join("") + "</div>";
             }
             // One popup and one tooltip per layer, not per feature: Leaflet opens them on
             // the feature clicked or hovered, and 10,000 features cost no extra objects.
@@ -221,8 +319,9 @@ class PlacemapStyle(MacroElement):
                     var p = layer.feature.properties;
                     return p.label || p.place || "";
                 }, {sticky: true});
-                group.bindPopup(function (layer) { return popup(name, layer.feature.properties); },
+                group.bindPopup(function (layer) { return popupFor(name, layer); },
                                 {maxWidth: 320, autoPanPaddingTopLeft: [60, 110]});
+                group.on("click dblclick contextmenu mousemove", function (e) { claimed = e.originalEvent; });
             }
             // Dense points merge into one bubble per cluster (Leaflet.markercluster) showing the
             // number of reports; they split apart on zoom, and from zoom 9 every place shows.
@@ -247,7 +346,7 @@ class PlacemapStyle(MacroElement):
             }
             function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }
             return {categories: categories, statuses: statuses, popup: popup, style: style,
-                    pointToLayer: pointToLayer, cluster: cluster, bind: bind, register: register,
+                    pointToLayer: pointToLayer, cluster: cluster, bind: bind, register: register, widen: widen,
                     registry: registry};
         })();
         </script>

@@ -65,7 +65,7 @@ class TimeSlider(MacroElement):
                     entry.all.forEach(function (layer) {
                         var p = layer.feature.properties, day = p.date_first || p.date;
                         var keep = !day || day <= cutoff, has = entry.layer.hasLayer(layer);
-                        if (keep && entry.name !== "mentioned") { shown += 1; }
+                        if (keep && entry.name !== "mentioned" && !layer.pmTwin) { shown += 1; }
                         if (keep && !has) { add.push(layer); }
                         else if (!keep && has) { drop.push(layer); }
                     });

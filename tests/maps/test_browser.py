@@ -135,3 +135,39 @@ def test_dense_shelling_clusters(bench, browser, tmp_path) -> None:
     assert page.locator(".marker-cluster").count() == 0  # every town on its own from zoom 9
     assert report["console_errors"] == report["page_errors"] == []
     page.close()
+
+
+def test_real_mouse_reaches_every_line_and_area(bench, browser, tmp_path) -> None:
+    path = bench.example_map(tmp_path)
+    page, report = bench.load(browser, path)
+    shapes = page.evaluate(bench._SHAPE_PIXELS)
+    assert {s["name"] for s in shapes} == {"corridor", "refugees", "claim"}
+    assert bench.click_shapes(page) == []
+    assert report["console_errors"] == report["page_errors"] == []
+    page.close()
+
+
+def test_events_at_one_place_share_one_popup(bench, browser, tmp_path) -> None:
+    from placemap.maps import build_layers, render_map
+    from placemap.maps.examples import make_document
+
+    text = "The IAEA proposed a ceasefire at Enerhodar, where Russian troops hold the nuclear plant."
+    document = make_document(
+        "plant",
+        text,
+        [
+            {"category": "ceasefire", "status": "proposed", "location": "Enerhodar"},
+            {"category": "military", "status": "reported", "location": "Enerhodar"},
+        ],
+        published="2022-09-07",
+    )
+    path = tmp_path / "plant.html"
+    render_map(build_layers([document]), title="Plant", offline=True).save(str(path))
+    page, report = bench.load(browser, path)
+    point = page.evaluate(bench._FIND_FEATURE, ["military", "Enerhodar"])
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_selector(".leaflet-popup-content")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "2 events here" in popup and "CEASEFIRES" in popup.upper() and "MILITARY PRESENCE" in popup.upper()
+    assert report["console_errors"] == report["page_errors"] == []
+    page.close()
