@@ -149,6 +149,7 @@ def click_shapes(page: Any) -> list[str]:
         if label not in popup:
             problems.append(f"clicking {shape['name']} {label} opened {popup!r}")
         page.evaluate("() => window[document.querySelector('.folium-map').id].closePopup()")
+        page.wait_for_selector(".leaflet-popup", state="detached")  # it fades out first
     return problems
 
 

@@ -50,7 +50,7 @@ def layer_label(name: str, count: int | None = None) -> str:
     """
     label, colour, kind = CATEGORY_STYLES[name]
     shape = {"point": "pm-swatch-point", "line": "pm-swatch-line", "area": "pm-swatch-area"}[kind]
-    suffix = f" <span class='pm-count'>({int(count)})</span>" if count is not None else ""
+    suffix = f" <span class='pm-count' data-pm-layer='{name}'>({int(count)})</span>" if count is not None else ""
     return f"<span class='pm-swatch {shape}' style='--pm-c:{colour}'></span>{label}{suffix}"
 
 
@@ -103,8 +103,72 @@ class PlacemapStyle(MacroElement):
         .pm-legend div { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
         .pm-legend svg { flex: none; }
         .pm-slider { min-width: 260px; }
-        .pm-slider input { width: 100%; }
         .pm-slider .pm-when { font-weight: 600; }
+        .pm-play { border: 1px solid #999; background: #fff; border-radius: 4px; cursor: pointer; min-width: 30px;
+            padding: 1px 6px; }
+        /* Two range inputs on one track: only their thumbs take the mouse. */
+        .pm-range { position: relative; height: 24px; margin-top: 4px; }
+        .pm-range::before { content: ""; position: absolute; left: 2px; right: 2px; top: 10px; height: 4px;
+            background: #bbb; border-radius: 2px; }
+        .pm-range input { position: absolute; left: 0; top: 0; width: 100%; height: 24px; margin: 0;
+            background: none; pointer-events: none; -webkit-appearance: none; appearance: none; }
+        .pm-range input::-webkit-slider-thumb { pointer-events: auto; -webkit-appearance: none; width: 16px;
+            height: 16px; border-radius: 50%; background: #2b5fcc; border: 2px solid #fff;
+            box-shadow: 0 0 0 1px #2b5fcc; cursor: pointer; }
+        .pm-range input::-moz-range-thumb { pointer-events: auto; width: 14px; height: 14px; border-radius: 50%;
+            background: #2b5fcc; border: 2px solid #fff; cursor: pointer; }
+        .pm-slider-moved { display: none; }
+        /* The event list: right of the map, below it on narrow screens. */
+        html, body { height: 100%; margin: 0; }
+        body.pm-with-events { display: flex; }
+        body.pm-with-events > .folium-map { flex: 1 1 auto; min-width: 0; width: auto !important; }
+        .pm-events { flex: 0 0 340px; height: 100%; display: flex; flex-direction: column; box-sizing: border-box;
+            border-left: 1px solid #bbb; background: #fafafa; color: #222;
+            font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+        .pm-events.pm-collapsed { flex-basis: 44px; }
+        .pm-events.pm-collapsed .pm-events-body, .pm-events.pm-collapsed .pm-events-count { display: none; }
+        .pm-events-head { padding: 6px 8px; border-bottom: 1px solid #ddd; display: flex; gap: 8px;
+            align-items: center; }
+        .pm-events-toggle { border: 1px solid #999; background: #fff; border-radius: 4px; cursor: pointer;
+            font-weight: 650; padding: 2px 8px; }
+        .pm-events.pm-collapsed .pm-events-toggle { writing-mode: vertical-rl; padding: 8px 2px; }
+        .pm-events-count { color: #555; }
+        .pm-events-body { overflow-y: auto; flex: 1 1 auto; }
+        .pm-filters { padding: 4px 8px; border-bottom: 1px solid #ddd; }
+        .pm-filters summary { cursor: pointer; font-weight: 600; }
+        .pm-filters fieldset { border: 0; margin: 2px 0; padding: 0; }
+        .pm-filters legend { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: #555;
+            padding: 0; }
+        .pm-filters label { display: inline-flex; align-items: center; margin: 1px 8px 1px 0; white-space: nowrap; }
+        .pm-filters .pm-slider { box-shadow: none; padding: 4px 0; background: none; min-width: 0; }
+        .pm-event-items { list-style: none; margin: 0; padding: 0; }
+        .pm-event-items li { padding: 6px 10px; border-bottom: 1px solid #e4e4e4; cursor: pointer; }
+        .pm-event-items li:hover, .pm-event-items li:focus { background: #eef3fb; outline: none; }
+        .pm-event-items li.pm-active { background: #dde8f8; }
+        .pm-event-items .pm-item-kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em;
+            color: #555; }
+        .pm-event-items .pm-item-place { font-weight: 650; }
+        .pm-event-items .pm-where { font-weight: 400; color: #555; }
+        .pm-event-items .pm-item-when { color: #444; font-size: 12px; }
+        .pm-event-items blockquote { margin: 3px 0; padding: 0 0 0 8px; border-left: 3px solid #bbb;
+            font-style: italic; }
+        .pm-event-items .pm-src { font-size: 11px; color: #666; }
+        .pm-legend summary { cursor: pointer; font-weight: 650; }
+        .pm-legend details[open] summary { margin-bottom: 4px; }
+        .pm-nonet { position: fixed; top: 30%; left: 50%; transform: translateX(-50%); z-index: 2000;
+            max-width: 420px; background: #fff8e1; border: 1px solid #e0b000; border-radius: 6px;
+            padding: 12px 16px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+        @media (max-width: 700px) {
+            .pm-title { max-width: 52%; padding: 4px 8px; }
+            .pm-title h1 { font-size: 14px; }
+            .pm-legend { min-width: 0; }
+            .pm-slider { min-width: 200px; }
+            body.pm-with-events { flex-direction: column; height: auto; min-height: 100%; }
+            body.pm-with-events > .folium-map { flex: 0 0 auto; height: 70vh !important; width: 100% !important; }
+            .pm-events { flex: 0 0 auto; height: auto; border-left: 0; border-top: 1px solid #bbb; }
+            .pm-events.pm-collapsed .pm-events-toggle { writing-mode: horizontal-tb; padding: 2px 8px; }
+            .pm-events-body { overflow: visible; }
+        }
         .pm-area-label span, .pm-place-label span { position: absolute; white-space: nowrap; pointer-events: none;
             text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
         .pm-area-label span { transform: translate(-50%, -50%); color: #7a7163; font-size: 11px; font-weight: 600;
@@ -287,6 +351,8 @@ class PlacemapStyle(MacroElement):
                     twin.feature = layer.feature;
                     twin.pmTwin = true;
                     group.addLayer(twin);
+                    // Under the drawn lines, so one line's twin never hides another line.
+                    if (twin.bringToBack) { group.once("add", function () { twin.bringToBack(); }); }
                 });
             }
             // Points drawn within a few pixels of this one (on any shown layer): events at one
@@ -345,9 +411,82 @@ class PlacemapStyle(MacroElement):
                 return group;
             }
             function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }
-            return {categories: categories, statuses: statuses, popup: popup, style: style,
-                    pointToLayer: pointToLayer, cluster: cluster, bind: bind, register: register, widen: widen,
-                    registry: registry};
+            // What the filters let through: categories and statuses (null: all) and a range of
+            // ISO days (null: open). The layers, their counts in the layer control, the place
+            // labels and the event list all follow this one state; apply() redraws them.
+            var filters = {categories: null, statuses: null, from: null, to: null};
+            var watchers = [];
+            var isoDay = /^\\d{4}-\\d{2}-\\d{2}$/;
+            function passes(name, p) {
+                if (name !== "mentioned") {
+                    if (filters.categories && !filters.categories[name]) { return false; }
+                    if (filters.statuses && !filters.statuses[p.status || "reported"]) { return false; }
+                }
+                var first = p.date_first || p.date, last = p.date || p.date_first;
+                if (!isoDay.test(first || "") || !isoDay.test(last || "")) { return true; }  // undated
+                return !((filters.from && last < filters.from) || (filters.to && first > filters.to));
+            }
+            function apply() {
+                var shown = {}, places = {};
+                registry.forEach(function (entry) {
+                    if (!entry.all) { entry.all = entry.layer.getLayers(); }
+                    var add = [], drop = [], n = 0;
+                    entry.all.forEach(function (layer) {
+                        var p = layer.feature.properties, keep = passes(entry.name, p);
+                        var has = entry.layer.hasLayer(layer);
+                        if (keep && !layer.pmTwin && entry.name !== "mentioned") {
+                            n += 1;
+                            // A flow's label is "origin → destination" (escaped names joined here).
+                            (p.label || p.place || "").split(" → ").forEach(function (s) { places[s] = true; });
+                        }
+                        if (keep && !has) { add.push(layer); } else if (!keep && has) { drop.push(layer); }
+                    });
+                    if (entry.layer.addLayers) {  // a cluster group: re-cluster once, not per point
+                        entry.layer.removeLayers(drop);
+                        entry.layer.addLayers(add);
+                    } else {
+                        drop.forEach(function (layer) { entry.layer.removeLayer(layer); });
+                        add.forEach(function (layer) { entry.layer.addLayer(layer); });
+                    }
+                    if (entry.name === "mentioned") { n = entry.all.length - drop.length; }
+                    shown[entry.name] = (shown[entry.name] || 0) + n;
+                });
+                Object.keys(shown).forEach(function (name) {
+                    document.querySelectorAll('.pm-count[data-pm-layer="' + name + '"]').forEach(function (el) {
+                        el.textContent = "(" + shown[name] + ")";
+                    });
+                });
+                api.shown = shown;
+                api.shownPlaces = places;
+                watchers.forEach(function (watch) { watch(); });
+            }
+            function setFilter(changes) {
+                Object.keys(changes).forEach(function (key) { filters[key] = changes[key]; });
+                apply();
+            }
+            function onFilter(watch) { watchers.push(watch); }
+            // Show a feature: pan (or zoom a cluster apart) and open its popup.
+            function reveal(entry, layer, map) {
+                function open() {
+                    var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+                    L.popup({maxWidth: 320, autoPanPaddingTopLeft: [60, 110]}).setLatLng(at)
+                        .setContent(popupFor(entry.name, layer)).openOn(map);
+                }
+                if (layer.getLatLng && entry.layer.zoomToShowLayer) {
+                    entry.layer.zoomToShowLayer(layer, open);
+                } else if (layer.getLatLng) {
+                    map.setView(layer.getLatLng(), Math.max(map.getZoom(), 7), {animate: false});
+                    open();
+                } else {
+                    map.fitBounds(layer.getBounds(), {maxZoom: 8, animate: false});
+                    open();
+                }
+            }
+            var api = {categories: categories, statuses: statuses, popup: popup, style: style,
+                       pointToLayer: pointToLayer, cluster: cluster, bind: bind, register: register, widen: widen,
+                       registry: registry, filters: filters, passes: passes, apply: apply, setFilter: setFilter,
+                       onFilter: onFilter, reveal: reveal, popupFor: popupFor, swatch: swatch};
+            return api;
         })();
         </script>
         {% endmacro %}
