@@ -50,6 +50,7 @@ MAP_PROPERTIES = (
     "quote",
     "attribution",
     "source",
+    "note",
 )
 _NUMBERS = ("reports", "count")
 #: Map coordinates are rounded to 5 decimals (about a metre): enough for a page, and small.

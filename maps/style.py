@@ -191,6 +191,7 @@ class PlacemapStyle(MacroElement):
         .pm-popup blockquote { margin: 6px 0; padding: 2px 0 2px 8px; border-left: 3px solid #bbb;
             font-style: italic; color: #222; }
         .pm-popup .pm-src { font-size: 11px; color: #666; }
+        .pm-popup .pm-note { font-size: 12px; color: #8a5a00; }
         .marker-cluster.pm-cluster { background: none; }
         .marker-cluster.pm-cluster div { position: absolute; inset: 0; width: auto; height: auto; margin: 0;
             box-sizing: border-box; border-radius: 50%; display: flex; align-items: center; justify-content: center;
@@ -232,6 +233,7 @@ class PlacemapStyle(MacroElement):
                     + row("pm-date", when)
                     + (p.quote ? "<blockquote>" + p.quote + "</blockquote>" : "")
                     + row("pm-attr", p.attribution ? "According to " + p.attribution : "")
+                    + row("pm-note", p.note)
                     + row("pm-src", [p.source, p.doc_id].filter(Boolean).join(" · "))
                     + "</div>";
             }

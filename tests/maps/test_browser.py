@@ -297,3 +297,11 @@ def test_online_page_without_network_says_so(bench, browser, layers, tmp_path) -
     assert "--offline" in page.inner_text(".pm-nonet")
     assert page.title() == "Online"
     page.close()
+
+
+def test_place_labels_follow_the_filters(bench, browser, tmp_path) -> None:
+    page, _ = bench.load(browser, bench.example_map(tmp_path))
+    assert page.locator(".pm-place-label", has_text="Belgorod").count() == 1
+    page.uncheck(".pm-filter-categories input[value='military']")
+    assert page.locator(".pm-place-label", has_text="Belgorod").count() == 0
+    page.close()
