@@ -241,7 +241,8 @@ def _documents_for_map(args: argparse.Namespace, gazetteer, errors: list[str]) -
         resolver = ContextResolver(gazetteer, weights=ResolverWeights.learned(min_score=args.min_score))
         geoparser = Geoparser(gazetteer, resolver=resolver, event_extractor=_event_extractor(gazetteer))
         for item in read_inputs(texts, errors):
-            documents.append(geoparser(item.text, doc_id=item.id, published=item.published or args.published))
+            published = item.published or getattr(args, "published_for", {}).get(item.id) or args.published
+            documents.append(geoparser(item.text, doc_id=item.id, published=published))
     return documents
 
 
@@ -265,7 +266,15 @@ def _write_map(documents: list, gazetteer, args: argparse.Namespace, output: Pat
             writer(layers, path)
 
 
+#: What ``-o`` is not for: the map page is HTML, and each data format has its own option.
+_DATA_SUFFIXES = {".geojson": "--geojson", ".json": "--geojson", ".gpkg": "--gpkg", ".csv": "--csv"}
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
+    option = _DATA_SUFFIXES.get(Path(args.output).suffix.lower())
+    if option:
+        print(f"placemap: error: -o writes the HTML map; use {option} {args.output} for that format", file=sys.stderr)
+        return EXIT_ERROR
     gazetteer = _open_gazetteer(args)
     errors: list[str] = []
     documents = _documents_for_map(args, gazetteer, errors)
@@ -302,6 +311,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         gpkg=None,
         csv=None,
         min_score=0.0,
+        published_for=_publication_dates(source / "published.csv"),
     )
     documents = _documents_for_map(map_args, gazetteer, errors)
     with _output(str(out / "demo.jsonl")) as handle:
@@ -319,6 +329,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     for error in errors:
         print(f"placemap: {error}", file=sys.stderr)
     return EXIT_ERROR if errors else 0
+
+
+def _publication_dates(path: Path) -> dict[str, str]:
+    """``file -> YYYY-MM-DD`` from the demo's ``published.csv`` (none when it is missing):
+    the dispatches' datelines give no year, and the map's time slider needs dates."""
+    import csv
+
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row["file"]: row["published"] for row in csv.DictReader(handle) if row.get("file")}
 
 
 class _output:
