@@ -100,6 +100,59 @@ _FIND_FEATURE = """
 """
 
 
+_SHAPE_PIXELS = """
+() => {
+    // The middle of every line and the centre of every area, in page pixels, with its label.
+    const map = window[document.querySelector('.folium-map').id];
+    const box = map.getContainer().getBoundingClientRect();
+    const out = [];
+    placemap.registry.forEach(entry => entry.layer.getLayers().forEach(layer => {
+        if (layer.pmTwin) { return; }
+        let latlng = null;
+        if (layer instanceof L.Polygon) {
+            latlng = layer.getCenter();
+        } else if (layer instanceof L.Polyline) {
+            const ends = layer.getLatLngs().map(ll => map.latLngToContainerPoint(ll));
+            const p = ends[0].add(ends[ends.length - 1]).divideBy(2);
+            out.push({name: entry.name, label: layer.feature.properties.label, x: box.left + p.x, y: box.top + p.y});
+            return;
+        }
+        if (latlng) {
+            const p = map.latLngToContainerPoint(latlng);
+            out.push({name: entry.name, label: layer.feature.properties.label, x: box.left + p.x, y: box.top + p.y});
+        }
+    }));
+    return out;
+}
+"""
+
+
+def click_shapes(page: Any) -> list[str]:
+    """Click the middle of every line and area with the mouse; return what went wrong."""
+    problems = []
+    for index in range(len(page.evaluate(_SHAPE_PIXELS))):
+        # Measured again each time: an opened popup may have panned the map.
+        shape = page.evaluate(_SHAPE_PIXELS)[index]
+        page.mouse.move(shape["x"], shape["y"])
+        try:
+            page.wait_for_selector(".leaflet-tooltip", timeout=2000)
+        except Exception:  # playwright's TimeoutError: reported, not raised
+            problems.append(f"no tooltip on hovering {shape['name']} {shape['label']}")
+        page.mouse.click(shape["x"], shape["y"])
+        try:
+            page.wait_for_selector(".leaflet-popup-content", timeout=2000)
+        except Exception:
+            problems.append(f"no popup on clicking {shape['name']} {shape['label']}")
+            continue
+        popup = page.inner_text(".leaflet-popup-content")
+        label = shape["label"].replace("&#x27;", "'")
+        if label not in popup:
+            problems.append(f"clicking {shape['name']} {label} opened {popup!r}")
+        page.evaluate("() => window[document.querySelector('.folium-map').id].closePopup()")
+        page.wait_for_selector(".leaflet-popup", state="detached")  # it fades out first
+    return problems
+
+
 def check_examples(browser: Any, path: Path, screenshot: Path) -> dict[str, Any]:
     """Run the checks on the example map; return a report (``problems`` lists failures)."""
     from placemap.maps.style import CATEGORY_STYLES

@@ -50,6 +50,7 @@ MAP_PROPERTIES = (
     "quote",
     "attribution",
     "source",
+    "note",
 )
 _NUMBERS = ("reports", "count")
 #: Map coordinates are rounded to 5 decimals (about a metre): enough for a page, and small.
@@ -145,6 +146,9 @@ class EventGeoJson(GeoJson):
             ...{{ this.options|tojavascript }}
         });
         {{ this.get_name() }}.addData({{ this.get_name() }}_data);
+        {%- if this.kind == "line" %}
+        placemap.widen({{ this.get_name() }});
+        {%- endif %}
         {%- if this.cluster %}
         {{ this.get_name() }} = placemap.cluster({{ this.category|tojson }}, {{ this.get_name() }});
         {%- endif %}
@@ -171,6 +175,7 @@ class EventGeoJson(GeoJson):
         self.features_js = feature_collection_js(map_properties(layer), layer.geometry.to_numpy())
         self.bounds = None if layer.empty else [float(v) for v in layer.total_bounds]
         self.cluster = cluster
+        self.kind = CATEGORY_STYLES[category][2]
         if cluster:
             self.add_child(MarkerClusterAssets())
 

@@ -83,14 +83,14 @@ class PlaceLabels(MacroElement):
                     icon: L.divIcon({className: "pm-place-label", iconSize: null, iconAnchor: [-8, 8],
                                      html: "<span>" + l[0] + "</span>"})
                 });
-                return {marker: marker, width: 7.2 * l[3] + 4};
+                return {marker: marker, name: l[0], width: 7.2 * l[3] + 4};
             });
             function declutter() {
-                var kept = [];
+                var kept = [], shown = placemap.shownPlaces;  // set once a filter has applied
                 labels.forEach(function (l) {
                     var p = map.latLngToContainerPoint(l.marker.getLatLng());
                     var box = [p.x + 8, p.y - 8, p.x + 8 + l.width, p.y + 8];
-                    var free = kept.every(function (k) {
+                    var free = (!shown || shown[l.name]) && kept.every(function (k) {
                         return box[0] > k[2] || box[2] < k[0] || box[1] > k[3] || box[3] < k[1];
                     });
                     if (free) { kept.push(box); }
@@ -99,6 +99,7 @@ class PlaceLabels(MacroElement):
                 });
             }
             map.on("zoomend", declutter);
+            placemap.onFilter(declutter);  // a place whose events are all filtered out loses its label
             map.whenReady(declutter);
             group.addTo(map);
         })({{ this._parent.get_name() }});

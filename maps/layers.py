@@ -75,6 +75,7 @@ COLUMNS = (
     "reports",
     "date_first",
     "event_ids",
+    "note",
 )
 _INT_COLUMNS = (
     "time_precision",
@@ -245,6 +246,7 @@ def _event_row(
         1,
         event.date,
         event.id,
+        None,
         x,
         y,
         *_xy(origin),
@@ -303,6 +305,13 @@ def _flow_layer(table: Any, places: list[Any], areas: _AreaCache, name: str) -> 
     import shapely
 
     both = (table["_ox"].notna() & table["_dx"].notna()).to_numpy()
+    # Origin and destination at one point ("from Ukraine to Ukraine") make no line: a point,
+    # with a note saying why, where a zero-length line would be invalid.
+    same = both & (table["_ox"] == table["_dx"]).to_numpy() & (table["_oy"] == table["_dy"]).to_numpy()
+    if same.any():
+        table = table.copy()
+        table.loc[same, "note"] = "origin and destination are the same place"
+    both = both & ~same
     located = both | _located(table)
     geometry = np.full(len(table), None, dtype=object)
     geometry[~both] = _points(table[~both])

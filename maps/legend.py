@@ -76,7 +76,7 @@ def _circle(radius: float, colour: str, *, hollow: bool = False) -> str:
 def legend_html(statuses: Any = None) -> str:
     """The legend's HTML, from the fixed palette only (nothing here comes from documents)."""
     wanted = [s for s in STATUS_STYLES if statuses is None or s in set(statuses)]
-    parts = ["<h2>Corridors</h2>"]
+    parts = ["<details open><summary>Legend</summary><h2>Corridors</h2>"]
     for status in wanted:
         colour, dash, words = STATUS_STYLES[status]
         parts.append(f"<div>{_line(colour, dash)}{escape(words)}</div>")
@@ -93,7 +93,7 @@ def legend_html(statuses: Any = None) -> str:
     parts.append(
         "<h2>Other</h2>"
         f"<div><span class='pm-swatch pm-swatch-area' style='--pm-c:{claim}'></span>claimed area</div>"
-        f"<div>{_circle(6, CATEGORY_STYLES['ceasefire'][1], hollow=True)}proposed or demanded</div>"
+        f"<div>{_circle(6, CATEGORY_STYLES['ceasefire'][1], hollow=True)}proposed or demanded</div></details>"
     )
     return "".join(parts)
 

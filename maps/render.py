@@ -17,8 +17,10 @@ import folium
 from folium.map import CustomPane
 
 from .category import CategoryLayer
+from .eventlist import EventList
 from .labels import PlaceLabels, place_labels
 from .layers import LAYER_NAMES
+from .layout import PageLayout
 from .legend import Legend, MapTitle
 from .offline import inline_assets, online_assets
 from .style import CATEGORY_STYLES
@@ -53,6 +55,7 @@ def render_map(
     basemap: gpd.GeoDataFrame | None = None,
     gazetteer: Any = None,
     time_slider: bool | None = None,
+    event_list: bool = True,
     width: str = "100%",
     height: str = "100%",
 ) -> folium.Map:
@@ -76,6 +79,8 @@ def render_map(
         countries the events are in.
     time_slider : bool, optional
         Add the slider; by default only when the events span more than one day.
+    event_list : bool
+        Add the event list panel beside the map (the slider then sits in it).
     width, height : str
         Size of the map in the page.
 
@@ -112,9 +117,12 @@ def render_map(
     days = event_days(layer for name, layer in layers.items() if name != "mentioned")
     m.add_child(MapTitle(title, as_of if as_of is not None else (days[-1] if days else None)))
     m.add_child(Legend(statuses=_corridor_statuses(layers)))
-    if time_slider or (time_slider is None and len(days) > 1):
+    if event_list:
+        m.add_child(EventList())
+    if days and (time_slider or (time_slider is None and len(days) > 1)):
         m.add_child(TimeSlider(days))
     m.add_child(folium.LayerControl(collapsed=False, position="topright"))
+    m.add_child(PageLayout(title))
     _fit(m, layers)
     if offline:
         inline_assets(m)

@@ -50,7 +50,7 @@ def layer_label(name: str, count: int | None = None) -> str:
     """
     label, colour, kind = CATEGORY_STYLES[name]
     shape = {"point": "pm-swatch-point", "line": "pm-swatch-line", "area": "pm-swatch-area"}[kind]
-    suffix = f" <span class='pm-count'>({int(count)})</span>" if count is not None else ""
+    suffix = f" <span class='pm-count' data-pm-layer='{name}'>({int(count)})</span>" if count is not None else ""
     return f"<span class='pm-swatch {shape}' style='--pm-c:{colour}'></span>{label}{suffix}"
 
 
@@ -103,8 +103,72 @@ class PlacemapStyle(MacroElement):
         .pm-legend div { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
         .pm-legend svg { flex: none; }
         .pm-slider { min-width: 260px; }
-        .pm-slider input { width: 100%; }
         .pm-slider .pm-when { font-weight: 600; }
+        .pm-play { border: 1px solid #999; background: #fff; border-radius: 4px; cursor: pointer; min-width: 30px;
+            padding: 1px 6px; }
+        /* Two range inputs on one track: only their thumbs take the mouse. */
+        .pm-range { position: relative; height: 24px; margin-top: 4px; }
+        .pm-range::before { content: ""; position: absolute; left: 2px; right: 2px; top: 10px; height: 4px;
+            background: #bbb; border-radius: 2px; }
+        .pm-range input { position: absolute; left: 0; top: 0; width: 100%; height: 24px; margin: 0;
+            background: none; pointer-events: none; -webkit-appearance: none; appearance: none; }
+        .pm-range input::-webkit-slider-thumb { pointer-events: auto; -webkit-appearance: none; width: 16px;
+            height: 16px; border-radius: 50%; background: #2b5fcc; border: 2px solid #fff;
+            box-shadow: 0 0 0 1px #2b5fcc; cursor: pointer; }
+        .pm-range input::-moz-range-thumb { pointer-events: auto; width: 14px; height: 14px; border-radius: 50%;
+            background: #2b5fcc; border: 2px solid #fff; cursor: pointer; }
+        .pm-slider-moved { display: none; }
+        /* The event list: right of the map, below it on narrow screens. */
+        html, body { height: 100%; margin: 0; }
+        body.pm-with-events { display: flex; }
+        body.pm-with-events > .folium-map { flex: 1 1 auto; min-width: 0; width: auto !important; }
+        .pm-events { flex: 0 0 340px; height: 100%; display: flex; flex-direction: column; box-sizing: border-box;
+            border-left: 1px solid #bbb; background: #fafafa; color: #222;
+            font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+        .pm-events.pm-collapsed { flex-basis: 44px; }
+        .pm-events.pm-collapsed .pm-events-body, .pm-events.pm-collapsed .pm-events-count { display: none; }
+        .pm-events-head { padding: 6px 8px; border-bottom: 1px solid #ddd; display: flex; gap: 8px;
+            align-items: center; }
+        .pm-events-toggle { border: 1px solid #999; background: #fff; border-radius: 4px; cursor: pointer;
+            font-weight: 650; padding: 2px 8px; }
+        .pm-events.pm-collapsed .pm-events-toggle { writing-mode: vertical-rl; padding: 8px 2px; }
+        .pm-events-count { color: #555; }
+        .pm-events-body { overflow-y: auto; flex: 1 1 auto; }
+        .pm-filters { padding: 4px 8px; border-bottom: 1px solid #ddd; }
+        .pm-filters summary { cursor: pointer; font-weight: 600; }
+        .pm-filters fieldset { border: 0; margin: 2px 0; padding: 0; }
+        .pm-filters legend { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: #555;
+            padding: 0; }
+        .pm-filters label { display: inline-flex; align-items: center; margin: 1px 8px 1px 0; white-space: nowrap; }
+        .pm-filters .pm-slider { box-shadow: none; padding: 4px 0; background: none; min-width: 0; }
+        .pm-event-items { list-style: none; margin: 0; padding: 0; }
+        .pm-event-items li { padding: 6px 10px; border-bottom: 1px solid #e4e4e4; cursor: pointer; }
+        .pm-event-items li:hover, .pm-event-items li:focus { background: #eef3fb; outline: none; }
+        .pm-event-items li.pm-active { background: #dde8f8; }
+        .pm-event-items .pm-item-kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em;
+            color: #555; }
+        .pm-event-items .pm-item-place { font-weight: 650; }
+        .pm-event-items .pm-where { font-weight: 400; color: #555; }
+        .pm-event-items .pm-item-when { color: #444; font-size: 12px; }
+        .pm-event-items blockquote { margin: 3px 0; padding: 0 0 0 8px; border-left: 3px solid #bbb;
+            font-style: italic; }
+        .pm-event-items .pm-src { font-size: 11px; color: #666; }
+        .pm-legend summary { cursor: pointer; font-weight: 650; }
+        .pm-legend details[open] summary { margin-bottom: 4px; }
+        .pm-nonet { position: fixed; top: 30%; left: 50%; transform: translateX(-50%); z-index: 2000;
+            max-width: 420px; background: #fff8e1; border: 1px solid #e0b000; border-radius: 6px;
+            padding: 12px 16px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+        @media (max-width: 700px) {
+            .pm-title { max-width: 52%; padding: 4px 8px; }
+            .pm-title h1 { font-size: 14px; }
+            .pm-legend { min-width: 0; }
+            .pm-slider { min-width: 200px; }
+            body.pm-with-events { flex-direction: column; height: auto; min-height: 100%; }
+            body.pm-with-events > .folium-map { flex: 0 0 auto; height: 70vh !important; width: 100% !important; }
+            .pm-events { flex: 0 0 auto; height: auto; border-left: 0; border-top: 1px solid #bbb; }
+            .pm-events.pm-collapsed .pm-events-toggle { writing-mode: horizontal-tb; padding: 2px 8px; }
+            .pm-events-body { overflow: visible; }
+        }
         .pm-area-label span, .pm-place-label span { position: absolute; white-space: nowrap; pointer-events: none;
             text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
         .pm-area-label span { transform: translate(-50%, -50%); color: #7a7163; font-size: 11px; font-weight: 600;
@@ -113,6 +177,12 @@ class PlacemapStyle(MacroElement):
             color: #948b7c; }
         .pm-place-label span { color: #1d1d1d; font-size: 12px; font-weight: 600; line-height: 16px; }
         .leaflet-interactive:focus { outline: none; }
+        /* Each pane's SVG covers the whole map: only its paths take the mouse, so the panes
+           below stay reachable. */
+        .leaflet-pane > svg { pointer-events: none; }
+        .pm-stack { max-height: 320px; overflow-y: auto; }
+        .pm-stack-head { font-weight: 650; margin-bottom: 4px; }
+        .pm-stack .pm-popup + .pm-popup { border-top: 1px solid #ddd; margin-top: 6px; padding-top: 6px; }
         .pm-popup { min-width: 200px; max-width: 300px; }
         .pm-popup .pm-kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: #555; }
         .pm-popup .pm-kind .pm-swatch { margin-bottom: -2px; }
@@ -121,6 +191,7 @@ class PlacemapStyle(MacroElement):
         .pm-popup blockquote { margin: 6px 0; padding: 2px 0 2px 8px; border-left: 3px solid #bbb;
             font-style: italic; color: #222; }
         .pm-popup .pm-src { font-size: 11px; color: #666; }
+        .pm-popup .pm-note { font-size: 12px; color: #8a5a00; }
         .marker-cluster.pm-cluster { background: none; }
         .marker-cluster.pm-cluster div { position: absolute; inset: 0; width: auto; height: auto; margin: 0;
             box-sizing: border-box; border-radius: 50%; display: flex; align-items: center; justify-content: center;
@@ -162,6 +233,7 @@ class PlacemapStyle(MacroElement):
                     + row("pm-date", when)
                     + (p.quote ? "<blockquote>" + p.quote + "</blockquote>" : "")
                     + row("pm-attr", p.attribution ? "According to " + p.attribution : "")
+                    + row("pm-note", p.note)
                     + row("pm-src", [p.source, p.doc_id].filter(Boolean).join(" · "))
                     + "</div>";
             }
@@ -206,13 +278,107 @@ class PlacemapStyle(MacroElement):
             // Points are drawn on a canvas per pane: thousands of circles stay quick, where
             // SVG would add a DOM node each. Lines and areas stay SVG for arrows and hatching.
             var canvases = {};
+            // The DOM event a placemap feature has handled already (set in bind()).
+            var claimed = null;
             function pointToLayer(name, pane) {
                 return function (feature, latlng) {
                     var options = point(name, feature.properties);
                     options.pane = pane;
-                    options.renderer = canvases[pane] || (canvases[pane] = L.canvas({pane: pane, padding: 0.3}));
+                    options.renderer = canvases[pane] || (canvases[pane] = canvas(pane));
                     return L.circleMarker(latlng, options);
                 };
+            }
+            function canvas(pane) {
+                var renderer = L.canvas({pane: pane, padding: 0.3});
+                renderer.on("add", function () { forward(renderer.getPane().querySelector("canvas")); });
+                return renderer;
+            }
+            // A canvas is one element over the whole map: it would take every click and hover
+            // meant for the lines and areas drawn under it. What no point on it claims is sent
+            // on to the feature underneath (an SVG path, or the next pane's canvas), with the
+            // mouseover and mouseout Leaflet needs for tooltips.
+            function forward(el) {
+                if (!el || el.pmForwarding) { return; }
+                el.pmForwarding = true;
+                var below = null;
+                function underneath(e) {
+                    el.style.pointerEvents = "none";
+                    var target = document.elementFromPoint(e.clientX, e.clientY);
+                    el.style.pointerEvents = "";
+                    var usable = target && (target.tagName === "CANVAS"
+                        || (target.classList && target.classList.contains("leaflet-interactive")));
+                    return usable ? target : null;
+                }
+                function send(target, type, e, related) {
+                    target.dispatchEvent(new MouseEvent(type, {
+                        bubbles: true, cancelable: true, view: window, clientX: e.clientX, clientY: e.clientY,
+                        screenX: e.screenX, screenY: e.screenY, button: e.button, buttons: e.buttons,
+                        ctrlKey: e.ctrlKey, shiftKey: e.shiftKey, altKey: e.altKey, metaKey: e.metaKey,
+                        relatedTarget: related || null}));
+                }
+                function leave(e, next) {
+                    if (below && below !== next) {
+                        send(below, "mouseout", e, next || el);
+                        below = null;
+                        el.style.cursor = "";
+                    }
+                }
+                el.addEventListener("mousemove", function (e) {
+                    var target = e === claimed ? null : underneath(e);
+                    leave(e, target);
+                    if (!target) { return; }
+                    if (target !== below) { send(target, "mouseover", e, el); below = target; }
+                    el.style.cursor = "pointer";
+                    send(target, "mousemove", e);
+                });
+                el.addEventListener("mouseout", function (e) { leave(e, e.relatedTarget); });
+                // Not mousedown/mouseup: the map drags on the canvas's own, and twice would not do.
+                ["click", "dblclick", "contextmenu"].forEach(function (type) {
+                    el.addEventListener(type, function (e) {
+                        if (e === claimed) { return; }
+                        var target = underneath(e);
+                        if (target) { send(target, type, e); }
+                    });
+                });
+            }
+            // A thin or dotted line is hard to hit (its gaps take no clicks): each line gets a
+            // wider, invisible twin carrying the same feature, so popups, tooltips and filters
+            // treat the two as one.
+            function widen(group) {
+                group.getLayers().forEach(function (layer) {
+                    if (!(layer instanceof L.Polyline) || layer instanceof L.Polygon) { return; }
+                    var twin = L.polyline(layer.getLatLngs(), {
+                        pane: layer.options.pane, weight: Math.max(14, layer.options.weight + 8), opacity: 0,
+                        lineCap: "round", fill: false});
+                    twin.feature = layer.feature;
+                    twin.pmTwin = true;
+                    group.addLayer(twin);
+                    // Under the drawn lines, so one line's twin never hides another line.
+                    if (twin.bringToBack) { group.once("add", function () { twin.bringToBack(); }); }
+                });
+            }
+            // Points drawn within a few pixels of this one (on any shown layer): events at one
+            // place would hide each other, so one popup lists them all.
+            function colocated(name, layer) {
+                var map = layer._map;
+                if (!map || !layer.getLatLng) { return [[name, layer.feature.properties]]; }
+                var here = map.latLngToContainerPoint(layer.getLatLng()), found = [];
+                registry.forEach(function (entry) {
+                    if (!map.hasLayer(entry.layer)) { return; }
+                    (entry.all || entry.layer.getLayers()).forEach(function (other) {
+                        if (!other.getLatLng || !entry.layer.hasLayer(other)) { return; }
+                        var there = map.latLngToContainerPoint(other.getLatLng());
+                        if (other === layer) { found.unshift([entry.name, other.feature.properties]); }
+                        else if (here.distanceTo(there) < 4) { found.push([entry.name, other.feature.properties]); }
+                    });
+                });
+                return found.length ? found : [[name, layer.feature.properties]];
+            }
+            function popupFor(name, layer) {
+                var here = colocated(name, layer);
+                if (here.length < 2) { return popup(name, layer.feature.properties); }
+                return '<div class="pm-stack"><div class="pm-stack-head">' + here.length + " events here</div>"
+                    + here.map(function (h) { return popup(h[0], h[1]); }).join("") + "</div>";
             }
             // One popup and one tooltip per layer, not per feature: Leaflet opens them on
             // the feature clicked or hovered, and 10,000 features cost no extra objects.
@@ -221,8 +387,9 @@ class PlacemapStyle(MacroElement):
                     var p = layer.feature.properties;
                     return p.label || p.place || "";
                 }, {sticky: true});
-                group.bindPopup(function (layer) { return popup(name, layer.feature.properties); },
+                group.bindPopup(function (layer) { return popupFor(name, layer); },
                                 {maxWidth: 320, autoPanPaddingTopLeft: [60, 110]});
+                group.on("click dblclick contextmenu mousemove", function (e) { claimed = e.originalEvent; });
             }
             // Dense points merge into one bubble per cluster (Leaflet.markercluster) showing the
             // number of reports; they split apart on zoom, and from zoom 9 every place shows.
@@ -246,9 +413,82 @@ class PlacemapStyle(MacroElement):
                 return group;
             }
             function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }
-            return {categories: categories, statuses: statuses, popup: popup, style: style,
-                    pointToLayer: pointToLayer, cluster: cluster, bind: bind, register: register,
-                    registry: registry};
+            // What the filters let through: categories and statuses (null: all) and a range of
+            // ISO days (null: open). The layers, their counts in the layer control, the place
+            // labels and the event list all follow this one state; apply() redraws them.
+            var filters = {categories: null, statuses: null, from: null, to: null};
+            var watchers = [];
+            var isoDay = /^\\d{4}-\\d{2}-\\d{2}$/;
+            function passes(name, p) {
+                if (name !== "mentioned") {
+                    if (filters.categories && !filters.categories[name]) { return false; }
+                    if (filters.statuses && !filters.statuses[p.status || "reported"]) { return false; }
+                }
+                var first = p.date_first || p.date, last = p.date || p.date_first;
+                if (!isoDay.test(first || "") || !isoDay.test(last || "")) { return true; }  // undated
+                return !((filters.from && last < filters.from) || (filters.to && first > filters.to));
+            }
+            function apply() {
+                var shown = {}, places = {};
+                registry.forEach(function (entry) {
+                    if (!entry.all) { entry.all = entry.layer.getLayers(); }
+                    var add = [], drop = [], n = 0;
+                    entry.all.forEach(function (layer) {
+                        var p = layer.feature.properties, keep = passes(entry.name, p);
+                        var has = entry.layer.hasLayer(layer);
+                        if (keep && !layer.pmTwin && entry.name !== "mentioned") {
+                            n += 1;
+                            // A flow's label is "origin → destination" (escaped names joined here).
+                            (p.label || p.place || "").split(" → ").forEach(function (s) { places[s] = true; });
+                        }
+                        if (keep && !has) { add.push(layer); } else if (!keep && has) { drop.push(layer); }
+                    });
+                    if (entry.layer.addLayers) {  // a cluster group: re-cluster once, not per point
+                        entry.layer.removeLayers(drop);
+                        entry.layer.addLayers(add);
+                    } else {
+                        drop.forEach(function (layer) { entry.layer.removeLayer(layer); });
+                        add.forEach(function (layer) { entry.layer.addLayer(layer); });
+                    }
+                    if (entry.name === "mentioned") { n = entry.all.length - drop.length; }
+                    shown[entry.name] = (shown[entry.name] || 0) + n;
+                });
+                Object.keys(shown).forEach(function (name) {
+                    document.querySelectorAll('.pm-count[data-pm-layer="' + name + '"]').forEach(function (el) {
+                        el.textContent = "(" + shown[name] + ")";
+                    });
+                });
+                api.shown = shown;
+                api.shownPlaces = places;
+                watchers.forEach(function (watch) { watch(); });
+            }
+            function setFilter(changes) {
+                Object.keys(changes).forEach(function (key) { filters[key] = changes[key]; });
+                apply();
+            }
+            function onFilter(watch) { watchers.push(watch); }
+            // Show a feature: pan (or zoom a cluster apart) and open its popup.
+            function reveal(entry, layer, map) {
+                function open() {
+                    var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+                    L.popup({maxWidth: 320, autoPanPaddingTopLeft: [60, 110]}).setLatLng(at)
+                        .setContent(popupFor(entry.name, layer)).openOn(map);
+                }
+                if (layer.getLatLng && entry.layer.zoomToShowLayer) {
+                    entry.layer.zoomToShowLayer(layer, open);
+                } else if (layer.getLatLng) {
+                    map.setView(layer.getLatLng(), Math.max(map.getZoom(), 7), {animate: false});
+                    open();
+                } else {
+                    map.fitBounds(layer.getBounds(), {maxZoom: 8, animate: false});
+                    open();
+                }
+            }
+            var api = {categories: categories, statuses: statuses, popup: popup, style: style,
+                       pointToLayer: pointToLayer, cluster: cluster, bind: bind, register: register, widen: widen,
+                       registry: registry, filters: filters, passes: passes, apply: apply, setFilter: setFilter,
+                       onFilter: onFilter, reveal: reveal, popupFor: popupFor, swatch: swatch};
+            return api;
         })();
         </script>
         {% endmacro %}

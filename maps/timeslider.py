@@ -1,8 +1,10 @@
-"""A time slider: a range input over the events' dates that shows events up to a day.
+"""A time slider: two handles over the events' days choose the range shown, and a play
+button steps the end day forward.
 
-It filters every placemap layer on the page (``placemap.registry``): a feature stays
-while its first date (``date_first``, else ``date``) is on or before the chosen day;
-undated features always stay. A cluster group (shelling) gets the changes in one batch.
+It sets the page's date filter (``placemap.setFilter``), which every placemap layer, the
+layer counts, the place labels and the event list follow: a feature stays while its days
+(``date_first`` to ``date``) meet the range; undated features always stay. Beside an
+event list (:class:`placemap.maps.eventlist.EventList`) the slider sits among its filters.
 """
 
 from __future__ import annotations
@@ -33,56 +35,70 @@ def event_days(layers: Iterable[Any]) -> list[str]:
 
 
 class TimeSlider(MacroElement):
-    """A Leaflet control with a range input stepping through ``days``.
+    """A Leaflet control with a two-handled range over ``days`` and a play button.
 
     Parameters
     ----------
     days : list of str
         Sorted ISO days (see :func:`event_days`); anything else is refused.
     position : str
-        A Leaflet control corner.
+        A Leaflet control corner (when there is no event list to sit in).
+    interval : int
+        Milliseconds between steps while playing.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function () {
-            var days = {{ this.days|tojson }};
+        {{ this.get_name() }}.onAdd = function (map) {
+            var days = {{ this.days|tojson }}, last = days.length - 1;
             var div = L.DomUtil.create("div", "pm-panel pm-slider");
-            div.innerHTML = '<div>Events up to <span class="pm-when"></span> <span class="pm-count"></span></div>'
-                + '<input type="range" min="0" step="1" aria-label="Show events up to this day">';
-            var input = div.querySelector("input");
-            input.max = days.length - 1;
-            input.value = days.length - 1;
-            var when = div.querySelector(".pm-when"), count = div.querySelector(".pm-count");
-            function apply() {
-                var cutoff = days[+input.value], shown = 0;
-                when.textContent = cutoff;
-                placemap.registry.forEach(function (entry) {
-                    if (!entry.all) { entry.all = entry.layer.getLayers(); }
-                    var add = [], drop = [];
-                    entry.all.forEach(function (layer) {
-                        var p = layer.feature.properties, day = p.date_first || p.date;
-                        var keep = !day || day <= cutoff, has = entry.layer.hasLayer(layer);
-                        if (keep && entry.name !== "mentioned") { shown += 1; }
-                        if (keep && !has) { add.push(layer); }
-                        else if (!keep && has) { drop.push(layer); }
-                    });
-                    if (entry.layer.addLayers) {  // a cluster group: re-cluster once, not per point
-                        entry.layer.removeLayers(drop);
-                        entry.layer.addLayers(add);
-                    } else {
-                        drop.forEach(function (layer) { entry.layer.removeLayer(layer); });
-                        add.forEach(function (layer) { entry.layer.addLayer(layer); });
-                    }
+            div.innerHTML = '<div class="pm-slider-head"><button type="button" class="pm-play" '
+                + 'aria-label="Play: step the end day forward">\u25b6</button> '
+                + '<span class="pm-when"><span class="pm-from"></span> \u2013 <span class="pm-to"></span></span> '
+                + '<span class="pm-count"></span></div>'
+                + '<div class="pm-range"><input type="range" class="pm-range-from" min="0" step="1" '
+                + 'aria-label="First day shown"><input type="range" class="pm-range-to" min="0" step="1" '
+                + 'aria-label="Last day shown"></div>';
+            var from = div.querySelector(".pm-range-from"), to = div.querySelector(".pm-range-to");
+            var play = div.querySelector(".pm-play"), timer = null;
+            [from, to].forEach(function (input) { input.max = last; });
+            from.value = 0;
+            to.value = last;
+            function apply(moved) {
+                // The handles never cross: the one moved pushes the other along.
+                if (+from.value > +to.value) {
+                    if (moved === from) { to.value = from.value; } else { from.value = to.value; }
+                }
+                div.querySelector(".pm-from").textContent = days[+from.value];
+                div.querySelector(".pm-to").textContent = days[+to.value];
+                placemap.setFilter({from: days[+from.value], to: days[+to.value]});
+                var shown = 0;
+                Object.keys(placemap.shown).forEach(function (name) {
+                    if (name !== "mentioned") { shown += placemap.shown[name]; }
                 });
-                count.textContent = "(" + shown + " shown)";
+                div.querySelector(".pm-count").textContent = "(" + shown + " shown)";
             }
-            input.addEventListener("input", apply);
+            function stop() { clearInterval(timer); timer = null; play.textContent = "\u25b6"; }
+            play.addEventListener("click", function () {
+                if (timer) { stop(); return; }
+                if (+to.value >= last) { to.value = from.value; apply(to); }
+                play.textContent = "\u275a\u275a";
+                timer = setInterval(function () {
+                    if (+to.value >= last) { stop(); return; }
+                    to.value = +to.value + 1;
+                    apply(to);
+                }, {{ this.interval }});
+            });
+            from.addEventListener("input", function () { stop(); apply(from); });
+            to.addEventListener("input", function () { stop(); apply(to); });
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
-            apply();
+            apply(to);
+            // Beside an event list the slider joins its filters; on its own it sits on the map.
+            var home = document.querySelector("[data-placemap-time]");
+            if (home) { home.appendChild(div); return L.DomUtil.create("div", "pm-slider-moved"); }
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -90,13 +106,14 @@ class TimeSlider(MacroElement):
         """
     )
 
-    def __init__(self, days: list[str], *, position: str = "bottomleft") -> None:
+    def __init__(self, days: list[str], *, position: str = "bottomleft", interval: int = 700) -> None:
         super().__init__()
         if not days or not all(isinstance(day, str) and _ISO_DAY.match(day) for day in days):
             raise ValueError("days must be a non-empty list of YYYY-MM-DD strings")
         self._name = "TimeSlider"
         self.days = sorted(set(days))
         self.position = position
+        self.interval = int(interval)
 
     def render(self, **kwargs: Any) -> None:
         ensure_style(self.get_root())

@@ -283,9 +283,11 @@ def _map_documents(
     jobs: int,
     published: str | None,
     errors: list[str],
+    published_for: dict[str, str] | None = None,
 ) -> list:
     """The documents to map, in input order: event tables resolved with their hints, saved
-    geoparse output as it is (``--min-score`` applied to its saved scores), texts geoparsed."""
+    geoparse output as it is (``--min-score`` applied to its saved scores), texts geoparsed
+    (dated by their own date, else ``published_for`` by id, else ``published``)."""
     import dataclasses
 
     from placemap.batch import geoparse_all
@@ -304,7 +306,8 @@ def _map_documents(
             continue
         for item in read_documents([path], errors):
             if isinstance(item, InputDocument):
-                texts.append((len(documents), dataclasses.replace(item, published=item.published or published)))
+                when = item.published or (published_for or {}).get(item.id) or published
+                texts.append((len(documents), dataclasses.replace(item, published=when)))
                 documents.append(None)
             else:
                 documents.append(apply_min_score(item, settings.min_score))
@@ -345,7 +348,15 @@ def _write_map(
             writer(layers, path)
 
 
+#: What ``-o`` is not for: the map page is HTML, and each data format has its own option.
+_DATA_SUFFIXES = {".geojson": "--geojson", ".json": "--geojson", ".gpkg": "--gpkg", ".csv": "--csv"}
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
+    option = _DATA_SUFFIXES.get(Path(args.output).suffix.lower())
+    if option:
+        print(f"placemap: error: -o writes the HTML map; use {option} {args.output} for that format", file=sys.stderr)
+        return EXIT_ERROR
     gazetteer = _open_gazetteer(args)
     errors: list[str] = []
     settings = _settings(args, gazetteer, events=True)
@@ -387,7 +398,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from placemap.geo.pipeline import GeoparserSettings
 
     settings = GeoparserSettings(gazetteer=str(gazetteer.path))
-    documents = _map_documents([str(source)], gazetteer, settings, jobs=1, published=None, errors=errors)
+    published_for = _publication_dates(source / "published.csv")
+    documents = _map_documents(
+        [str(source)], gazetteer, settings, jobs=1, published=None, errors=errors, published_for=published_for
+    )
     with _output(str(out / "demo.jsonl")) as handle:
         for document in documents:
             handle.write(json.dumps(document_to_json(document), ensure_ascii=False) + "\n")
@@ -409,6 +423,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _report(errors: list[str]) -> None:
     for error in errors:
         print(f"placemap: {error}", file=sys.stderr)
+
+
+def _publication_dates(path: Path) -> dict[str, str]:
+    """``file -> YYYY-MM-DD`` from the demo's ``published.csv`` (none when it is missing):
+    the dispatches' datelines give no year, and the map's time slider needs dates."""
+    import csv
+
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row["file"]: row["published"] for row in csv.DictReader(handle) if row.get("file")}
 
 
 class _output:

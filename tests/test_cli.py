@@ -250,3 +250,24 @@ def test_jobs_must_be_a_positive_number(capsys):
     with pytest.raises(SystemExit):
         main(["map", "x.txt", "-o", "m.html", "--jobs", "0"])
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_demo_passes_publication_dates(capsys, tiny_store, tmp_path):
+    source = tmp_path / "dispatches"
+    source.mkdir()
+    (source / "a.txt").write_text("KYIV, March 2 – Shelling hit Kyiv overnight, officials said.", encoding="utf-8")
+    (source / "published.csv").write_text("file,published\na.txt,2022-03-02\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["demo", "--gazetteer", str(tiny_store), "--input", str(source), "--output-dir", str(out)]
+    assert run(capsys, *argv)[0] == 0
+    features = json.loads((out / "demo.geojson").read_text(encoding="utf-8"))["features"]
+    assert features and {f["properties"]["published"] for f in features} == {"2022-03-02"}
+    assert "<title>placemap demo</title>" in (out / "demo.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "option"), [("out.geojson", "--geojson"), ("out.gpkg", "--gpkg")])
+def test_map_refuses_a_data_file_as_its_html_output(capsys, tiny_store, tmp_path, name, option):
+    text = tmp_path / "a.txt"
+    text.write_text("Shelling hit Kyiv.", encoding="utf-8")
+    code, _, err = run(capsys, "map", "--gazetteer", str(tiny_store), str(text), "-o", str(tmp_path / name))
+    assert code != 0 and option in err and not (tmp_path / name).exists()

@@ -57,13 +57,37 @@ def test_example_map_in_chromium(bench, browser, tmp_path) -> None:
     assert Path(report["screenshot"]).stat().st_size > 10_000
 
 
+_SET = "([selector, value]) => { const el = document.querySelector(selector); el.value = value; "
+_SET += "el.dispatchEvent(new Event('input')); }"
+
+
 def test_time_slider_filters_the_layers(bench, browser, tmp_path) -> None:
     path = bench.example_map(tmp_path)
     page, _ = bench.load(browser, path)
     assert "(12 shown)" in page.inner_text(".pm-slider")
-    page.eval_on_selector(".pm-slider input", "el => { el.value = 0; el.dispatchEvent(new Event('input')); }")
-    assert page.inner_text(".pm-slider .pm-when") == "2022-02-20"
+    page.evaluate(_SET, [".pm-range-to", 0])
+    assert page.inner_text(".pm-slider .pm-when") == "2022-02-20 – 2022-02-20"
     assert "(1 shown)" in page.inner_text(".pm-slider")  # Belgorod only
+    assert page.inner_text(".pm-count[data-pm-layer='military']") == "(1)"
+    assert page.inner_text(".pm-count[data-pm-layer='shelling']") == "(0)"
+    page.evaluate(_SET, [".pm-range-to", 100])
+    page.evaluate(_SET, [".pm-range-from", 100])  # the last day: the proposed corridor only
+    assert page.inner_text(".pm-slider .pm-when") == "2022-04-09 – 2022-04-09"
+    assert "(1 shown)" in page.inner_text(".pm-slider")
+    assert page.inner_text(".pm-count[data-pm-layer='corridor']") == "(1)"
+    page.close()
+
+
+def test_play_steps_the_end_day(bench, browser, tmp_path) -> None:
+    path = bench.example_map(tmp_path)
+    page, _ = bench.load(browser, path)
+    page.click(".pm-play")  # at the end already: starts over from the first day
+    assert page.inner_text(".pm-slider .pm-to") == "2022-02-20"
+    page.wait_for_function("() => document.querySelector('.pm-slider .pm-to').textContent > '2022-02-22'")
+    page.click(".pm-play")  # pause
+    paused = page.inner_text(".pm-slider .pm-to")
+    page.wait_for_timeout(900)
+    assert page.inner_text(".pm-slider .pm-to") == paused
     page.close()
 
 
@@ -134,4 +158,150 @@ def test_dense_shelling_clusters(bench, browser, tmp_path) -> None:
     page.wait_for_timeout(300)
     assert page.locator(".marker-cluster").count() == 0  # every town on its own from zoom 9
     assert report["console_errors"] == report["page_errors"] == []
+    page.close()
+
+
+def test_real_mouse_reaches_every_line_and_area(bench, browser, tmp_path) -> None:
+    path = bench.example_map(tmp_path)
+    page, report = bench.load(browser, path)
+    shapes = page.evaluate(bench._SHAPE_PIXELS)
+    assert {s["name"] for s in shapes} == {"corridor", "refugees", "claim"}
+    assert bench.click_shapes(page) == []
+    assert report["console_errors"] == report["page_errors"] == []
+    page.close()
+
+
+def test_events_at_one_place_share_one_popup(bench, browser, tmp_path) -> None:
+    from placemap.maps import build_layers, render_map
+    from placemap.maps.examples import make_document
+
+    text = "The IAEA proposed a ceasefire at Enerhodar, where Russian troops hold the nuclear plant."
+    document = make_document(
+        "plant",
+        text,
+        [
+            {"category": "ceasefire", "status": "proposed", "location": "Enerhodar"},
+            {"category": "military", "status": "reported", "location": "Enerhodar"},
+        ],
+        published="2022-09-07",
+    )
+    path = tmp_path / "plant.html"
+    render_map(build_layers([document]), title="Plant", offline=True).save(str(path))
+    page, report = bench.load(browser, path)
+    point = page.evaluate(bench._FIND_FEATURE, ["military", "Enerhodar"])
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_selector(".leaflet-popup-content")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "2 events here" in popup and "CEASEFIRES" in popup.upper() and "MILITARY PRESENCE" in popup.upper()
+    assert report["console_errors"] == report["page_errors"] == []
+    page.close()
+
+
+# -- the event list, its filters and the page layout ----------------------------------------
+_ITEMS = "[data-placemap-events] [data-event]"
+_SHOWN = "[data-placemap-events] [data-event]:not([hidden])"
+
+
+def test_one_item_per_event_with_its_fields(bench, browser, tmp_path) -> None:
+    page, report = bench.load(browser, bench.example_map(tmp_path))
+    assert page.locator(_ITEMS).count() == 12  # every event but Kharkiv's three reports, which are one place
+    belgorod = page.inner_text(f"{_ITEMS}[data-event='belgorod-military#0']")
+    for expected in ("MILITARY PRESENCE", "reported", "2022-02-20", "Belgorod", "troops massing", "Open-source"):
+        assert expected.lower() in belgorod.lower()
+    assert report["console_errors"] == report["page_errors"] == report["requests"] == []
+    page.close()
+
+
+def test_clicking_an_item_opens_its_popup(bench, browser, tmp_path) -> None:
+    page, _ = bench.load(browser, bench.example_map(tmp_path))
+    for event, expected in (("donbas-claim#0", "separatist claims"), ("refugees#1", "Odesa → Moldova")):
+        page.click(f"{_ITEMS}[data-event='{event}']")
+        page.wait_for_function(
+            "text => (document.querySelector('.leaflet-popup-content') || {}).textContent?.includes(text)",
+            arg=expected,
+            timeout=5000,
+        )
+        assert page.get_attribute(f"{_ITEMS}.pm-active", "data-event") == event
+    page.close()
+
+
+def test_category_and_status_filters_follow_everywhere(bench, browser, tmp_path) -> None:
+    page, _ = bench.load(browser, bench.example_map(tmp_path))
+    page.uncheck(".pm-filter-categories input[value='corridor']")
+    assert page.locator(_SHOWN).count() == 8
+    assert page.inner_text(".pm-count[data-pm-layer='corridor']") == "(0)"
+    assert "8 of 12 events" in page.inner_text(".pm-events-count")
+    page.check(".pm-filter-categories input[value='corridor']")
+    page.uncheck(".pm-filter-statuses input[value='reported']")
+    shown = page.locator(_SHOWN).all_inner_texts()
+    assert shown and not any("· reported" in text.lower() for text in shown)
+    assert page.inner_text(".pm-count[data-pm-layer='shelling']") == "(0)"
+    page.close()
+
+
+def test_list_folds_away_and_the_map_grows(bench, browser, tmp_path) -> None:
+    page, _ = bench.load(browser, bench.example_map(tmp_path))
+    width = page.evaluate("() => document.querySelector('.folium-map').clientWidth")
+    page.click(".pm-events-toggle")
+    assert page.get_attribute(".pm-events-toggle", "aria-expanded") == "false"
+    assert page.evaluate("() => document.querySelector('.folium-map').clientWidth") > width + 200
+    page.close()
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_phone_layout(bench, browser, tmp_path) -> None:
+    path = bench.example_map(tmp_path)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    page.wait_for_selector(".leaflet-control-layers")
+    boxes = {
+        name: page.locator(selector).bounding_box()
+        for name, selector in (
+            ("title", ".pm-title"),
+            ("layers", ".leaflet-control-layers"),
+            ("legend", ".pm-legend"),
+            ("zoom", ".leaflet-control-zoom"),
+        )
+    }
+    names = list(boxes)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not _overlap(boxes[a], boxes[b]), (a, b, boxes)
+    map_box = page.locator(".folium-map").bounding_box()
+    assert page.locator(".pm-events").bounding_box()["y"] >= map_box["y"] + map_box["height"] - 1  # below the map
+    assert not page.is_visible(".leaflet-control-layers-list")  # folded
+    page.click(".leaflet-control-layers-toggle")
+    assert page.is_visible(".leaflet-control-layers-list")
+    page.click(".pm-legend summary")
+    assert page.is_visible(".pm-legend h2")
+    page.close()
+
+
+def test_online_page_without_network_says_so(bench, browser, layers, tmp_path) -> None:
+    from placemap.maps import render_map
+
+    path = tmp_path / "online.html"
+    render_map(layers, title="Online").save(str(path))
+    page = browser.new_page()
+    page.route("http*://**", lambda route: route.abort())
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_selector(".pm-nonet", state="visible")
+    assert "--offline" in page.inner_text(".pm-nonet")
+    assert page.title() == "Online"
+    page.close()
+
+
+def test_place_labels_follow_the_filters(bench, browser, tmp_path) -> None:
+    page, _ = bench.load(browser, bench.example_map(tmp_path))
+    assert page.locator(".pm-place-label", has_text="Belgorod").count() == 1
+    page.uncheck(".pm-filter-categories input[value='military']")
+    assert page.locator(".pm-place-label", has_text="Belgorod").count() == 0
     page.close()

@@ -123,3 +123,21 @@ def test_every_category_survives_alone(category: str, areas) -> None:
     document = make_document("d", "From Kharkiv to Poland, Donetsk.", [spec], published="2022-03-01")
     layer = build_layers([document], gazetteer=areas)[category]
     assert len(layer) == 1 and layer.geometry.is_valid.all()
+
+
+def test_zero_length_corridor_is_a_point_with_a_note() -> None:
+    text = "A corridor from Mariupol to Mariupol's outskirts, and one from Kharkiv to Lviv."
+    document = make_document(
+        "loop",
+        text,
+        [
+            {"category": "corridor", "status": "proposed", "origin": "Mariupol", "destination": "Mariupol"},
+            {"category": "corridor", "status": "agreed", "origin": "Kharkiv", "destination": "Lviv"},
+        ],
+    )
+    corridor = build_layers([document])["corridor"]
+    assert list(corridor.geom_type) == ["Point", "LineString"]
+    assert corridor.geometry.is_valid.all()
+    assert corridor.iloc[0]["note"] == "origin and destination are the same place"
+    assert corridor.geometry.iloc[0].equals(shapely.Point(PLACES["Mariupol"].lon, PLACES["Mariupol"].lat))
+    assert corridor["note"].isna().iloc[1]

@@ -1,0 +1,159 @@
+"""The event list beside the map: one item per event, with filters by category and status.
+
+Each item shows the category, status, date, place(s), the quoted sentence and its source;
+clicking it (or Enter on it) pans the map to the event and opens its popup. The panel sits
+to the right of the map, below it on narrow screens, and folds away with one button.
+
+The items are built in the page from the features the layers carry already (their text
+was escaped in Python by :mod:`placemap.maps.sanitize`), so the page holds each event once.
+A shelling place is one feature (its reports are aggregated by place) and so one item,
+naming how many reports it stands for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from folium.elements import MacroElement
+from folium.template import Template
+
+from .style import RawHTML, ensure_style
+
+__all__ = ["EventList"]
+
+
+class EventList(MacroElement):
+    """A collapsible panel listing the map's events, with category and status filters.
+
+    The panel carries ``data-placemap-events`` and each item ``data-event`` (the event's
+    id). A :class:`placemap.maps.TimeSlider` on the same map moves into the panel.
+
+    Parameters
+    ----------
+    collapsed : bool
+        Start folded away.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var panel = document.getElementById({{ this.get_name()|tojson }});
+            var list = panel.querySelector(".pm-event-items"), count = panel.querySelector(".pm-events-count");
+            var toggle = panel.querySelector(".pm-events-toggle");
+            document.body.classList.add("pm-with-events");
+            var items = [];
+            placemap.registry.forEach(function (entry) {
+                if (entry.name === "mentioned") { return; }
+                (entry.all || entry.layer.getLayers()).forEach(function (layer) {
+                    if (!layer.pmTwin) { items.push({entry: entry, layer: layer, p: layer.feature.properties}); }
+                });
+            });
+            // Oldest first (undated last): the order a reader follows a story in.
+            function day(item) { return item.p.date_first || item.p.date || "\\uffff"; }
+            items.sort(function (a, b) { return day(a) < day(b) ? -1 : day(a) > day(b) ? 1 : 0; });
+            function row(cls, text) { return text ? '<div class="' + cls + '">' + text + "</div>" : ""; }
+            // Every property was escaped in Python; only fixed markup is added here.
+            list.innerHTML = items.map(function (item, index) {
+                var p = item.p, c = placemap.categories[item.entry.name];
+                var when = p.date || "undated";
+                if (p.date_first && p.date_first !== p.date) { when = p.date_first + " \\u2013 " + p.date; }
+                if (p.reports > 1) { when += " \\u00b7 " + p.reports + " reports"; }
+                var where = [p.admin1, p.country].filter(Boolean).join(", ");
+                var kind = placemap.swatch(item.entry.name) + c[0] + (p.status ? " \\u00b7 " + p.status : "");
+                where = where ? ' <span class="pm-where">' + where + "</span>" : "";
+                return '<li data-event="' + p.id + '" data-index="' + index + '" tabindex="0">'
+                    + row("pm-item-kind", kind)
+                    + row("pm-item-when", when)
+                    + row("pm-item-place", (p.label || p.place || "") + where)
+                    + (p.quote ? "<blockquote>" + p.quote + "</blockquote>" : "")
+                    + row("pm-src", [p.attribution ? "according to " + p.attribution : "", p.source]
+                          .filter(Boolean).join(" \\u00b7 "))
+                    + "</li>";
+            }).join("");
+            var elements = list.querySelectorAll("li");
+            function choose(li) {
+                var item = items[+li.getAttribute("data-index")];
+                list.querySelectorAll(".pm-active").forEach(function (el) { el.classList.remove("pm-active"); });
+                li.classList.add("pm-active");
+                placemap.reveal(item.entry, item.layer, map);
+            }
+            list.addEventListener("click", function (e) {
+                var li = e.target.closest("li[data-event]");
+                if (li) { choose(li); }
+            });
+            list.addEventListener("keydown", function (e) {
+                var li = e.target.closest("li[data-event]");
+                if (li && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); choose(li); }
+            });
+            // Filter boxes for the categories and statuses the map holds, in the fixed orders.
+            function boxes(cls, names, label) {
+                var field = panel.querySelector(cls);
+                field.innerHTML += names.map(function (name) {
+                    return '<label><input type="checkbox" checked value="' + name + '">' + label(name) + "</label>";
+                }).join("");
+                field.addEventListener("change", function () {
+                    var chosen = {};
+                    field.querySelectorAll("input:checked").forEach(function (box) { chosen[box.value] = true; });
+                    var change = {};
+                    change[field.getAttribute("data-filter")] = chosen;
+                    placemap.setFilter(change);
+                });
+            }
+            var present = {}, statuses = {};
+            items.forEach(function (item) {
+                present[item.entry.name] = true;
+                statuses[item.p.status || "reported"] = true;
+            });
+            boxes(".pm-filter-categories", Object.keys(placemap.categories).filter(function (n) { return present[n]; }),
+                  function (name) { return placemap.swatch(name) + placemap.categories[name][0]; });
+            boxes(".pm-filter-statuses", Object.keys(placemap.statuses).filter(function (s) { return statuses[s]; }),
+                  function (status) { return placemap.statuses[status][2]; });
+            function refresh() {
+                var shown = 0;
+                items.forEach(function (item, index) {
+                    var on = item.entry.layer.hasLayer(item.layer);
+                    elements[index].hidden = !on;
+                    if (on) { shown += 1; }
+                });
+                count.textContent = shown === items.length ? items.length + " events"
+                    : shown + " of " + items.length + " events";
+            }
+            placemap.onFilter(refresh);
+            refresh();
+            toggle.addEventListener("click", function () {
+                var folded = panel.classList.toggle("pm-collapsed");
+                toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+                map.invalidateSize();
+            });
+            map.invalidateSize();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, collapsed: bool = False) -> None:
+        super().__init__()
+        self._name = "EventList"
+        self.collapsed = bool(collapsed)
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        ensure_style(figure)
+        folded = " pm-collapsed" if self.collapsed else ""
+        # Fixed markup only: the items are filled in by the script from escaped properties.
+        figure.html.add_child(
+            RawHTML(
+                f'<aside class="pm-events{folded}" id="{self.get_name()}" data-placemap-events aria-label="Events">'
+                '<div class="pm-events-head"><button type="button" class="pm-events-toggle" '
+                f'aria-expanded="{"false" if self.collapsed else "true"}" aria-label="Show or hide the event list">'
+                '<span class="pm-events-title">Events</span></button> <span class="pm-events-count"></span></div>'
+                '<div class="pm-events-body"><details class="pm-filters" open><summary>Filters</summary>'
+                '<fieldset class="pm-filter-categories" data-filter="categories"><legend>Category</legend></fieldset>'
+                '<fieldset class="pm-filter-statuses" data-filter="statuses"><legend>Status</legend></fieldset>'
+                "<div data-placemap-time></div></details>"
+                '<ol class="pm-event-items"></ol></div></aside>'
+            ),
+            name=f"{self.get_name()}_panel",
+        )
+        super().render(**kwargs)
