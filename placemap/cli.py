@@ -318,11 +318,12 @@ def _map_documents(
         )
         if len(errors) == failed:  # else the failed texts are missing from ``parsed``: match by id
             for (slot, _), document in zip(texts, parsed, strict=True):
-                documents[slot] = document
+                documents[slot] = apply_min_score(document, settings.min_score)
         else:
             by_id = {document.id: document for document in parsed}
             for slot, item in texts:
-                documents[slot] = by_id.get(item.id)
+                found = by_id.get(item.id)
+                documents[slot] = apply_min_score(found, settings.min_score) if found is not None else None
     return [document for document in documents if document is not None]
 
 

@@ -307,7 +307,8 @@ def apply_min_score(document: Document, min_score: float) -> Document:
 
     This is what ``--min-score`` does to geoparse output read back: the resolver's other
     decisions stay those made when it was written. An event on a place so unplaced is
-    dropped, as the extractor makes none on an unplaced name.
+    dropped, as the extractor makes none on an unplaced name; so is an event whose own score
+    is below ``min_score``.
 
     Parameters
     ----------
@@ -324,12 +325,17 @@ def apply_min_score(document: Document, min_score: float) -> Document:
     if min_score <= 0:
         return document
     below = {i for i, t in enumerate(document.toponyms) if t.place is not None and t.score < min_score}
-    if not below:
+    unsure = any(event.score is not None and event.score < min_score for event in document.events)
+    if not below and not unsure:
         return document
     toponyms = tuple(
         Toponym(t.mention, None, t.score, t.alternatives) if i in below else t for i, t in enumerate(document.toponyms)
     )
-    events = tuple(event for event in document.events if not below.intersection(_roles(event)))
+    events = tuple(
+        event
+        for event in document.events
+        if not below.intersection(_roles(event)) and (event.score is None or event.score >= min_score)
+    )
     return Document(document.id, document.text, document.published, document.source, toponyms, events)
 
 

@@ -220,6 +220,19 @@ def test_min_score_unplaces_saved_names_and_their_events() -> None:
     assert [e.id for e in kept.events] == ["a"]
 
 
+def test_min_score_drops_events_less_sure_than_it() -> None:
+    text = "Talks in Brest, then shelling in Brest."
+    toponyms = (Toponym(Mention(9, 14, "Brest"), BREST, 0.9),)
+    common = {"date": None, "time_precision": 3, "geo_precision": 1, "quote_start": 0, "quote_end": len(text)}
+    events = (
+        Event("sure", "d", "talks", "reported", location=0, score=0.8, **common),
+        Event("unsure", "d", "shelling", "reported", location=0, score=0.3, **common),
+        Event("table", "d", "shelling", "reported", location=0, score=None, **common),
+    )
+    kept = apply_min_score(Document("d", text, toponyms=toponyms, events=events), 0.5)
+    assert [e.id for e in kept.events] == ["sure", "table"] and kept.toponyms == toponyms
+
+
 def test_readers_give_saved_documents_back_and_texts_to_geoparse(tmp_path: Path) -> None:
     saved = Document("d1", "Talks in Brest.", toponyms=(Toponym(Mention(9, 14, "Brest"), BREST, 0.97),))
     source = tmp_path / "mixed.jsonl"
