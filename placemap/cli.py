@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from placemap.atomic import atomic_open
 from placemap.exc import PlacemapError
 
 if TYPE_CHECKING:  # the geoparser loads numpy and spaCy: only the commands that geoparse import it
@@ -342,7 +343,7 @@ def _write_map(
 
     layers = build_layers(documents, gazetteer=gazetteer)
     figure = render_map(layers, title=title, offline=offline, gazetteer=gazetteer)
-    with _output(str(output)) as handle:
+    with atomic_open(output) as handle:
         handle.write(figure.get_root().render())
     for path, writer in ((geojson, write_geojson), (gpkg, write_gpkg), (csv, write_csv)):
         if path:
@@ -403,7 +404,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     documents = _map_documents(
         [str(source)], gazetteer, settings, jobs=1, published=None, errors=errors, published_for=published_for
     )
-    with _output(str(out / "demo.jsonl")) as handle:
+    with atomic_open(out / "demo.jsonl") as handle:
         for document in documents:
             handle.write(json.dumps(document_to_json(document), ensure_ascii=False) + "\n")
     _write_map(
@@ -435,35 +436,6 @@ def _publication_dates(path: Path) -> dict[str, str]:
         return {}
     with open(path, encoding="utf-8", newline="") as handle:
         return {row["file"]: row["published"] for row in csv.DictReader(handle) if row.get("file")}
-
-
-class _output:
-    """stdout, or a temporary file renamed over ``path`` only when everything succeeded."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self._temporary: str | None = None
-
-    def __enter__(self):
-        if self.path is None:
-            return sys.stdout
-        import tempfile
-
-        target = Path(self.path)
-        handle, self._temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-        self._file = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
-        return self._file
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if self._temporary is None:
-            sys.stdout.flush()
-            return
-        self._file.close()
-        if exc_type is None:
-            os.chmod(self._temporary, 0o644)
-            os.replace(self._temporary, self.path)
-        else:
-            os.unlink(self._temporary)
 
 
 # -- parser ----------------------------------------------------------------------------

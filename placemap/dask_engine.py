@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -58,6 +57,7 @@ try:
 except ImportError as err:  # placemap works without Dask; only this engine needs it
     raise ImportError('the Dask engine needs dask.distributed: pip install "dask[distributed]"') from err
 
+from placemap.atomic import atomic_open
 from placemap.docformat import InputDocument
 from placemap.exc import ConfigurationError, PlacemapError
 
@@ -217,11 +217,8 @@ def _parse_chunk(items: list[InputDocument], partition: str | None) -> list[Outc
     with plugin.lock:
         outcomes = [parse_document(plugin.geoparser, item) for item in items]
     if partition is not None:
-        path = Path(partition)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(temporary, "wb") as handle:
+        with atomic_open(partition, "wb") as handle:
             handle.writelines(outcome.line for outcome in outcomes if outcome.line is not None)
-        os.replace(temporary, path)
     return outcomes
 
 
@@ -229,7 +226,7 @@ def _parse_chunk(items: list[InputDocument], partition: str | None) -> list[Outc
 def _prepare_partitions(directory: Path, chunk_size: int, *, resume: bool) -> int:
     """Create or reuse the partitions directory; return the chunk size its partitions use."""
     directory.mkdir(parents=True, exist_ok=True)
-    for leftover in directory.glob(".part-*.tmp"):  # of a worker stopped while writing
+    for leftover in directory.glob(".part-*"):  # atomic_open's temporaries, of a worker stopped while writing
         leftover.unlink()
     manifest = directory / _MANIFEST
     if resume and manifest.exists():
