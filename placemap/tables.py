@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ ACLED_CATEGORIES = {
     "explosions/remote violence": "shelling",
 }
 _TABLE_COLUMNS = {"location", "origin", "destination"}
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,13 @@ def _row_to_document(row: dict[str, str], number: int, gazetteer: Gazetteer, sou
         roles[role] = len(toponyms) - 1
     if not toponyms:
         raise ValueError("no location, origin or destination")
+    # The notes are the row's words about the event: they are its quote, after the names.
+    notes = row.get("notes") or ""
+    quote_start, quote_end = 0, len(text)
+    if notes:
+        quote_start = len(text) + 1
+        text = f"{text}\n{notes}"
+        quote_end = len(text)
     anchor = toponyms[roles.get("location", roles.get("origin", 0))].place
     doc_id = f"{source}:{number}"
     event = Event(
@@ -124,22 +133,39 @@ def _row_to_document(row: dict[str, str], number: int, gazetteer: Gazetteer, sou
         doc_id=doc_id,
         category=category,
         status=status,
-        date=row.get("date") or row.get("event_date") or None,
+        date=_date(row.get("date") or row.get("event_date") or ""),
         time_precision=int(row.get("time_precision") or 1),
         geo_precision=int(row.get("geo_precision") or 1),
-        quote_start=0,
-        quote_end=len(text),
+        quote_start=quote_start,
+        quote_end=quote_end,
         location=roles.get("location"),
         origin=roles.get("origin"),
         destination=roles.get("destination"),
-        attribution=row.get("source") or None,
         lat=anchor.lat,
         lon=anchor.lon,
     )
-    notes = row.get("notes") or ""
     return Document(
-        id=doc_id, text=text, published=event.date, source=notes or None, toponyms=tuple(toponyms), events=(event,)
+        id=doc_id,
+        text=text,
+        published=event.date,
+        source=row.get("source") or None,
+        toponyms=tuple(toponyms),
+        events=(event,),
     )
+
+
+def _date(value: str) -> str | None:
+    """An ISO day from ``2022-03-07``, ACLED's ``07 March 2022`` and the like; None when empty."""
+    if not value:
+        return None
+    if _ISO_DAY.match(value):
+        return value
+    from dateutil import parser
+
+    try:
+        return parser.parse(value, dayfirst=True).date().isoformat()
+    except (ValueError, OverflowError) as err:
+        raise ValueError(f"unreadable date {value!r}") from err
 
 
 def _category(row: dict[str, str]) -> str:
@@ -172,11 +198,12 @@ def _place_for(row: dict[str, str], role: str, name: str, country: str | None, g
         except ValueError as err:
             raise ValueError(f"bad latitude/longitude ({err})") from err
     hint = country if role != "destination" else None  # a flow's destination is often abroad
-    candidates = gazetteer.lookup(name, country=hint, limit=20) if hint else []
-    candidates = candidates or gazetteer.lookup(name, limit=20)
+    # A name not found in the row's country is reported, not placed in another country.
+    candidates = gazetteer.lookup(name, country=hint, limit=20) if hint else gazetteer.lookup(name, limit=20)
     admin1 = (row.get("admin1") or "").lower()
     if admin1:
         candidates = [c for c in candidates if c.place.admin1_name.lower() == admin1] or candidates
     if not candidates:
-        raise ValueError(f"{role} {name!r} is not in the gazetteer")
+        where = f" in {hint}" if hint else ""
+        raise ValueError(f"{role} {name!r} is not in the gazetteer{where}")
     return candidates[0].place

@@ -62,3 +62,27 @@ def test_geoparser_input_is_not_a_table(tmp_path):
     text_input = tmp_path / "docs.jsonl"
     text_input.write_text(json.dumps({"id": "a", "text": "Kyiv", "location": "x"}) + "\n", encoding="utf-8")
     assert not looks_like_event_table(text_input)
+
+
+def test_fields_keep_their_places_and_acled_dates_are_read(tiny_gazetteer, tmp_path):
+    table = tmp_path / "acled.csv"
+    table.write_text(
+        "event_date,event_type,sub_event_type,location,country,latitude,longitude,notes,source\n"
+        "07 March 2022,Explosions/Remote violence,Shelling/artillery/missile attack,Kharkiv,Ukraine,49.99,36.23,"
+        "Artillery hit the centre,Kyiv Independent\n",
+        encoding="utf-8",
+    )
+    problems = []
+    (document,) = events_from_table(table, tiny_gazetteer, problems)
+    event = document.events[0]
+    assert problems == [] and event.date == "2022-03-07"
+    assert document.text[event.quote_start : event.quote_end] == "Artillery hit the centre"
+    assert document.source == "Kyiv Independent" and event.attribution is None
+
+
+def test_a_place_unknown_in_its_country_is_reported_not_guessed(tiny_gazetteer, tmp_path):
+    table = tmp_path / "events.csv"
+    table.write_text("date,category,location,country\n2022-03-01,talks,Brest,Ukraine\n", encoding="utf-8")
+    problems = []
+    assert list(events_from_table(table, tiny_gazetteer, problems)) == []  # Brest is in Belarus (and France)
+    assert [p.row for p in problems] == [2] and "'Brest' is not in the gazetteer in UA" in problems[0].reason
