@@ -32,6 +32,8 @@ class EventList(MacroElement):
     ----------
     collapsed : bool
         Start folded away.
+    page_size : int
+        Items shown at first and added by each "Show more".
     """
 
     _template = Template(
@@ -54,7 +56,7 @@ class EventList(MacroElement):
             items.sort(function (a, b) { return day(a) < day(b) ? -1 : day(a) > day(b) ? 1 : 0; });
             function row(cls, text) { return text ? '<div class="' + cls + '">' + text + "</div>" : ""; }
             // Every property was escaped in Python; only fixed markup is added here.
-            list.innerHTML = items.map(function (item, index) {
+            function itemHTML(item, index) {
                 var p = item.p, c = placemap.categories[item.entry.name];
                 var when = p.date || "undated";
                 if (p.date_first && p.date_first !== p.date) { when = p.date_first + " \\u2013 " + p.date; }
@@ -70,8 +72,25 @@ class EventList(MacroElement):
                     + row("pm-src", [p.attribution ? "according to " + p.attribution : "", p.source]
                           .filter(Boolean).join(" \\u00b7 "))
                     + "</li>";
-            }).join("");
-            var elements = list.querySelectorAll("li");
+            }
+            // The list shows a page of items at a time: 10,000 items in the page at once would
+            // double the time the map takes to open.
+            var page = {{ this.page_size }}, limit = page;
+            var more = panel.querySelector(".pm-events-more");
+            function render() {
+                var shown = items.filter(function (item) { return item.entry.layer.hasLayer(item.layer); });
+                var html = [];
+                for (var i = 0; i < shown.length && i < limit; i += 1) {
+                    html.push(itemHTML(shown[i], shown[i].index));
+                }
+                list.innerHTML = html.join("");
+                more.hidden = shown.length <= limit;
+                more.textContent = "Show more (" + (shown.length - limit) + " left)";
+                count.textContent = shown.length === items.length ? items.length + " events"
+                    : shown.length + " of " + items.length + " events";
+            }
+            items.forEach(function (item, index) { item.index = index; });
+            more.addEventListener("click", function () { limit += page; render(); });
             function choose(li) {
                 var item = items[+li.getAttribute("data-index")];
                 list.querySelectorAll(".pm-active").forEach(function (el) { el.classList.remove("pm-active"); });
@@ -109,18 +128,8 @@ class EventList(MacroElement):
                   function (name) { return placemap.swatch(name) + placemap.categories[name][0]; });
             boxes(".pm-filter-statuses", Object.keys(placemap.statuses).filter(function (s) { return statuses[s]; }),
                   function (status) { return placemap.statuses[status][2]; });
-            function refresh() {
-                var shown = 0;
-                items.forEach(function (item, index) {
-                    var on = item.entry.layer.hasLayer(item.layer);
-                    elements[index].hidden = !on;
-                    if (on) { shown += 1; }
-                });
-                count.textContent = shown === items.length ? items.length + " events"
-                    : shown + " of " + items.length + " events";
-            }
-            placemap.onFilter(refresh);
-            refresh();
+            placemap.onFilter(function () { limit = page; render(); });
+            render();
             toggle.addEventListener("click", function () {
                 var folded = panel.classList.toggle("pm-collapsed");
                 toggle.setAttribute("aria-expanded", folded ? "false" : "true");
@@ -132,10 +141,11 @@ class EventList(MacroElement):
         """
     )
 
-    def __init__(self, *, collapsed: bool = False) -> None:
+    def __init__(self, *, collapsed: bool = False, page_size: int = 200) -> None:
         super().__init__()
         self._name = "EventList"
         self.collapsed = bool(collapsed)
+        self.page_size = int(page_size)
 
     def render(self, **kwargs: Any) -> None:
         figure = self.get_root()
@@ -152,7 +162,8 @@ class EventList(MacroElement):
                 '<fieldset class="pm-filter-categories" data-filter="categories"><legend>Category</legend></fieldset>'
                 '<fieldset class="pm-filter-statuses" data-filter="statuses"><legend>Status</legend></fieldset>'
                 "<div data-placemap-time></div></details>"
-                '<ol class="pm-event-items"></ol></div></aside>'
+                '<ol class="pm-event-items"></ol><button type="button" class="pm-events-more" hidden></button>'
+                "</div></aside>"
             ),
             name=f"{self.get_name()}_panel",
         )

@@ -143,6 +143,8 @@ class PlacemapStyle(MacroElement):
         .pm-filters .pm-slider { box-shadow: none; padding: 4px 0; background: none; min-width: 0; }
         .pm-event-items { list-style: none; margin: 0; padding: 0; }
         .pm-event-items li { padding: 6px 10px; border-bottom: 1px solid #e4e4e4; cursor: pointer; }
+        .pm-events-more { margin: 8px 10px; border: 1px solid #999; background: #fff; border-radius: 4px;
+            cursor: pointer; padding: 3px 10px; }
         .pm-event-items li:hover, .pm-event-items li:focus { background: #eef3fb; outline: none; }
         .pm-event-items li.pm-active { background: #dde8f8; }
         .pm-event-items .pm-item-kind { font-size: 11px; text-transform: uppercase; letter-spacing: .04em;
