@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from placemap.docformat import MAX_TEXT_CHARS, InputDocument, document_from_json, input_from_json, is_geoparsed
 from placemap.exc import InputFormatError
@@ -53,7 +52,8 @@ def _read(paths: list[str], errors: list[str], *, geoparsed: bool) -> Iterator[I
             ):
                 yield from _read_file(child, errors, name=str(child.relative_to(source)))
         elif source.suffix.lower() in (".jsonl", ".ndjson"):
-            with _open_text(source) as handle:
+            # Bytes, decoded line by line: a bad byte costs its own line only.
+            with open(source, "rb") as handle:
                 yield from _read_jsonl(handle, str(source), errors, geoparsed)
         elif source.is_file():
             yield from _read_file(source, errors, name=source.name)
@@ -71,10 +71,6 @@ def _read_file(path: Path, errors: list[str], *, name: str) -> Iterator[InputDoc
         yield read_html(path, id=name)
     except (InputFormatError, OSError) as err:
         errors.append(f"{path}: {err}")
-
-
-def _open_text(path: Path):
-    return open(path, encoding="utf-8", errors="strict", newline="")
 
 
 def _read_text_file(path: Path, errors: list[str], *, name: str) -> Iterator[InputDocument]:
@@ -108,27 +104,35 @@ def _read_stdin(errors: list[str], geoparsed: bool) -> Iterator[InputDocument | 
     data = sys.stdin.buffer.read()
     lines = [line for line in data.splitlines() if line.strip()]
     if lines and all(line.lstrip().startswith(b"{") for line in lines):
-        yield from _read_jsonl(data.decode("utf-8", errors="replace").splitlines(True), "<stdin>", errors, geoparsed)
+        yield from _read_jsonl(data.splitlines(), "<stdin>", errors, geoparsed)
     else:
         text = _decode(data, "<stdin>", errors)
         if text is not None:
             yield InputDocument(id="stdin", text=text)
 
 
-def _read_jsonl(lines: Any, label: str, errors: list[str], geoparsed: bool) -> Iterator[InputDocument | Document]:
+def _read_jsonl(
+    lines: Iterable[bytes], label: str, errors: list[str], geoparsed: bool
+) -> Iterator[InputDocument | Document]:
+    """The documents of JSON lines given as bytes; a bad line is reported and skipped, the rest read."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield _parse_line(line.removeprefix(_BOM) if number == 1 else line, number, geoparsed)
+        except InputFormatError as err:
+            errors.append(f"{label}:{number}: {err}")
+
+
+#: UTF-8's byte order mark, which some editors put at the start of a file.
+_BOM = b"\xef\xbb\xbf"
+
+
+def _parse_line(data: bytes, number: int, geoparsed: bool) -> InputDocument | Document:
     try:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield _parse_line(line, number, geoparsed)
-            except InputFormatError as err:
-                errors.append(f"{label}:{number}: {err}")
+        line = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        errors.append(f"{label}: not UTF-8 ({err.reason}); stopped reading")
-
-
-def _parse_line(line: str, number: int, geoparsed: bool) -> InputDocument | Document:
+        raise InputFormatError(f"not UTF-8 (byte {err.start + 1}: {err.reason}); line skipped") from err
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:

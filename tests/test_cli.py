@@ -271,3 +271,18 @@ def test_map_refuses_a_data_file_as_its_html_output(capsys, tiny_store, tmp_path
     text.write_text("Shelling hit Kyiv.", encoding="utf-8")
     code, _, err = run(capsys, "map", "--gazetteer", str(tiny_store), str(text), "-o", str(tmp_path / name))
     assert code != 0 and option in err and not (tmp_path / name).exists()
+
+
+def test_geoparse_a_bad_byte_costs_one_line_and_exits_1_after_writing_the_rest(capsys, tiny_store, tmp_path):
+    lines = [json.dumps({"id": str(n), "text": f"Talks in Brest {n}."}).encode() for n in range(1, 21)]
+    lines[14] = lines[14].replace(b"Talks", b"Tal\xe9ks")  # line 15, a cp1252 byte
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"\n".join(lines) + b"\n")
+    out_path = tmp_path / "out.jsonl"
+    argv = ["geoparse", "--gazetteer", str(tiny_store), "--no-events", str(source), "-o", str(out_path)]
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and err.splitlines() == [
+        f"placemap: {source}:15: not UTF-8 (byte 26: invalid continuation byte); line skipped"
+    ]
+    written = [json.loads(line)["id"] for line in out_path.read_text(encoding="utf-8").splitlines()]
+    assert written == [str(n) for n in range(1, 21) if n != 15]
