@@ -212,17 +212,27 @@ class ResumableOutput:
             self._failed.write(json.dumps(record).encode("ascii") + b"\n")
             self._failed.flush()
 
-    def commit(self) -> None:
-        """Every input is done: make the output appear whole, at once."""
+    def commit(self) -> bool:
+        """Every input is done: make the output appear whole, at once.
+
+        Returns False, and leaves an existing output as it was, when no document was written
+        (a missing, binary or over-long input, or only failures): a typo in a file name must
+        not wipe the results of an earlier run.
+        """
         if self.output is None:
             self._out.flush()
-            return
+            return True
         self._out.flush()
         os.fsync(self._out.fileno())
+        empty = os.fstat(self._out.fileno()).st_size == 0
         self.close()
         partial, failed = partial_paths(self.output)
-        os.replace(partial, self.output)
+        if empty:
+            partial.unlink(missing_ok=True)
+        else:
+            os.replace(partial, self.output)
         failed.unlink(missing_ok=True)
+        return not empty
 
     def close(self) -> None:
         for handle in (self._out, self._failed):
@@ -361,7 +371,9 @@ def run_ordered(
             else:
                 errors.append(outcome.error)
                 counts["failed"] += 1
-        sink.commit()
+        if not sink.commit():
+            kept = "left as it was" if sink.output.exists() else "not written"
+            errors.append(f"{sink.output}: no document to write; {kept}")
     finally:
         if bar is not None:
             bar.close()

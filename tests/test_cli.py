@@ -286,3 +286,23 @@ def test_geoparse_a_bad_byte_costs_one_line_and_exits_1_after_writing_the_rest(c
     ]
     written = [json.loads(line)["id"] for line in out_path.read_text(encoding="utf-8").splitlines()]
     assert written == [str(n) for n in range(1, 21) if n != 15]
+
+
+@pytest.mark.parametrize("problem", ["missing", "binary", "over the limit", "only bad lines"])
+def test_a_run_that_produces_nothing_leaves_the_previous_output(capsys, tiny_store, tmp_path, monkeypatch, problem):
+    import placemap.documents
+
+    keep = tmp_path / "keep.jsonl"
+    keep.write_text('{"id": "earlier"}\n', encoding="utf-8")
+    source = tmp_path / ("in.jsonl" if problem == "only bad lines" else "in.txt")
+    if problem == "binary":
+        source.write_bytes(b"\x00\x01binary")
+    elif problem == "over the limit":
+        monkeypatch.setattr(placemap.documents, "MAX_TEXT_CHARS", 10)
+        source.write_text("Talks in Brest resumed on Monday.", encoding="utf-8")
+    elif problem == "only bad lines":
+        source.write_bytes(b"{not json\n\xff\n")
+    code, _, err = run(capsys, "geoparse", "--gazetteer", str(tiny_store), str(source), "-o", str(keep))
+    assert code == 1 and f"{keep}: no document to write; left as it was" in err
+    assert keep.read_text(encoding="utf-8") == '{"id": "earlier"}\n'
+    assert {path.name for path in tmp_path.iterdir()} <= {keep.name, source.name}  # no partial file left
