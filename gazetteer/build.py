@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from placemap.atomic import atomic_path
+from placemap.atomic import atomic_path, locked
 from placemap.exc import GazetteerCorrupt, GazetteerNotFound
 
 from . import sources
@@ -328,13 +328,15 @@ def build_with_geonames(target: Path, dumps: Iterable[str | Path]) -> Path:
 def add_places(store: Path, csv_path: str | Path) -> int:
     """Add a user's places and aliases from ``csv_path`` to ``store`` (atomically).
 
-    Returns the number of rows added. User places outrank every default place.
+    Returns the number of rows added. User places outrank every default place. Two runs
+    on one store take turns (the store is locked while it is updated), so neither's rows
+    are lost.
     """
     store = Path(store)
     if not store.is_file():
         raise GazetteerNotFound(f"no gazetteer at {store}")
     records = list(sources.read_places_csv(csv_path, source="user"))
-    with atomic_path(store) as temporary:
+    with locked(store, wait=True), atomic_path(store) as temporary:
         shutil.copyfile(store, temporary)
         db = sqlite3.connect(temporary)
         try:

@@ -3,8 +3,9 @@
 Every output placemap writes (gazetteer stores, maps, GeoJSON, GeoPackage and CSV exports,
 JSON lines, Dask partitions) goes through :func:`atomic_path`: the work goes to a hidden
 temporary file beside the target, which replaces the target only when the work succeeded. A
-crash, a full disk or Ctrl-C leaves the old file (or none), never half a file. Standard
-library only, so every package may use it.
+crash, a full disk or Ctrl-C leaves the old file (or none), never half a file. Two runs
+writing one file take turns or the second is refused (:func:`locked`). Standard library
+only, so every package may use it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_open", "atomic_path"]
+__all__ = ["atomic_open", "atomic_path", "locked"]
 
 #: Permissions of a finished file: readable by all, as a plain ``open`` would leave it under the
 #: usual umask (a shared gazetteer store must be readable by other users).
@@ -76,3 +77,54 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
     text = {"encoding": "utf-8", "newline": "\n"} if mode == "w" else {}
     with atomic_path(path) as temporary, open(temporary, mode, **text) as handle:
         yield handle
+
+
+@contextmanager
+def locked(path: str | os.PathLike[str], *, wait: bool = False) -> Iterator[IO[bytes]]:
+    """Hold an exclusive lock on the file at ``path`` (created, empty, when missing).
+
+    Two runs writing one file lose rows or leave NUL bytes; the one that comes second
+    either waits for the first (``wait=True``) or is refused. The lock is ``flock`` on the
+    file itself, so it needs no lock file and dies with its process. A file replaced by
+    :func:`atomic_path` while we waited is a new file: it is locked again, by its new inode.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The file to lock: an output being written, or a store being updated.
+    wait : bool
+        Wait for another holder to finish instead of raising ``BlockingIOError``.
+
+    Yields
+    ------
+    file object
+        The file, open for appending and reading (``a+b``; nothing is truncated), locked.
+
+    Raises
+    ------
+    BlockingIOError
+        Another process holds the lock and ``wait`` is False (callers raise
+        ``placemap.exc.FileBusy`` from it: this module imports nothing of placemap).
+    """
+    import fcntl
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        handle = open(target, "a+b")  # noqa: SIM115 (closed below, or by the caller's block)
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.close()
+            raise
+        try:
+            current = os.stat(target)
+        except FileNotFoundError:
+            current = None
+        if current is not None and os.path.samestat(current, os.fstat(handle.fileno())):
+            break
+        handle.close()  # renamed or replaced while we waited for it: lock the file now there
+    try:
+        yield handle
+    finally:
+        handle.close()

@@ -11,7 +11,8 @@ message) and reported in ``errors``. When every input has been seen the partial 
 renamed to ``OUT``. ``resume=True`` repairs the partial file (a line cut short by a kill is
 dropped), checks the documents already done against the inputs, position by position and id
 by id, and continues after them, so a run interrupted any number of times ends with the
-bytes of an uninterrupted one.
+bytes of an uninterrupted one. The partial file is locked while a run writes it: a second
+run to the same output is refused (``FileBusy``) instead of mixing its lines into the first's.
 
 >>> from functools import partial
 >>> from placemap.documents import read_inputs
@@ -34,12 +35,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from placemap.atomic import locked
 from placemap.docformat import InputDocument, document_from_json, document_to_json
-from placemap.exc import ConfigurationError, PlacemapError
+from placemap.exc import ConfigurationError, FileBusy, PlacemapError
 from placemap.types import Document
 
 __all__ = ["BatchStats", "count_inputs", "geoparse_all", "partial_paths", "run_batch"]
@@ -175,6 +178,7 @@ class ResumableOutput:
         self.done = 0
         self._out: IO[bytes] | None = None
         self._failed: IO[bytes] | None = None
+        self._lock = ExitStack()
 
     def open(self) -> int:
         """Open for writing; return how many inputs the run being resumed already did."""
@@ -182,11 +186,16 @@ class ResumableOutput:
             self._out = sys.stdout.buffer
             return 0
         partial, failed = partial_paths(self.output)
-        if self.resume and partial.exists():
+        try:
+            # Held until the partial file is renamed: a second run to the same output is refused.
+            self._out = self._lock.enter_context(locked(partial))
+        except BlockingIOError as err:
+            raise FileBusy(f"{self.output} is being written by another placemap run; wait for it to finish") from err
+        if self.resume:
             self.done = _repair(partial) + _repair(failed)
-        mode = "ab" if self.done else "wb"
-        self._out = open(partial, mode)  # noqa: SIM115 (held open for the run; closed by close())
-        self._failed = open(failed, mode)  # noqa: SIM115
+        if not self.done:
+            self._out.truncate(0)
+        self._failed = open(failed, "ab" if self.done else "wb")  # noqa: SIM115 (closed by close())
         return self.done
 
     def done_entries(self) -> Iterator[tuple[str, str | None]]:
@@ -225,19 +234,21 @@ class ResumableOutput:
         self._out.flush()
         os.fsync(self._out.fileno())
         empty = os.fstat(self._out.fileno()).st_size == 0
-        self.close()
         partial, failed = partial_paths(self.output)
+        # Renamed while still locked: released first, the file could be taken by another run.
         if empty:
             partial.unlink(missing_ok=True)
         else:
             os.replace(partial, self.output)
         failed.unlink(missing_ok=True)
+        self.close()
         return not empty
 
     def close(self) -> None:
         for handle in (self._out, self._failed):
             if handle is not None and handle is not sys.stdout.buffer:
                 handle.close()
+        self._lock.close()
 
 
 def _next_failure(handle: IO[bytes]) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigurationError",
+    "FileBusy",
     "GazetteerCorrupt",
     "GazetteerNotFound",
     "InputFormatError",
@@ -22,6 +23,10 @@ class PlacemapError(Exception):
 
 class ConfigurationError(PlacemapError, ValueError):
     """An argument or setting is invalid."""
+
+
+class FileBusy(PlacemapError, OSError):
+    """Another process is writing the file (an output, a store) this one would write."""
 
 
 class GazetteerNotFound(PlacemapError, FileNotFoundError):

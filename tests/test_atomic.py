@@ -40,3 +40,41 @@ def test_text_and_bytes(tmp_path: Path) -> None:
     assert (tmp_path / "b.bin").read_bytes() == b"\x00\x01"
     with pytest.raises(ValueError, match="mode"), atomic_open(tmp_path / "c.txt", "a"):
         pass
+
+
+def test_a_locked_file_refuses_a_second_writer(tmp_path: Path) -> None:
+    from placemap.atomic import locked
+
+    target = tmp_path / "out.jsonl.partial"
+    with locked(target) as handle:
+        handle.write(b"first\n")
+        with pytest.raises(BlockingIOError), locked(target):
+            pass
+    assert target.read_bytes() == b"first\n"  # the refused writer truncated nothing
+    with locked(target):  # released with the block
+        pass
+
+
+def test_a_waiting_writer_locks_the_file_that_replaced_the_one_it_waited_for(tmp_path: Path) -> None:
+    import threading
+
+    from placemap.atomic import locked
+
+    target = tmp_path / "store.sqlite"
+    target.write_bytes(b"old")
+    seen: list[bytes] = []
+
+    def second() -> None:
+        with locked(target, wait=True) as handle:
+            handle.seek(0)
+            seen.append(handle.read())
+
+    with locked(target):
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        waiter.join(0.3)
+        assert waiter.is_alive() and not seen  # it waits for the first holder
+        with atomic_path(target) as temporary:
+            temporary.write_bytes(b"new")
+    waiter.join(10)
+    assert seen == [b"new"]

@@ -306,3 +306,23 @@ def test_a_run_that_produces_nothing_leaves_the_previous_output(capsys, tiny_sto
     assert code == 1 and f"{keep}: no document to write; left as it was" in err
     assert keep.read_text(encoding="utf-8") == '{"id": "earlier"}\n'
     assert {path.name for path in tmp_path.iterdir()} <= {keep.name, source.name}  # no partial file left
+
+
+def test_a_second_geoparse_to_one_output_is_refused(capsys, tiny_store, tmp_path):
+    from placemap.atomic import locked
+
+    source = tmp_path / "a.txt"
+    source.write_text("Talks in Brest resumed.", encoding="utf-8")
+    out_path = tmp_path / "out.jsonl"
+    argv = ["geoparse", "--gazetteer", str(tiny_store), "--no-events", str(source), "-o", str(out_path)]
+    with locked(tmp_path / "out.jsonl.partial") as first:  # as a run in progress holds it
+        first.write(b'{"id": "first run"}\n')
+        first.flush()
+        code, _, err = run(capsys, *argv)
+        assert (
+            code == 1
+            and err == f"placemap: error: {out_path} is being written by another placemap run; wait for it to finish\n"
+        )
+        assert (tmp_path / "out.jsonl.partial").read_bytes() == b'{"id": "first run"}\n' and not out_path.exists()
+    code, _, _ = run(capsys, *argv)  # the first run is over: the lock went with it
+    assert code == 0 and json.loads(out_path.read_text(encoding="utf-8"))["id"] == "a.txt"

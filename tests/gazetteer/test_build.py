@@ -214,3 +214,31 @@ def test_seats_of_power_outrank_the_towns_named_after_them(embedded_gazetteer):
     best_own = next(c for c in embedded_gazetteer.lookup("White House") if c.exact)
     assert (best_own.place.feature_code, best_own.place.admin1_code) == ("BLDG", "DC")
     assert embedded_gazetteer.lookup("Kremlin")[0].place.country_code == "RU"
+
+
+def _add_when_released(store, places, barrier) -> None:
+    barrier.wait()
+    add_places(store, places)
+
+
+def test_concurrent_adds_to_one_store_lose_no_row(tiny_store, tmp_path):
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")  # the test's imports are shared: both start at once
+    for attempt in range(4):
+        store = tmp_path / f"store{attempt}.sqlite"
+        store.write_bytes(tiny_store.read_bytes())
+        files = []
+        for writer in ("a", "b"):
+            places = tmp_path / f"{writer}{attempt}.csv"
+            places.write_text(f"name,lat,lon\nCheckpoint {writer.upper()},48.1,37.7\n", encoding="utf-8")
+            files.append(places)
+        barrier = context.Barrier(2)
+        workers = [context.Process(target=_add_when_released, args=(store, f, barrier)) for f in files]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [worker.exitcode for worker in workers] == [0, 0]
+        with Gazetteer.open(store) as gazetteer:
+            assert gazetteer.lookup("Checkpoint A") and gazetteer.lookup("Checkpoint B"), f"attempt {attempt}"
