@@ -153,6 +153,15 @@ def _geoparser_options(parser: argparse.ArgumentParser, *, texts_only: bool = Fa
     )
 
 
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("auto", "jsonl", "text"),
+        default="auto",
+        help="how to read standard input (-): JSON lines, one text, or auto (an error when the lines are mixed)",
+    )
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -188,7 +197,7 @@ def _cmd_geoparse(args: argparse.Namespace) -> int:
     errors: list[str] = []
     items = (
         dataclasses.replace(item, published=item.published or args.published)
-        for item in read_inputs(args.inputs, errors)
+        for item in read_inputs(args.inputs, errors, stdin_format=args.format)
     )
     output = Path(args.output) if args.output else None
     if args.engine == "dask":
@@ -285,6 +294,7 @@ def _map_documents(
     published: str | None,
     errors: list[str],
     published_for: dict[str, str] | None = None,
+    stdin_format: str = "auto",
 ) -> list:
     """The documents to map, in input order: event tables resolved with their hints, saved
     geoparse output as it is (``--min-score`` applied to its saved scores), texts geoparsed
@@ -305,7 +315,7 @@ def _map_documents(
             documents.extend(events_from_table(path, gazetteer, problems))
             errors.extend(f"{path}: {problem}" for problem in problems)
             continue
-        for item in read_documents([path], errors):
+        for item in read_documents([path], errors, stdin_format=stdin_format):
             if isinstance(item, InputDocument):
                 when = item.published or (published_for or {}).get(item.id) or published
                 texts.append((len(documents), dataclasses.replace(item, published=when)))
@@ -363,7 +373,13 @@ def _cmd_map(args: argparse.Namespace) -> int:
     errors: list[str] = []
     settings = _settings(args, gazetteer, events=True)
     documents = _map_documents(
-        args.inputs, gazetteer, settings, jobs=args.jobs, published=args.published, errors=errors
+        args.inputs,
+        gazetteer,
+        settings,
+        jobs=args.jobs,
+        published=args.published,
+        errors=errors,
+        stdin_format=args.format,
     )
     _report(errors)
     if not documents:
@@ -468,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse = commands.add_parser("geoparse", help="find and resolve the place names of texts (JSON lines out)")
     geoparse.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt file, directory, .jsonl file or - (stdin)")
     geoparse.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
+    _format_option(geoparse)
     geoparse.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here (atomically) instead of stdout")
     _geoparser_options(geoparse)
     geoparse.add_argument("--no-events", dest="events", action="store_false", help="places only, no event extraction")
@@ -503,6 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
     mapping.add_argument("--csv", metavar="OUT.csv", help="also write a CSV (WKT geometry)")
     mapping.add_argument("--offline", action="store_true", help="one self-contained HTML file: no tiles, no CDN")
     mapping.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
+    _format_option(mapping)
     mapping.add_argument("--title", default="placemap", help="map title")
     _geoparser_options(mapping, texts_only=True)
     _gazetteer_option(mapping)

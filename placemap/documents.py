@@ -3,9 +3,9 @@
 Inputs: a ``.txt`` file (id = file name), an HTML article page (main text, title and date
 extracted with trafilatura), a directory of them, a ``.jsonl`` file of
 ``{"id", "text", "published"?, "spans"?}`` objects or of geoparsed documents
-(``placemap.docformat``), or ``-`` for standard input (JSONL when every line is a JSON
-object, else one plain-text document). A bad JSONL line is reported with its number and
-skipped; the caller decides the exit code.
+(``placemap.docformat``), or ``-`` for standard input (see :data:`STDIN_FORMATS`). A bad
+JSONL line (not JSON, not UTF-8) is reported with its number and skipped; the caller
+decides the exit code.
 """
 
 from __future__ import annotations
@@ -16,34 +16,47 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from placemap.docformat import MAX_TEXT_CHARS, InputDocument, document_from_json, input_from_json, is_geoparsed
-from placemap.exc import InputFormatError
+from placemap.exc import ConfigurationError, InputFormatError
 from placemap.html import HTML_SUFFIXES
 from placemap.types import Document
 
-__all__ = ["read_documents", "read_inputs"]
+__all__ = ["STDIN_FORMATS", "read_documents", "read_inputs"]
+
+#: How standard input is read: ``jsonl`` (one object per line, a bad line reported and
+#: skipped), ``text`` (the whole stream is one document, id ``stdin``) or ``auto`` (JSON
+#: lines when every line is a JSON object, text when none is, an error when some are: one
+#: line cut short or one line of prose in a stream of objects is not guessed at).
+STDIN_FORMATS = ("auto", "jsonl", "text")
 
 
-def read_inputs(paths: list[str], errors: list[str]) -> Iterator[InputDocument]:
+def read_inputs(paths: list[str], errors: list[str], *, stdin_format: str = "auto") -> Iterator[InputDocument]:
     """Yield the texts of every input in order, to geoparse; problems are appended to ``errors``.
 
-    A geoparsed JSONL line is read as its text (geoparsed again).
+    A geoparsed JSONL line is read as its text (geoparsed again). ``stdin_format`` says how
+    ``-`` is read (see :data:`STDIN_FORMATS`).
     """
-    return _read(paths, errors, geoparsed=False)
+    return _read(paths, errors, geoparsed=False, stdin_format=stdin_format)
 
 
-def read_documents(paths: list[str], errors: list[str]) -> Iterator[InputDocument | Document]:
+def read_documents(
+    paths: list[str], errors: list[str], *, stdin_format: str = "auto"
+) -> Iterator[InputDocument | Document]:
     """Like :func:`read_inputs`, but a geoparsed JSONL line is read back as its ``Document``.
 
     ``placemap map`` and ``placemap eval`` use this: saved geoparse output is taken as it
     is, and only the texts (``InputDocument``) remain to be geoparsed.
     """
-    return _read(paths, errors, geoparsed=True)
+    return _read(paths, errors, geoparsed=True, stdin_format=stdin_format)
 
 
-def _read(paths: list[str], errors: list[str], *, geoparsed: bool) -> Iterator[InputDocument | Document]:
+def _read(
+    paths: list[str], errors: list[str], *, geoparsed: bool, stdin_format: str
+) -> Iterator[InputDocument | Document]:
+    if stdin_format not in STDIN_FORMATS:
+        raise ConfigurationError(f"stdin_format must be one of {', '.join(STDIN_FORMATS)}, got {stdin_format!r}")
     for path in paths:
         if path == "-":
-            yield from _read_stdin(errors, geoparsed)
+            yield from _read_stdin(sys.stdin.buffer.read(), errors, geoparsed, stdin_format)
             continue
         source = Path(path)
         if source.is_dir():
@@ -90,25 +103,51 @@ def _decode(data: bytes, label: str, errors: list[str]) -> str | None:
         return None
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Old wire archives are often cp1252; decode so, but say so.
+    except UnicodeDecodeError as err:
+        # Old wire archives are often cp1252; decode so, but say so, and where.
         text = data.decode("cp1252", errors="replace")
-        errors.append(f"{label}: not UTF-8; decoded as cp1252 (check the output)")
+        line = data.count(b"\n", 0, err.start) + 1
+        errors.append(f"{label}: not UTF-8 (first bad byte on line {line}); decoded as cp1252 (check the output)")
     if len(text) > MAX_TEXT_CHARS:
         errors.append(f"{label}: {len(text):,} characters is over the {MAX_TEXT_CHARS:,} limit; skipped")
         return None
     return text
 
 
-def _read_stdin(errors: list[str], geoparsed: bool) -> Iterator[InputDocument | Document]:
-    data = sys.stdin.buffer.read()
-    lines = [line for line in data.splitlines() if line.strip()]
-    if lines and all(line.lstrip().startswith(b"{") for line in lines):
-        yield from _read_jsonl(data.splitlines(), "<stdin>", errors, geoparsed)
-    else:
-        text = _decode(data, "<stdin>", errors)
-        if text is not None:
-            yield InputDocument(id="stdin", text=text)
+def _read_stdin(
+    data: bytes, errors: list[str], geoparsed: bool, stdin_format: str
+) -> Iterator[InputDocument | Document]:
+    """Standard input as JSON lines or as one text, decided once for the whole stream."""
+    lines = data.splitlines()
+    if stdin_format == "auto":
+        opening = [number for number, line in enumerate(lines, start=1) if line.strip()]
+        objects = [number for number in opening if _is_object(lines[number - 1].removeprefix(_BOM))]
+        if objects and len(objects) < len(opening):
+            # Neither reading is safe to guess: as text, every object would be one document's
+            # words; as JSON lines, the text would be dropped line by line.
+            other = next(number for number in opening if number not in set(objects))
+            errors.append(
+                f"<stdin>: line {objects[0]} is a JSON object but line {other} is not; "
+                "say how to read it with --format jsonl (skip lines that are not) or --format text"
+            )
+            return
+        stdin_format = "jsonl" if objects else "text"
+    if stdin_format == "jsonl":
+        yield from _read_jsonl(lines, "<stdin>", errors, geoparsed)
+        return
+    text = _decode(data, "<stdin>", errors)
+    if text is not None:
+        yield InputDocument(id="stdin", text=text)
+
+
+def _is_object(line: bytes) -> bool:
+    """Whether a line holds a JSON object (a bad byte inside it is the line's own problem)."""
+    if not line.lstrip().startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(line.decode("utf-8", errors="replace")), dict)
+    except json.JSONDecodeError:
+        return False
 
 
 def _read_jsonl(

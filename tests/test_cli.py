@@ -326,3 +326,17 @@ def test_a_second_geoparse_to_one_output_is_refused(capsys, tiny_store, tmp_path
         assert (tmp_path / "out.jsonl.partial").read_bytes() == b'{"id": "first run"}\n' and not out_path.exists()
     code, _, _ = run(capsys, *argv)  # the first run is over: the lock went with it
     assert code == 0 and json.loads(out_path.read_text(encoding="utf-8"))["id"] == "a.txt"
+
+
+def test_geoparse_refuses_a_mixed_stdin_and_reads_it_with_format(capsys, tiny_store, monkeypatch):
+    import io
+
+    class Stdin:
+        buffer = io.BytesIO(b'{"id": "a", "text": "Talks in Brest."}\nTalks in Kyiv.\n')
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    code, out, err = run(capsys, "geoparse", "--gazetteer", str(tiny_store), "--no-events", "-")
+    assert code == 1 and out == "" and "line 1 is a JSON object but line 2 is not" in err
+    Stdin.buffer.seek(0)
+    code, out, err = run(capsys, "geoparse", "--gazetteer", str(tiny_store), "--no-events", "--format", "text", "-")
+    assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == ["stdin"]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
+
+import pytest
 
 from placemap.docformat import InputDocument
 from placemap.documents import read_documents, read_inputs
+from placemap.exc import ConfigurationError
 
 
 def jsonl(*objects: object) -> bytes:
@@ -36,3 +41,54 @@ def test_a_line_separator_inside_a_string_does_not_split_the_line(tmp_path):
     errors: list[str] = []
     assert list(read_inputs([str(source)], errors)) == [InputDocument("a", "one\u2028two\x85three")]
     assert errors == []
+
+
+class _Stdin:
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def read_stdin(monkeypatch, data: bytes, stdin_format: str = "auto") -> tuple[list, list[str]]:
+    monkeypatch.setattr(sys, "stdin", _Stdin(data))
+    errors: list[str] = []
+    return list(read_inputs(["-"], errors, stdin_format=stdin_format)), errors
+
+
+MIXED = jsonl({"id": "a", "text": "Kyiv"}) + b'{"id": "cut short\n' + jsonl({"id": "b", "text": "Odesa"})
+
+
+def test_stdin_that_mixes_json_lines_and_text_is_an_error_in_auto(monkeypatch):
+    items, errors = read_stdin(monkeypatch, MIXED)
+    assert items == [] and len(errors) == 1
+    assert errors[0].startswith("<stdin>: line 1 is a JSON object but line 2 is not; say how to read it")
+
+
+def test_stdin_format_jsonl_skips_the_lines_that_are_not(monkeypatch):
+    items, errors = read_stdin(monkeypatch, MIXED, "jsonl")
+    assert [item.id for item in items] == ["a", "b"] and [e.split(" (")[0] for e in errors] == ["<stdin>:2: not JSON"]
+
+
+def test_stdin_format_text_reads_json_lines_as_one_text(monkeypatch):
+    items, errors = read_stdin(monkeypatch, jsonl({"id": "a", "text": "Kyiv"}), "text")
+    assert items == [InputDocument("stdin", '{"id": "a", "text": "Kyiv"}\n')] and errors == []
+
+
+def test_stdin_auto_reads_json_lines_and_text(monkeypatch):
+    items, errors = read_stdin(monkeypatch, b"\n" + jsonl({"id": "a", "text": "Kyiv"}, {"id": "b", "text": "x"}))
+    assert [item.id for item in items] == ["a", "b"] and errors == []
+    items, errors = read_stdin(monkeypatch, b"Talks in Kyiv.\n{braces} later\n")
+    assert items == [InputDocument("stdin", "Talks in Kyiv.\n{braces} later\n")] and errors == []
+
+
+def test_bad_bytes_on_stdin_are_reported_not_replaced_silently(monkeypatch):
+    items, errors = read_stdin(monkeypatch, jsonl({"id": "a", "text": "Kyiv"}) + b'{"id": "b", "text": "\xff"}\n')
+    assert [item.id for item in items] == ["a"]
+    assert errors == ["<stdin>:2: not UTF-8 (byte 22: invalid start byte); line skipped"]
+    items, errors = read_stdin(monkeypatch, b"Talks in Kyiv.\nCaf\xe9 hit.\n")
+    assert items == [InputDocument("stdin", "Talks in Kyiv.\nCafé hit.\n")]
+    assert errors == ["<stdin>: not UTF-8 (first bad byte on line 2); decoded as cp1252 (check the output)"]
+
+
+def test_an_unknown_stdin_format_is_refused():
+    with pytest.raises(ConfigurationError):
+        list(read_inputs(["-"], [], stdin_format="xml"))
