@@ -11,14 +11,23 @@ texts (the rest are lowercase words such as "veranda" that the model had called 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # spaCy is imported only when a model runs: other commands start faster
     from spacy.tokens import Doc
 
-__all__ = ["MAX_WINDOW", "RADIUS", "name_windows", "starts_sentence", "windowed_ner"]
+__all__ = [
+    "MAX_PARSE_CHARS",
+    "MAX_WINDOW",
+    "RADIUS",
+    "bounded_spans",
+    "name_windows",
+    "starts_sentence",
+    "windowed_ner",
+]
 
 #: Tokens kept on each side of a capitalised word: the NER's reach (4) plus a lowercase
 #: word inside a name ("Gulf of"). Over all six evaluation corpora, 5 and 6 differ in 85
@@ -27,6 +36,10 @@ __all__ = ["MAX_WINDOW", "RADIUS", "name_windows", "starts_sentence", "windowed_
 RADIUS = 5
 #: The longest piece the NER reads at once, in tokens.
 MAX_WINDOW = 200
+#: The longest piece the parser reads at once, in characters (about 330 words; a news
+#: sentence is rarely half that, and a "sentence" past it is a list, a table or a text
+#: without punctuation, where the parse cannot link words far apart anyway).
+MAX_PARSE_CHARS = 2_000
 
 
 def starts_sentence(doc: Doc, index: int) -> bool:
@@ -110,3 +123,72 @@ def windowed_ner(nlp: Any, texts: Iterable[str], *, batch_size: int = 64) -> Ite
         for doc in docs:
             doc.ents = found[id(doc)]
         yield from docs
+
+
+def bounded_spans(
+    text: str,
+    spans: Iterable[tuple[int, int]],
+    *,
+    limit: int = MAX_PARSE_CHARS,
+    keep_whole: Sequence[tuple[int, int]] = (),
+) -> list[tuple[int, int]]:
+    """Cut every span of ``text`` longer than ``limit`` characters into pieces of at most ``limit``.
+
+    The parser's time and memory grow with what it reads at once, and spaCy refuses a text
+    over ``nlp.max_length`` (E088): a 1.2 MB line with no sentence end was one "sentence"
+    and cost its document. A piece ends at the last whitespace of its second half, and
+    before any span of ``keep_whole`` (place names) it would cut through; only a piece with
+    no such place is cut at the limit itself. Offsets stay those of ``text``, and time stays
+    linear in its length.
+
+    Parameters
+    ----------
+    text : str
+        The text the spans index.
+    spans : iterable of (int, int)
+        Sorted, end-exclusive character spans (sentences).
+    limit : int
+        The longest piece, in characters.
+    keep_whole : sequence of (int, int)
+        Sorted, end-exclusive spans no cut may fall inside.
+
+    Returns
+    -------
+    list of (int, int)
+        The spans, the long ones replaced by their pieces, stripped of surrounding whitespace.
+
+    Examples
+    --------
+    >>> text = "Shelling hit Kyiv " * 3
+    >>> [text[s:e] for s, e in bounded_spans(text, [(0, len(text))], limit=20)]
+    ['Shelling hit Kyiv', 'Shelling hit Kyiv', 'Shelling hit Kyiv']
+    """
+    if limit < 2:
+        raise ValueError(f"limit must be at least 2, got {limit}")
+    starts = [start for start, _ in keep_whole]
+    pieces: list[tuple[int, int]] = []
+    for start, end in spans:
+        while end - start > limit:
+            cut = _cut(text, start, start + limit, keep_whole, starts)
+            pieces.append((start, cut))
+            start = cut
+        pieces.append((start, end))
+    stripped = []
+    for start, end in pieces:
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if start + lead < end - trail:
+            stripped.append((start + lead, end - trail))
+    return stripped
+
+
+def _cut(text: str, start: int, limit: int, keep_whole: Sequence[tuple[int, int]], starts: list[int]) -> int:
+    """Where a piece from ``start`` that may reach ``limit`` ends (always after ``start``)."""
+    floor = start + (limit - start) // 2
+    space = max(text.rfind(" ", floor, limit), text.rfind("\n", floor, limit), text.rfind("\t", floor, limit))
+    cut = space + 1 if space > floor else limit
+    inside = bisect_right(starts, cut - 1) - 1  # the last place starting before the cut
+    if inside >= 0 and keep_whole[inside][0] < cut < keep_whole[inside][1] and keep_whole[inside][0] > start:
+        cut = keep_whole[inside][0]
+    return cut

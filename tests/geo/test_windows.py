@@ -1,3 +1,4 @@
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -62,3 +63,35 @@ def test_a_name_dense_long_text_is_cut_into_pieces_at_sentence_ends(nlp):
     assert all(end - start <= MAX_WINDOW for start, end in windows)
     assert all(doc[start - 1].text == "." for start, _ in windows[1:])
     assert all(a_end == b_start for (_, a_end), (b_start, _) in pairwise(windows))
+
+
+def test_bounded_spans_cut_long_sentences_at_spaces_and_keep_offsets() -> None:
+    from placemap.geo.windows import bounded_spans
+
+    text = "Intro. " + "shelling hit Kyiv and New York overnight, " * 200 + "End."
+    names = [(m.start(), m.end()) for m in re.finditer(r"New York|Kyiv", text)]
+    spans = [(0, 6), (7, len(text))]
+    pieces = bounded_spans(text, spans, limit=100, keep_whole=names)
+    assert pieces[0] == (0, 6) and all(0 <= s < e <= len(text) and e - s <= 100 for s, e in pieces)
+    assert "".join(text[s:e] for s, e in pieces).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    cuts = [e for _, e in pieces[1:-1]]
+    assert all(cut == len(text) or not text[cut].isalnum() or cut in dict(names) for cut in cuts)  # no word cut
+    assert not [cut for cut in cuts for s, e in names if s < cut < e]  # no place name cut in two
+
+
+def test_bounded_spans_cut_a_text_without_spaces_at_the_limit() -> None:
+    from placemap.geo.windows import bounded_spans
+
+    assert bounded_spans("x" * 25, [(0, 25)], limit=10) == [(0, 10), (10, 20), (20, 25)]
+
+
+def test_bounded_spans_take_linear_time() -> None:
+    import time
+
+    from placemap.geo.windows import MAX_PARSE_CHARS, bounded_spans
+
+    text = ("Shelling hit Kyiv and Kharkiv overnight, " * 130_000)[:5_000_000]  # one 5 MB "sentence"
+    started = time.perf_counter()
+    pieces = bounded_spans(text, [(0, len(text))])
+    assert time.perf_counter() - started < 5.0
+    assert max(e - s for s, e in pieces) <= MAX_PARSE_CHARS and pieces[-1][1] == len(text.rstrip())
