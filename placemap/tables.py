@@ -16,9 +16,9 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from placemap.exc import InputFormatError
 from placemap.gazetteer import Gazetteer
 from placemap.types import CATEGORIES, STATUSES, Document, Event, Mention, Place, Toponym
 
@@ -73,30 +73,65 @@ def looks_like_event_table(path: str | Path) -> bool:
 
 
 def events_from_table(path: str | Path, gazetteer: Gazetteer, problems: list[TableProblem]) -> Iterator[Document]:
-    """One Document per usable row of the table at ``path``; problems are appended."""
-    for number, row in _rows(Path(path)):
+    """One Document per usable row of the table at ``path``; problems are appended.
+
+    A row that is not UTF-8, not JSON (or not an object), too large for a CSV field or not
+    an event costs that row only.
+    """
+    for number, row in _rows(Path(path), problems):
         try:
             yield _row_to_document(row, number, gazetteer, Path(path).name)
         except ValueError as err:
             problems.append(TableProblem(number, str(err)))
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(path: Path, problems: list[TableProblem]) -> Iterator[tuple[int, dict[str, str]]]:
     if path.suffix.lower() == ".csv":
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            for row in reader:
-                yield reader.line_num, {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        yield from _csv_rows(path, problems)
         return
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+    with open(path, "rb") as handle:
+        for number, data in enumerate(handle, start=1):
+            if not data.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = json.loads(data.decode("utf-8-sig" if number == 1 else "utf-8"))
+            except UnicodeDecodeError as err:
+                problems.append(TableProblem(number, f"not UTF-8 (byte {err.start + 1}: {err.reason})"))
+                continue
             except json.JSONDecodeError as err:
-                raise InputFormatError(f"not JSON ({err.msg})", path=str(path), line=number) from err
+                problems.append(TableProblem(number, f"not JSON ({err.msg})"))
+                continue
+            if not isinstance(obj, dict):
+                problems.append(TableProblem(number, f"not a JSON object but {type(obj).__name__}"))
+                continue
             yield number, {str(k).lower(): "" if v is None else str(v).strip() for k, v in obj.items()}
+
+
+def _csv_rows(path: Path, problems: list[TableProblem]) -> Iterator[tuple[int, dict[str, str]]]:
+    # Bytes that are not UTF-8 become lone surrogates, so the row holding them, and only
+    # that row, is reported.
+    with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        reader = csv.DictReader(handle)
+        while True:
+            before = reader.reader.line_num  # the DictReader's own count stops at an error
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:  # a field over the csv module's limit, a NUL byte
+                problems.append(TableProblem(before + 1, f"not a CSV row ({err})"))
+                if reader.reader.line_num == before:
+                    return
+                continue
+            cells = {str(k).strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            if any(_SURROGATE.search(value) for value in (*cells, *cells.values())):
+                problems.append(TableProblem(reader.line_num, "not UTF-8"))
+                continue
+            yield reader.line_num, cells
+
+
+#: The lone surrogates ``surrogateescape`` makes of bytes that are not UTF-8.
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _row_to_document(row: dict[str, str], number: int, gazetteer: Gazetteer, source: str) -> Document:
@@ -159,7 +194,10 @@ def _date(value: str) -> str | None:
     if not value:
         return None
     if _ISO_DAY.match(value):
-        return value
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError as err:
+            raise ValueError(f"no such day {value!r}") from err
     from dateutil import parser
 
     try:

@@ -86,3 +86,40 @@ def test_a_place_unknown_in_its_country_is_reported_not_guessed(tiny_gazetteer, 
     problems = []
     assert list(events_from_table(table, tiny_gazetteer, problems)) == []  # Brest is in Belarus (and France)
     assert [p.row for p in problems] == [2] and "'Brest' is not in the gazetteer in UA" in problems[0].reason
+
+
+def test_bad_lines_of_a_jsonl_table_cost_their_row_only(tiny_gazetteer, tmp_path):
+    table = tmp_path / "events.jsonl"
+    good = json.dumps({"date": "2022-03-01", "category": "talks", "location": "Brest", "country": "BY"}).encode()
+    table.write_bytes(b"\n".join([good, b"[1, 2]", b"{not json", good.replace(b"Brest", b"Br\xffest"), good]) + b"\n")
+    problems = []
+    documents = list(events_from_table(table, tiny_gazetteer, problems))
+    assert [d.id for d in documents] == ["events.jsonl:1", "events.jsonl:5"]
+    assert [str(p).split(" (")[0] for p in problems] == [
+        "row 2: not a JSON object but list",
+        "row 3: not JSON",
+        "row 4: not UTF-8",
+    ]
+
+
+def test_bad_rows_of_a_csv_table_cost_their_row_only(tiny_gazetteer, tmp_path):
+    table = tmp_path / "events.csv"
+    rows = [
+        b"date,category,location,country",
+        b"2022-03-01,talks,Brest,BY",
+        b"2022-03-02,talks,Br\xffest,BY",
+        b"2022-03-03,talks," + b"x" * 200_000 + b",BY",
+        b"2022-13-45,talks,Brest,BY",
+        b"=1+2,talks,Brest,BY",
+        b"2022-03-06,talks,Brest,BY",
+    ]
+    table.write_bytes(b"\n".join(rows) + b"\n")
+    problems = []
+    documents = list(events_from_table(table, tiny_gazetteer, problems))
+    assert [d.events[0].date for d in documents] == ["2022-03-01", "2022-03-06"]
+    assert [(p.row, p.reason.split(" (")[0]) for p in problems] == [
+        (3, "not UTF-8"),
+        (4, "not a CSV row"),
+        (5, "no such day '2022-13-45'"),
+        (6, "unreadable date '=1+2'"),
+    ]
