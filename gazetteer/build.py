@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from placemap.atomic import atomic_path, locked
-from placemap.exc import GazetteerCorrupt, GazetteerNotFound
+from placemap.exc import GazetteerCorrupt, GazetteerNotFound, InputFormatError
 
 from . import sources
 from .fold import fold_name, name_key
@@ -340,7 +340,12 @@ def add_places(store: Path, csv_path: str | Path) -> int:
         shutil.copyfile(store, temporary)
         db = sqlite3.connect(temporary)
         try:
-            _insert_user_records(db, records)
+            unknown = _insert_user_records(db, records)
+            if unknown:
+                raise InputFormatError(
+                    f"no place with geonameid {', '.join(map(str, unknown))} in {store} to add names to; nothing added",
+                    path=str(csv_path),
+                )
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('user_places', "
                 "coalesce((SELECT value FROM meta WHERE key = 'user_places'), '') || ?)",
@@ -354,14 +359,17 @@ def add_places(store: Path, csv_path: str | Path) -> int:
     return len(records)
 
 
-def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> None:
+def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> list[int]:
+    """Insert the records; return the geonameids of alias rows that name no place in the store."""
     columns = ", ".join((*PLACE_COLUMNS, "importance"))
+    unknown = []
     for record in records:
         if record.lat is None:
             row = db.execute(
                 "SELECT id FROM places WHERE geonameid = ? ORDER BY importance DESC", (record.geonameid,)
             ).fetchone()
             if row is None:
+                unknown.append(record.geonameid)
                 continue
             place_id = row[0]
             db.execute("UPDATE places SET importance = importance + ? WHERE id = ?", (SOURCE_BONUS["user"], place_id))
@@ -377,3 +385,4 @@ def _insert_user_records(db: sqlite3.Connection, records: list[PlaceRecord]) -> 
             key = name_key(name)
             if key:
                 db.execute("INSERT OR REPLACE INTO names VALUES (?, ?, ?)", (key, place_id, bonus))
+    return unknown

@@ -245,13 +245,31 @@ def read_places_csv(path: str | Path | None = None, *, source: str = "user") -> 
     ``admin1_code``, ``population``. A row without lat/lon adds aliases to ``geonameid``.
     """
     label = str(path) if path is not None else "curated.csv"
-    with _open_data("curated.csv") if path is None else open(path, encoding="utf-8-sig", newline="") as handle:
+    with _open_data("curated.csv") if path is None else _open_user_csv(Path(path)) as handle:
         reader = csv.DictReader(handle)
-        missing = [column for column in _CSV_REQUIRED if column not in (reader.fieldnames or [])]
-        if missing:
-            raise InputFormatError(f"missing column(s) {', '.join(missing)}", path=label, line=1)
-        for row in reader:
-            yield _csv_row_to_record(row, label, reader.line_num, source)
+        try:
+            missing = [column for column in _CSV_REQUIRED if column not in (reader.fieldnames or [])]
+            if missing:
+                raise InputFormatError(f"missing column(s) {', '.join(missing)}", path=label, line=1)
+            for row in reader:
+                yield _csv_row_to_record(row, label, reader.line_num, source)
+        except csv.Error as err:  # a field over the csv module's limit, a NUL byte
+            raise InputFormatError(f"not a CSV row ({err})", path=label, line=reader.reader.line_num) from err
+
+
+def _open_user_csv(path: Path) -> IO[str]:
+    """A user's CSV as text; not UTF-8 is an error naming the file and line (it is small)."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputFormatError(f"not UTF-8 (byte {err.start + 1}: {err.reason})", path=str(path), line=line) from err
+    return io.StringIO(text, newline="")
+
+
+#: The largest integer an SQLite INTEGER column holds.
+_SQLITE_MAX_INT = 2**63 - 1
 
 
 def _csv_row_to_record(row: dict[str, str | None], label: str, line: int, source: str) -> PlaceRecord:
@@ -265,6 +283,14 @@ def _csv_row_to_record(row: dict[str, str | None], label: str, line: int, source
         population = int(float(text("population"))) if text("population") else 0
     except ValueError as err:
         raise InputFormatError(f"not a number: {err}", path=label, line=line) from err
+    except OverflowError as err:  # int(float("inf"))
+        raise InputFormatError(
+            f"population {text('population')!r} is not a whole number", path=label, line=line
+        ) from err
+    if geonameid is not None and not 0 < geonameid <= _SQLITE_MAX_INT:
+        raise InputFormatError(f"geonameid {geonameid} is out of range (1 to 2**63 - 1)", path=label, line=line)
+    if not 0 <= population <= _SQLITE_MAX_INT:
+        raise InputFormatError(f"population {population} is out of range (0 to 2**63 - 1)", path=label, line=line)
     if not text("name"):
         raise InputFormatError("empty name", path=label, line=line)
     if (lat is None) != (lon is None):

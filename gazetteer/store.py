@@ -22,7 +22,7 @@ from .geometry import unit_vectors
 from .query import name_keys, parse_query
 from .schema import PLACE_COLUMNS, SCHEMA_VERSION
 
-__all__ = ["ENV_VAR", "Gazetteer", "default_store_path"]
+__all__ = ["ENV_VAR", "Gazetteer", "damaged", "default_store_path", "quick_check"]
 
 #: Environment variable naming a store to use instead of the embedded default.
 ENV_VAR = "PLACEMAP_GAZETTEER"
@@ -172,7 +172,7 @@ class Gazetteer:
         try:
             return self._db.execute(" ".join(sql), params).fetchall()
         except sqlite3.DatabaseError as err:
-            raise GazetteerCorrupt(f"gazetteer {self.path} cannot be read: {err}") from err
+            raise damaged(self.path, err) from err
 
     def get(self, geonameid: int) -> Place | None:
         """The place with this GeoNames id, or ``None``."""
@@ -282,12 +282,38 @@ class Gazetteer:
         }
 
 
+def quick_check(path: str | os.PathLike[str]) -> str:
+    """What SQLite's ``PRAGMA quick_check`` finds wrong with the store at ``path`` ("ok" if nothing).
+
+    Run when a store fails to read, so that the message says whether the file is damaged
+    (rebuild it) or something else went wrong. Only the first problem is returned.
+    """
+    try:
+        connection = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = connection.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as err:
+        return str(err)
+    return " ".join(str(row[0]).split()) if row else "no answer"  # one line: it ends up in one message
+
+
+def damaged(path: Path, err: sqlite3.DatabaseError) -> GazetteerCorrupt:
+    """The error to raise when reading the store at ``path`` failed with ``err``."""
+    check = quick_check(path)
+    verdict = "damaged" if check != "ok" else "unreadable"
+    return GazetteerCorrupt(f"gazetteer {path} is {verdict} ({err}; quick_check: {check}); rebuild it")
+
+
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
         version = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.DatabaseError as err:
-        raise GazetteerCorrupt(f"{path} is not a placemap gazetteer ({err})") from err
+        if quick_check(path) in ("ok", str(err)):  # sound, or not SQLite at all: not a store of ours
+            raise GazetteerCorrupt(f"{path} is not a placemap gazetteer ({err})") from err
+        raise damaged(path, err) from err
     if version is None or version[0] != SCHEMA_VERSION:
         raise GazetteerCorrupt(
             f"{path} has gazetteer schema {version[0] if version else '?'}, expected {SCHEMA_VERSION}; rebuild it"

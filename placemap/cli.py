@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -95,12 +96,34 @@ def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
     from placemap.gazetteer.build import build_embedded, build_with_geonames
 
     target = Path(args.output or args.gazetteer or default_store_path())
+    added = _user_places(target)
     if args.geonames:
         build_with_geonames(target, args.geonames)
     else:
         build_embedded(target)
     print(f"wrote {target}")
+    if added:
+        files = ", ".join(line.split(":")[0] for line in added.splitlines())
+        print(f"placemap: the rebuilt store lacks the places added with gazetteer add; add them again ({files})",
+              file=sys.stderr)  # fmt: skip
     return 0
+
+
+def _user_places(store: Path) -> str:
+    """The ``user_places`` record of an existing store ("" when none, or unreadable)."""
+    import sqlite3
+
+    if not store.is_file():
+        return ""
+    try:
+        connection = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE key = 'user_places'").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError:
+        return ""
+    return row[0] if row else ""
 
 
 def _cmd_gazetteer_info(args: argparse.Namespace) -> int:
@@ -160,6 +183,19 @@ def _format_option(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="how to read standard input (-): JSON lines, one text, or auto (an error when the lines are mixed)",
     )
+
+
+def _iso_day(value: str) -> str:
+    """A publication date as the README writes it; anything else is refused, not ignored."""
+    import re
+    from datetime import date
+
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a day written YYYY-MM-DD") from None
 
 
 def _positive(value: str) -> int:
@@ -483,7 +519,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     geoparse = commands.add_parser("geoparse", help="find and resolve the place names of texts (JSON lines out)")
     geoparse.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt file, directory, .jsonl file or - (stdin)")
-    geoparse.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
+    geoparse.add_argument(
+        "--published", type=_iso_day, metavar="YYYY-MM-DD", help="publication date for texts that carry none"
+    )
     _format_option(geoparse)
     geoparse.add_argument("-o", "--output", metavar="OUT.jsonl", help="write here (atomically) instead of stdout")
     _geoparser_options(geoparse)
@@ -519,7 +557,9 @@ def build_parser() -> argparse.ArgumentParser:
     mapping.add_argument("--gpkg", metavar="OUT.gpkg", help="also write a GeoPackage (a table per layer)")
     mapping.add_argument("--csv", metavar="OUT.csv", help="also write a CSV (WKT geometry)")
     mapping.add_argument("--offline", action="store_true", help="one self-contained HTML file: no tiles, no CDN")
-    mapping.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for texts that carry none")
+    mapping.add_argument(
+        "--published", type=_iso_day, metavar="YYYY-MM-DD", help="publication date for texts that carry none"
+    )
     _format_option(mapping)
     mapping.add_argument("--title", default="placemap", help="map title")
     _geoparser_options(mapping, texts_only=True)
@@ -549,10 +589,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"placemap: error: {err}", file=sys.stderr)
     except (OSError, UnicodeError) as err:
         print(f"placemap: error: {err}", file=sys.stderr)
+    except sqlite3.DatabaseError as err:  # a store damaged where a query without a check reads it
+        print(f"placemap: error: {_damaged(args, err)}", file=sys.stderr)
     except KeyboardInterrupt:
         print("placemap: interrupted", file=sys.stderr)
         return 130
     return EXIT_ERROR
+
+
+def _damaged(args: argparse.Namespace, err: sqlite3.DatabaseError) -> str:
+    from placemap.gazetteer import default_store_path
+    from placemap.gazetteer.store import damaged
+
+    store = getattr(args, "gazetteer", None) or default_store_path()
+    return str(damaged(Path(store), err))
 
 
 if __name__ == "__main__":

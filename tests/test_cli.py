@@ -340,3 +340,57 @@ def test_geoparse_refuses_a_mixed_stdin_and_reads_it_with_format(capsys, tiny_st
     Stdin.buffer.seek(0)
     code, out, err = run(capsys, "geoparse", "--gazetteer", str(tiny_store), "--no-events", "--format", "text", "-")
     assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == ["stdin"]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("X,1,1,inf,", "places.csv:2: population 'inf' is not a whole number"),
+        ("X,1,1,,12345678901234567890123", "places.csv:2: geonameid 12345678901234567890123 is out of range"),
+        ("X" * 131_073 + ",1,1,,", "places.csv:2: not a CSV row (field larger than field limit (131072))"),
+        ("Caf\xe9,1,1,,", "places.csv:2: not UTF-8 (byte 38: invalid continuation byte)"),
+        ("Y,,,,999999999", "no place with geonameid 999999999 in"),
+    ],
+)
+def test_gazetteer_add_refuses_malformed_rows_in_one_line(capsys, tiny_store, tmp_path, row, message):
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())
+    places = tmp_path / "places.csv"
+    places.write_bytes(f"name,lat,lon,population,geonameid\n{row}\n".encode("latin-1"))
+    code, out, err = run(capsys, "gazetteer", "add", "--gazetteer", str(store), str(places))
+    assert code == 1 and out == "" and len(err.splitlines()) == 1 and message in err
+    assert store.read_bytes() == tiny_store.read_bytes()
+
+
+def test_a_store_damaged_mid_file_is_a_one_line_error_with_quick_check(capsys, tiny_store, tmp_path):
+    store = tmp_path / "store.sqlite"
+    data = bytearray(tiny_store.read_bytes())
+    data[len(data) // 3 :] = b"\xde\xad" * ((len(data) - len(data) // 3) // 2) + b"\xde" * (
+        (len(data) - len(data) // 3) % 2
+    )
+    store.write_bytes(bytes(data))
+    for argv in (["gazetteer", "info"], ["geocode", "Kyiv", "Brest", "Odessa"]):
+        code, _, err = run(capsys, *argv, "--gazetteer", str(store))
+        assert code == 1 and len(err.splitlines()) == 1 and "quick_check" in err, (argv, err)
+
+
+def test_gazetteer_build_says_it_drops_added_places(capsys, tiny_store, tmp_path, monkeypatch):
+    import placemap.gazetteer.build
+
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())
+    places = tmp_path / "mine.csv"
+    places.write_text("name,lat,lon\nCheckpoint 7,48.1,37.7\n", encoding="utf-8")
+    assert run(capsys, "gazetteer", "add", "--gazetteer", str(store), str(places))[0] == 0
+    monkeypatch.setattr(
+        placemap.gazetteer.build, "build_embedded", lambda target: target
+    )  # the build is not tested here
+    code, _, err = run(capsys, "gazetteer", "build", "-o", str(store))
+    assert code == 0 and "lacks the places added with gazetteer add; add them again (mine.csv)" in err
+
+
+@pytest.mark.parametrize("published", ["07/03/2022", "2022-13-45", "2022-3-7", "20220307"])
+def test_a_publication_date_that_is_no_day_is_refused(capsys, tmp_path, published):
+    with pytest.raises(SystemExit) as exit_:
+        main(["geoparse", "--published", published, str(tmp_path)])
+    assert exit_.value.code == 2 and "is not a day written YYYY-MM-DD" in capsys.readouterr().err
