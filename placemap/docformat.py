@@ -276,13 +276,15 @@ def input_from_json(obj: Any, *, number: int) -> InputDocument:
     Raises
     ------
     InputFormatError
-        When it has no text, its text is over :data:`MAX_TEXT_CHARS`, or its spans are not
+        When it has no text (or only spaces), its text is over :data:`MAX_TEXT_CHARS`, or its spans are not
         ``[start, end]`` pairs inside the text.
     """
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise InputFormatError('expected an object with a "text" string')
     if len(obj["text"]) > MAX_TEXT_CHARS:
         raise InputFormatError(f"text over the {MAX_TEXT_CHARS:,} character limit")
+    if not obj["text"].strip():
+        raise InputFormatError("empty text")
     spans = obj.get("spans")
     if spans is not None:
         if not isinstance(spans, list) or not all(

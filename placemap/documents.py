@@ -111,6 +111,9 @@ def _decode(data: bytes, label: str, errors: list[str]) -> str | None:
     if len(text) > MAX_TEXT_CHARS:
         errors.append(f"{label}: {len(text):,} characters is over the {MAX_TEXT_CHARS:,} limit; skipped")
         return None
+    if not text.strip():
+        errors.append(f"{label}: empty document; skipped")
+        return None
     return text
 
 

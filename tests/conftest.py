@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,3 +51,55 @@ def shared_file():
         return path
 
     return find
+
+
+#: Where a test may connect: this machine (Dask's local cluster, its dashboard).
+_LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost", "0.0.0.0", "::", ""})
+
+
+class NetworkBlocked(ConnectionRefusedError):
+    """A test tried to reach another machine: placemap promises to work with no network.
+
+    A ``ConnectionRefusedError`` (an ``OSError``), so that code which handles a missing
+    network the way it must in the field handles this too.
+    """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_attempts() -> list[str]:
+    """Block every connection to another machine for the whole session, and record each try."""
+    attempts: list[str] = []
+    local = _LOCAL_HOSTS | {socket.gethostname()}
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def refuse(host: object) -> None:
+        attempts.append(str(host))
+        raise NetworkBlocked(f"the test session blocks the network: {host!r}")
+
+    def is_local(host: str) -> bool:
+        return host in local or host.startswith("127.")
+
+    def check(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_local(str(address[0])):
+            refuse(address[0])
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        check(sock, address)
+        return real_connect(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        check(sock, address)
+        return real_connect_ex(sock, address)
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host) if host is not None else ""
+        if not is_local(name):
+            refuse(name)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", connect)
+        patch.setattr(socket.socket, "connect_ex", connect_ex)
+        patch.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield attempts

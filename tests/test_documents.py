@@ -92,3 +92,12 @@ def test_bad_bytes_on_stdin_are_reported_not_replaced_silently(monkeypatch):
 def test_an_unknown_stdin_format_is_refused():
     with pytest.raises(ConfigurationError):
         list(read_inputs(["-"], [], stdin_format="xml"))
+
+
+def test_an_empty_document_is_an_error(tmp_path):
+    (tmp_path / "empty.txt").write_text(" \n\t\n", encoding="utf-8")
+    (tmp_path / "in.jsonl").write_text('{"id": "a", "text": ""}\n{"id": "b", "text": "Kyiv"}\n', encoding="utf-8")
+    errors: list[str] = []
+    items = list(read_inputs([str(tmp_path / "empty.txt"), str(tmp_path / "in.jsonl")], errors))
+    assert [item.id for item in items] == ["b"]
+    assert errors == [f"{tmp_path / 'empty.txt'}: empty document; skipped", f"{tmp_path / 'in.jsonl'}:1: empty text"]
