@@ -9,8 +9,8 @@ Work goes to ``OUT.partial`` beside the output, one line per finished document, 
 input order; documents that raise are recorded in ``OUT.partial-failed`` (position, id,
 message) and reported in ``errors``. When every input has been seen the partial file is
 renamed to ``OUT``. ``resume=True`` repairs the partial file (a line cut short by a kill is
-dropped), checks the documents already done against the inputs, position by position and id
-by id, and continues after them, so a run interrupted any number of times ends with the
+dropped), checks the documents already done against the inputs, position by position, id
+by id and text by text, and continues after them, so a run interrupted any number of times ends with the
 bytes of an uninterrupted one. The partial file is locked while a run writes it: a second
 run to the same output is refused (``FileBusy``) instead of mixing its lines into the first's.
 
@@ -26,6 +26,7 @@ BatchStats(documents=9996, words=2103521, seconds=41.2, skipped=0, failed=4)
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -88,6 +89,14 @@ class Outcome(NamedTuple):
     line: bytes | None
     error: str | None
     words: int
+    #: :func:`text_digest` of the input's text, kept with a failure so a resumed run can
+    #: tell that the input was edited since (a written line carries its text itself).
+    digest: str | None = None
+
+
+def text_digest(text: str) -> str:
+    """A short fingerprint of a text: does an input still hold what the interrupted run read?"""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 # -- one document ------------------------------------------------------------------------
@@ -100,7 +109,7 @@ def parse_document(geoparser: Callable[..., Any], item: InputDocument) -> Outcom
         return Outcome(item.id, line.encode("utf-8"), None, words)
     except Exception as err:  # a bad document is reported and skipped, never the end of the run
         message = str(err) if isinstance(err, ValueError | PlacemapError) else f"{type(err).__name__}: {err}"
-        return Outcome(item.id, None, f"{item.id}: {message}", words)
+        return Outcome(item.id, None, f"{item.id}: {message}", words, text_digest(item.text))
 
 
 def count_inputs(
@@ -154,12 +163,11 @@ def _repair(path: Path) -> int:
         return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _line_id(line: bytes, path: Path) -> str:
+def _line_entry(line: bytes, path: Path) -> tuple[str, str]:
+    """The id and the text digest of a written line."""
     try:
-        text = line.decode("utf-8")
-        if text.startswith('{"id": "'):  # document_to_json puts the id first: decode only that
-            return json.JSONDecoder().raw_decode(text, 7)[0]
-        return str(json.loads(text)["id"])
+        document = json.loads(line.decode("utf-8"))
+        return str(document["id"]), text_digest(document["text"])
     except (ValueError, KeyError, TypeError) as err:
         raise ConfigurationError(f"cannot resume: {path} is damaged ({err}); run without resuming") from err
 
@@ -198,8 +206,8 @@ class ResumableOutput:
         self._failed = open(failed, "ab" if self.done else "wb")  # noqa: SIM115 (closed by close())
         return self.done
 
-    def done_entries(self) -> Iterator[tuple[str, str | None]]:
-        """``(id, error or None)`` of each input already done, in input order."""
+    def done_entries(self) -> Iterator[tuple[str, str | None, str | None]]:
+        """``(id, error or None, text digest or None)`` of each input already done, in input order."""
         if not self.done or self.output is None:
             return
         partial, failed_path = partial_paths(self.output)
@@ -207,17 +215,18 @@ class ResumableOutput:
             failure = _next_failure(failures)
             for position in range(self.done):
                 if failure is not None and failure["position"] == position:
-                    yield failure["id"], failure["error"]
+                    yield failure["id"], failure["error"], failure.get("digest")
                     failure = _next_failure(failures)
                 else:
-                    yield _line_id(lines.readline(), partial), None
+                    done_id, digest = _line_entry(lines.readline(), partial)
+                    yield done_id, None, digest
 
     def write(self, position: int, outcome: Outcome) -> None:
         if outcome.line is not None:
             self._out.write(outcome.line)
             self._out.flush()
         elif self._failed is not None:
-            record = {"position": position, "id": outcome.id, "error": outcome.error}
+            record = {"position": position, "id": outcome.id, "error": outcome.error, "digest": outcome.digest}
             self._failed.write(json.dumps(record).encode("ascii") + b"\n")
             self._failed.flush()
 
@@ -266,9 +275,11 @@ def pending(items: Iterable[InputDocument], sink: ResumableOutput, errors: list[
     position = -1
     for position, item in enumerate(items):
         if position < sink.done:
-            done_id, error = next(done)
+            done_id, error, digest = next(done)
             if done_id != item.id:
                 raise ConfigurationError(_mismatch(sink, f"input {position + 1} is {item.id!r}, not {done_id!r}"))
+            if digest is not None and digest != text_digest(item.text):
+                raise ConfigurationError(_mismatch(sink, f"the text of input {position + 1}, {item.id!r}, was edited"))
             if position + 1 == sink.done:
                 done.close()  # the partial file is read no further
             if error is None:

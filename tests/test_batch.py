@@ -203,3 +203,16 @@ def test_count_inputs_for_the_time_left(tmp_path):
     assert count_inputs([str(tmp_path / "texts"), str(corpus)]) == 4
     assert count_inputs([str(corpus), "-"]) is None
     assert count_inputs([str(corpus)], max_bytes=10) is None
+
+
+@pytest.mark.parametrize("edited", [3, BAD])  # a written document, and one that failed
+def test_resume_refuses_an_input_edited_since_the_interrupted_run(make, tmp_path, edited):
+    import dataclasses
+
+    output = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(interrupted(corpus(), 20), output, make_geoparser=make, errors=[], progress=False)
+    items = corpus()
+    items[edited] = dataclasses.replace(items[edited], text=items[edited].text + " Shelling hit Kyiv.")
+    with pytest.raises(ConfigurationError, match=f"the text of input {edited + 1}, .* was edited"):
+        run_batch(items, output, make_geoparser=make, resume=True, errors=[], progress=False)
