@@ -9,6 +9,7 @@ its gain (``benchmarks/recognition_rules.py``).
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -35,7 +36,7 @@ from .recognition_words import (
     TITLES,
     UNIT_WORDS,
 )
-from .windows import starts_sentence, windowed_ner
+from .windows import mask_pictographs, starts_sentence, windowed_ner
 
 __all__ = ["MODEL_NAME", "GazetteerRecognizer", "Recognizer", "RuleSwitches", "SpacyRecognizer", "load_model"]
 
@@ -180,13 +181,20 @@ class SpacyRecognizer:
         return next(self.pipe([text]))
 
     def pipe(self, texts: Iterable[str], *, batch_size: int = 64) -> Iterator[list[Mention]]:
+        originals: deque[str] = deque()
+
+        def masked() -> Iterator[str]:
+            for text in texts:
+                originals.append(text)
+                yield mask_pictographs(text)
+
         docs = (
-            windowed_ner(self.nlp, texts, batch_size=batch_size)
+            windowed_ner(self.nlp, masked(), batch_size=batch_size)
             if self.windows
-            else self.nlp.pipe(texts, batch_size=batch_size)
+            else self.nlp.pipe(masked(), batch_size=batch_size)
         )
         for doc in docs:
-            yield self.mentions_from_doc(doc)
+            yield _unmasked(self.mentions_from_doc(doc), doc.text, originals.popleft())
 
     def mentions_from_doc(self, doc: Any) -> list[Mention]:
         """The place mentions of a processed spaCy ``Doc``."""
@@ -621,3 +629,20 @@ def _common_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     return frozenset(STOP_WORDS)
+
+
+def _unmasked(mentions: list[Mention], masked: str, text: str) -> list[Mention]:
+    """Mentions found in ``masked`` (``text`` with its emoji as spaces) as mentions of ``text``:
+    without the masked spaces at their ends, quoting the original."""
+    if masked == text:
+        return mentions
+    found = []
+    for mention in mentions:
+        start, end = mention.start, mention.end
+        while end > start and masked[end - 1].isspace():
+            end -= 1
+        while start < end and masked[start].isspace():
+            start += 1
+        if start < end:
+            found.append(Mention(start, end, text[start:end], mention.label))
+    return found

@@ -194,3 +194,13 @@ def test_a_persons_name_after_of_is_a_place_only_if_a_town_bears_it(news_recogni
 def test_cities_the_model_ran_into_one_organisation_are_each_a_place(news_recognizer):
     text = "Mykolaiv sits on the main road linking Kherson with Odesa, the country's largest port."
     assert {"Kherson", "Odesa"} <= set(texts(news_recognizer(text)))
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("Shelling hit Mariupol💔 and Kharkiv.", ["Mariupol", "Kharkiv"]), ("We love Lviv❤️", ["Lviv"])],
+)
+def test_an_emoji_next_to_a_name_does_not_lose_it(news_recognizer, text, names):
+    mentions = news_recognizer(text)
+    assert texts(mentions) == names
+    assert all(text[m.start : m.end] == m.text for m in mentions)
