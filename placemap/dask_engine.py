@@ -61,16 +61,8 @@ from placemap.atomic import atomic_open
 from placemap.docformat import InputDocument
 from placemap.exc import ConfigurationError, PlacemapError
 
-from .batch import (
-    CHUNKS_PER_WORKER,
-    BatchStats,
-    Outcome,
-    Positioned,
-    chunks,
-    parse_document,
-    partial_paths,
-    run_ordered,
-)
+from .batch import CHUNKS_PER_WORKER, BatchStats, Positioned, chunks, parse_document, run_ordered
+from .resumable import Outcome, partial_paths
 
 __all__ = ["GeoparserPlugin", "run_dask"]
 
