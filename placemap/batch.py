@@ -53,11 +53,18 @@ Positioned = tuple[int, InputDocument]
 class BatchStats:
     """What a batch run did.
 
-    documents (int): documents geoparsed and written by this run.
-    words (int): words (whitespace-separated) of the documents this run geoparsed.
-    seconds (float): wall-clock time of the run.
-    skipped (int): documents already written by the interrupted run that this one resumed.
-    failed (int): documents that raised, in this run or the one it resumed; not written.
+    Attributes
+    ----------
+    documents : int
+        Documents geoparsed and written by this run.
+    words : int
+        Words (whitespace-separated) of the documents this run geoparsed.
+    seconds : float
+        Wall-clock time of the run.
+    skipped : int
+        Documents already written by the interrupted run that this one resumed.
+    failed : int
+        Documents that raised, in this run or the one it resumed; not written.
     """
 
     documents: int
@@ -228,16 +235,30 @@ def run_batch(
 ) -> BatchStats:
     """Geoparse ``items`` into JSON lines at ``output`` (standard output when ``None``).
 
-    items (Iterable[InputDocument]): the inputs, read lazily (``read_inputs``).
-    output (Path | None): where the JSON lines go; written through ``OUT.partial``.
-    make_geoparser (Callable): builds a geoparser; picklable when ``jobs > 1`` (a module-level
-        function or a ``functools.partial`` of one, such as ``partial(build_geoparser, settings)``).
-    jobs (int): processes; each builds one geoparser, once.
-    resume (bool): continue the interrupted run whose partial output is beside ``output``.
-    progress (bool | None): show a progress bar on stderr; ``None``: when stderr is a terminal.
-    errors (list[str]): ``"<id>: <message>"`` is appended for each document that raised.
-    total (int | None): the number of inputs, when known, for the time left.
-    RETURNS (BatchStats): counts and time.
+    Parameters
+    ----------
+    items : Iterable[InputDocument]
+        The inputs, read lazily (``read_inputs``).
+    output : Path | None
+        Where the JSON lines go; written through ``OUT.partial``.
+    make_geoparser : Callable
+        Builds a geoparser; picklable when ``jobs > 1`` (a module-level function or a ``functools.partial`` of one,
+        such as ``partial(build_geoparser, settings)``).
+    jobs : int
+        Processes; each builds one geoparser, once.
+    resume : bool
+        Continue the interrupted run whose partial output is beside ``output``.
+    progress : bool | None
+        Show a progress bar on stderr; ``None``: when stderr is a terminal.
+    errors : list[str]
+        ``"<id>: <message>"`` is appended for each document that raised.
+    total : int | None
+        The number of inputs, when known, for the time left.
+
+    Returns
+    -------
+    BatchStats
+        Counts and time.
     """
     if jobs < 1:
         raise ConfigurationError(f"jobs must be at least 1, got {jobs}")
@@ -265,11 +286,21 @@ def geoparse_all(
     Each document goes through its JSON line, as ``run_batch`` writes it, so a map or a score
     made from texts is the one made from their saved geoparse output.
 
-    items (Iterable[InputDocument]): the texts.
-    make_geoparser (Callable): as for ``run_batch``.
-    jobs (int): processes; each builds one geoparser, once.
-    errors (list[str]): ``"<id>: <message>"`` is appended for each document that raised.
-    RETURNS (list[Document]): the documents that did not raise.
+    Parameters
+    ----------
+    items : Iterable[InputDocument]
+        The texts.
+    make_geoparser : Callable
+        As for ``run_batch``.
+    jobs : int
+        Processes; each builds one geoparser, once.
+    errors : list[str]
+        ``"<id>: <message>"`` is appended for each document that raised.
+
+    Returns
+    -------
+    list[Document]
+        The documents that did not raise.
     """
     if jobs < 1:
         raise ConfigurationError(f"jobs must be at least 1, got {jobs}")
