@@ -48,6 +48,7 @@ class Row:
     labels: set[str]
     ignore: set[str]
     sentence: bool  # a sentence row (placeless roles) rather than a name row
+    doc_id: str | None = None  # the monitor report a row comes from (for its folds)
 
 
 def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -115,8 +116,9 @@ def monitor_rows(extractor: EventExtractor, report: dict, document: Document) ->
     rows = []
     for sentence in extractor.rows(document)[0]:
         for index, features in zip(sentence.names, sentence.name_features, strict=True):
-            rows.append(Row("monitor", features, {role} if index == best else set(), set(), sentence=False))
-        rows.append(Row("monitor", sentence.features, set(), set(), sentence=True))
+            labels = {role} if index == best else set()
+            rows.append(Row("monitor", features, labels, set(), sentence=False, doc_id=report["id"]))
+        rows.append(Row("monitor", sentence.features, set(), set(), sentence=True, doc_id=report["id"]))
     return rows
 
 

@@ -266,6 +266,33 @@ def group_rows(matcher: Matcher, extractor: EventExtractor, groups: dict, rows: 
     return table, outcomes
 
 
+def monitor_folds(extractor: EventExtractor, corpora: dict, rows: list, c: float, folds: int) -> dict[str, float]:
+    """The monitor reports scored in ``folds`` folds, each with the model refitted without it: the
+    estimate for another sample of the same captions (the set kept back is one)."""
+    import random
+
+    reports = corpora["monitor"]
+    order = sorted(gold["id"] for gold, _ in reports)
+    random.Random(7).shuffle(order)
+    fold_of = {doc_id: k % folds for k, doc_id in enumerate(order)}
+    shipped, hits, towns, outcomes = extractor.model, 0.0, 0.0, []
+    for k in range(folds):
+        test = [(gold, document) for gold, document in reports if fold_of[gold["id"]] == k]
+        extractor.model = fit([r for r in rows if r.doc_id is None or fold_of.get(r.doc_id) != k], c=c)
+        done = with_events(extractor, test)
+        figures = score_monitor(done)
+        hits += figures["event"] * len(test)
+        towns += figures["town"] * len(test)
+        outcomes += [
+            e.category == gold["category"] and e.lat is not None
+            and haversine(gold["lat"], gold["lon"], e.lat, e.lon) <= MONITOR_KM
+            for gold, document in done for e in document.events
+        ]  # fmt: skip
+    extractor.model = shipped
+    return {"event": hits / len(reports), "town": towns / len(reports), "events": len(outcomes),
+            "right": sum(outcomes) / len(outcomes) if outcomes else 0.0}  # fmt: skip
+
+
 def _dispatch_cells(s: dict) -> str:
     return (f"P {s['precision']:.3f}  R {s['recall']:.3f}  status {s['status']:.3f}  date {s['date']:.3f}  "
             f"({s['gold']} gold, {s['predicted']} predicted)")  # fmt: skip
@@ -278,6 +305,8 @@ def main() -> int:
     parser.add_argument("--el-repeats", type=int, default=2, help="timing repeats on event_location.jsonl")
     parser.add_argument("--gazetteer", help="store to use (e.g. one extended with GeoNames' UA.zip)")
     parser.add_argument("--added-threshold", type=float, help="the extractor's added_threshold (default: shipped)")
+    parser.add_argument("--caption-threshold", type=float, help="the extractor's caption_threshold (default: shipped)")
+    parser.add_argument("--folds", type=int, default=5, help="folds of the monitor reports' cross-validation")
     parser.add_argument("--c", type=float, default=0.5, help="regularisation of the leave-one-group-out refits")
     parser.add_argument("--cache", type=Path, help="pickle of the geoparsed development corpora")
     parser.add_argument("--verbose", action="store_true", help="list missed and extra events")
@@ -289,6 +318,8 @@ def main() -> int:
     extractor = EventExtractor.from_model(gazetteer)
     if args.added_threshold is not None:
         extractor.added_threshold = args.added_threshold
+    if args.caption_threshold is not None:
+        extractor.caption_threshold = args.caption_threshold
     full = Geoparser(gazetteer, event_extractor=extractor)
     plain = Geoparser(gazetteer, recognizer=full.recognizer, resolver=full.resolver)
     matcher = Matcher(gazetteer)
@@ -315,12 +346,18 @@ def main() -> int:
     linking = score_linking(extractor, halterman, documents)
     words = sum(len(text.split()) for _, text, _ in items)
 
-    print(f"events: added_threshold {extractor.added_threshold}, store {args.gazetteer or 'embedded'}")
+    monitor_cv = monitor_folds(extractor, corpora, rows, args.c, args.folds)
+    print(f"events: added_threshold {extractor.added_threshold}, caption_threshold {extractor.caption_threshold}, "
+          f"store {args.gazetteer or 'embedded'}")  # fmt: skip
     print(f"{'group':8}  {'model':9}  figures")
     for group, figures in table:
         for mode, s in figures.items():
             cells = f"event {s['event']:.3f}  town {s['town']:.3f}" if group == "monitor" else _dispatch_cells(s)
             print(f"{group:8}  {mode:9}  {cells}")
+    print(
+        f"monitor   {args.folds}-fold    event {monitor_cv['event']:.3f}  town {monitor_cv['town']:.3f}  "
+        f"(refitted without the fold scored; {monitor_cv['right']:.3f} of {monitor_cv['events']} events right)"
+    )
     print(f"event score calibration (held out, {len(outcomes)} events): ECE {calibration['ece']:.3f}, "
           f"Brier {calibration['brier']:.3f}")  # fmt: skip
     print("event_location RELABEL ({} sentences): token P / R, events covering the verb {:.3f} / {:.3f}; "

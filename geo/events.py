@@ -38,6 +38,11 @@ __all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
 #: (above any probability) by default: measured leaving one conflict out, the model's own events
 #: cost more precision than they bring recall on dispatches like ours (docs/events.md).
 ADDED_THRESHOLD = 1.01
+#: A text this short is a caption or a headline ("Russian tanks in Bucha"): too few words for
+#: the rules' clauses, so the model's own events are kept from CAPTION_THRESHOLD (measured on
+#: real monitor captions, five folds; docs/events.md). The shortest dispatch we have is 613.
+CAPTION_CHARS = 280
+CAPTION_THRESHOLD = 0.3
 _AREA_CODES = ("PCL", "ADM1", "ADM2", "ADM3", "RGN", "CONT", "OCN", "SEA", "GULF")
 _CLIMBING = ("shelling", "military", "talks")  # these may take their places from the clause above
 _PHYSICAL = ("shelling", "military")  # "residents of X reported shelling": a speaker's place may be the site
@@ -121,6 +126,15 @@ class EventExtractor:
         ``nlp.pipe`` batch size.
     model : EventModel, optional
         The learned event model; the shipped one by default.
+    added_threshold : float
+        The chance from which the model's own events (those the rules did not find) are kept in
+        a story; above 1 (the default) keeps none.
+    caption_threshold : float
+        The same for a caption or headline (a text of at most ``caption_chars`` characters).
+    caption_chars : int
+        The length up to which a text is read as a caption.
+    linker : EventModel, optional
+        The learned linker that ``locate`` uses; the shipped one by default.
     """
 
     def __init__(
@@ -133,6 +147,8 @@ class EventExtractor:
         batch_size: int = 64,
         model: EventModel | None = None,
         added_threshold: float = ADDED_THRESHOLD,
+        caption_threshold: float = CAPTION_THRESHOLD,
+        caption_chars: int = CAPTION_CHARS,
         linker: EventModel | None = None,
     ) -> None:
         if "parser" not in getattr(nlp, "pipe_names", ()):
@@ -145,6 +161,8 @@ class EventExtractor:
         self.model = model if model is not None else EventModel.load()
         self.linker = linker if linker is not None else EventModel.load(file=LINKER_FILE, missing_ok=True)
         self.added_threshold = added_threshold
+        self.caption_threshold = caption_threshold
+        self.caption_chars = caption_chars
 
     @classmethod
     def from_model(cls, gazetteer: Gazetteer, name: str = MODEL_NAME, **kwargs: Any) -> EventExtractor:
@@ -162,10 +180,11 @@ class EventExtractor:
         words around each name, decides which events each sentence states and which names are
         their places. The parse gives each event its status, date and speaker.
         """
-        rows, parsed, ruled = self.rows(document, every_sentence=self.added_threshold <= 1.0)
+        threshold = self.caption_threshold if len(document.text) <= self.caption_chars else self.added_threshold
+        rows, parsed, ruled = self.rows(document, every_sentence=threshold <= 1.0)
         pending: list[tuple[tuple[int, int], list[_Draft]]] = []
         for row in rows:
-            drafts = self._sentence_drafts(document, row, ruled.get(row.span, []))
+            drafts = self._sentence_drafts(document, row, ruled.get(row.span, []), threshold)
             if drafts:
                 pending.append((row.span, drafts))
         unparsed = [span for span, _ in pending if span not in parsed]
@@ -221,7 +240,9 @@ class EventExtractor:
         wanted = None if every_sentence else {span for span, drafts in ruled.items() if drafts}
         return document_rows(document, rule_roles, wanted), parsed, ruled
 
-    def _sentence_drafts(self, document: Document, row: SentenceRow, ruled: list[_Draft]) -> list[_Draft]:
+    def _sentence_drafts(
+        self, document: Document, row: SentenceRow, ruled: list[_Draft], threshold: float
+    ) -> list[_Draft]:
         """The events the model finds in one sentence, with their places and scores."""
         model, span, names = self.model, row.span, row.names
         chances = [model.probabilities(features, PLACE_ROLES) for features in row.name_features]
@@ -255,18 +276,18 @@ class EventExtractor:
             if category not in placed and model.taken(role, chance):
                 drafts.append(_Draft(category, "reported", span, score=chance))
         return self._with_rules(drafts, ruled, dict(zip(names, chances, strict=True)),
-                                sentence_chances)  # fmt: skip
+                                sentence_chances, threshold)  # fmt: skip
 
     def _with_rules(
         self, learned: list[_Draft], ruled: list[_Draft], chances: dict[int, dict[str, float]],
-        sentence_chances: dict[str, float],
+        sentence_chances: dict[str, float], threshold: float,
     ) -> list[_Draft]:  # fmt: skip
         """The rules' events, scored by the model, and the model's own where it is sure enough.
 
         The parse rules are precise but miss much; the model finds more but, on conflicts it
         was not fitted to, less precisely. A rule's event keeps its status and date; the model
         gives it a score (its chance for the rule's roles). A model's event the rules did not
-        find is kept when its chance reaches ``added_threshold``.
+        find is kept when its chance reaches ``threshold``.
         """
         kept = []
         for draft in ruled:
@@ -280,7 +301,7 @@ class EventExtractor:
         for draft in learned:
             if (draft.category, draft.location, draft.origin, draft.destination, draft.areas) in seen:
                 continue
-            if draft.score is not None and draft.score >= self.added_threshold:
+            if draft.score is not None and draft.score >= threshold:
                 kept.append(draft)
         return kept
 
