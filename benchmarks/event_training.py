@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from placemap.event_eval import haversine
 from placemap.geo.event_model import PLACE_ROLES, SENTENCE_ROLES, EventModel
 from placemap.geo.events import EventExtractor
 from placemap.types import Document
@@ -49,12 +50,6 @@ class Row:
     ignore: set[str]
     sentence: bool  # a sentence row (placeless roles) rather than a name row
     doc_id: str | None = None  # the monitor report a row comes from (for its folds)
-
-
-def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _overlapping(document: Document, start: int, end: int) -> list[int]:
@@ -110,7 +105,7 @@ def monitor_rows(extractor: EventExtractor, report: dict, document: Document) ->
     best, best_km = None, MONITOR_KM
     for i, toponym in enumerate(document.toponyms):
         if toponym.place is not None:
-            km = _haversine(report["lat"], report["lon"], toponym.place.lat, toponym.place.lon)
+            km = haversine(report["lat"], report["lon"], toponym.place.lat, toponym.place.lon)
             if km <= best_km:
                 best, best_km = i, km
     rows = []

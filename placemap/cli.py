@@ -218,28 +218,49 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     gold = _read_gold(args.gold, args.limit)
     errors: list[str] = []
+    with_events = any(doc.get("events") for doc in gold)
+    gazetteer = _open_gazetteer(args)
     if args.system is not None:
         # A saved output is scored as it is: recognition and end to end (it was run on raw text).
-        documents = _saved_documents(args.system, errors)
-        recognised = [document_to_json(apply_min_score(document, args.min_score)) for document in documents]
-        report = evaluate(gold, recognised, None)
+        documents = [apply_min_score(d, args.min_score) for d in _saved_documents(args.system, errors)]
+        report = evaluate(gold, [document_to_json(d) for d in documents], None)
     else:
-        make = partial(build_geoparser, _settings(args, _open_gazetteer(args), events=False))
-        raw = [InputDocument(doc["id"], doc["text"]) for doc in gold]
+        make = partial(build_geoparser, _settings(args, gazetteer, events=with_events))
+        raw = [InputDocument(doc["id"], doc["text"], doc.get("published")) for doc in gold]
         spans = [
             InputDocument(doc["id"], doc["text"], spans=tuple(sorted((t["start"], t["end"]) for t in doc["toponyms"])))
             for doc in gold
         ]
-        recognised = [
-            document_to_json(d) for d in geoparse_all(raw, make_geoparser=make, jobs=args.jobs, errors=errors)
+        documents = [
+            apply_min_score(d, args.min_score)
+            for d in geoparse_all(raw, make_geoparser=make, jobs=args.jobs, errors=errors)
         ]
         resolved = [
             document_to_json(d) for d in geoparse_all(spans, make_geoparser=make, jobs=args.jobs, errors=errors)
         ]
-        report = evaluate(gold, recognised, resolved)
+        report = evaluate(gold, [document_to_json(d) for d in documents], resolved)
+    if with_events:
+        report.update(_event_report(gold, documents, gazetteer, args.min_score))
     print(json.dumps(report, indent=2) if args.json else format_report(report, title=Path(args.gold).name))
     _report(errors)
     return EXIT_ERROR if errors else 0
+
+
+def _event_report(gold: list[dict], documents: list, gazetteer: Any, min_score: float) -> dict[str, Any]:
+    """Events scored against gold dispatches, overall and by score (what ``--min-score`` keeps)."""
+    from placemap.event_eval import Matcher, precision_by_score, score_events
+
+    by_id = {document.id: document for document in documents}
+    pairs = [(doc, by_id[doc["id"]]) for doc in gold if doc["id"] in by_id]
+    matcher = Matcher(gazetteer)
+    golds, predicted = [g for g, _ in pairs], [d for _, d in pairs]
+    scores = score_events(matcher, golds, predicted)
+    keys = ("gold", "predicted", "matched", "precision", "recall", "status", "date")
+    thresholds = sorted({0.0, 0.5, 0.8, min_score})
+    return {
+        "events": {key: scores[key] for key in keys},
+        "events_by_score": precision_by_score(matcher, golds, predicted, thresholds),
+    }
 
 
 def _saved_documents(path: str, errors: list[str]) -> list:

@@ -572,4 +572,10 @@ def format_report(report: Mapping[str, Any], title: str) -> str:
         lines += ["", *_table("resolution", keys, {"gold spans": report["resolution"]})]
     if "end_to_end" in report:
         lines += ["", *_table("end to end", ["n", "acc@161"], {"raw text": report["end_to_end"]})]
+    if "events" in report:
+        keys = ["gold", "predicted", "matched", "precision", "recall", "status", "date"]
+        lines += ["", *_table("events", keys, {"all": report["events"]})]
+    if "events_by_score" in report:
+        keys = ["predicted", "matched", "precision", "recall"]
+        lines += ["", *_table("events kept", keys, report["events_by_score"])]
     return "\n".join(lines)
