@@ -38,7 +38,7 @@ __all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
 #: (above any probability) by default: measured leaving one conflict out, the model's own events
 #: cost more precision than they bring recall on dispatches like ours (docs/events.md).
 ADDED_THRESHOLD = 1.01
-#: A text this short is a caption or a headline ("Russian tanks in Bucha"): too few words for
+#: A text of one sentence this short is a caption or a headline ("Russian tanks in Bucha"): too few words for
 #: the rules' clauses, so the model's own events are kept from CAPTION_THRESHOLD (measured on
 #: real monitor captions, five folds; docs/events.md). The shortest dispatch we have is 613.
 CAPTION_CHARS = 280
@@ -130,7 +130,7 @@ class EventExtractor:
         The chance from which the model's own events (those the rules did not find) are kept in
         a story; above 1 (the default) keeps none.
     caption_threshold : float
-        The same for a caption or headline (a text of at most ``caption_chars`` characters).
+        The same for a caption or headline (one sentence of at most ``caption_chars`` characters).
     caption_chars : int
         The length up to which a text is read as a caption.
     linker : EventModel, optional
@@ -180,7 +180,7 @@ class EventExtractor:
         words around each name, decides which events each sentence states and which names are
         their places. The parse gives each event its status, date and speaker.
         """
-        threshold = self.caption_threshold if len(document.text) <= self.caption_chars else self.added_threshold
+        threshold = self.caption_threshold if self._is_caption(document.text) else self.added_threshold
         rows, parsed, ruled = self.rows(document, every_sentence=threshold <= 1.0)
         pending: list[tuple[tuple[int, int], list[_Draft]]] = []
         for row in rows:
@@ -214,6 +214,10 @@ class EventExtractor:
         if self.merge:
             drafts = _merge(document, drafts)
         return _to_events(document, drafts, self.gazetteer)
+
+    def _is_caption(self, text: str) -> bool:
+        """A caption or headline: one sentence, at most ``caption_chars`` characters."""
+        return len(text) <= self.caption_chars and len(split_sentences(text)) <= 1
 
     def rows(
         self, document: Document, *, every_sentence: bool = True
