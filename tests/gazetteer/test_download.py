@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+import sqlite3
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from placemap import cli
 from placemap.exc import ConfigurationError, DownloadError, InputFormatError
 from placemap.gazetteer import Gazetteer
 from placemap.gazetteer.build import StoreWriter
@@ -217,3 +219,38 @@ def test_a_file_url_works_as_a_mirror(tmp_path):
         tmp_path / "s.sqlite", ["UA.zip"], base_url=mirror.as_uri(), download_dir=tmp_path / "d", build=tiny_build
     )
     assert dump.rows == 2
+
+
+def test_the_command_fails_in_one_line_when_offline(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = cli.main(
+        ["gazetteer", "download", "UA", "--base-url", f"http://127.0.0.1:{port}/", "-o", str(tmp_path / "s.sqlite")]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("placemap: error: cannot reach 127.0.0.1")
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_the_command_refuses_a_bad_base_url(tmp_path, capsys):
+    code = cli.main(["gazetteer", "download", "UA", "--base-url", "ftp://x/", "-o", str(tmp_path / "s.sqlite")])
+    assert code == 1
+    assert "--base-url must be" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_command_builds_an_extended_store_that_info_shows(server, tmp_path, capsys, monkeypatch):
+    url, files = server
+    files.content["UA.zip"] = zipped(UA_ROWS)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    store = tmp_path / "s.sqlite"
+    assert cli.main(["gazetteer", "download", "UA", "--base-url", url, "-o", str(store)]) == 0
+    assert cli.main(["gazetteer", "info", "--gazetteer", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "kind: extended" in out
+    assert "UA.zip: 2 rows" in out
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT count(*) FROM places WHERE geonameid = 1").fetchone()[0] == 1
