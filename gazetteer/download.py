@@ -152,6 +152,8 @@ def fetch(url: str, target: Path, *, progress: Progress | None = None, timeout: 
             return fetch(url, target, progress=progress, timeout=timeout)
         raise DownloadError(f"{url}: the server answered HTTP {err.code} {err.reason}") from err
     except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+        if urllib.parse.urlsplit(url).scheme == "file":
+            raise DownloadError(f"{url}: {_reason(err)}") from err
         raise DownloadError(f"cannot reach {_where(url)}: {_reason(err)} (offline?)") from err
     with response:
         headers = response.headers

@@ -219,6 +219,8 @@ def test_a_file_url_works_as_a_mirror(tmp_path):
         tmp_path / "s.sqlite", ["UA.zip"], base_url=mirror.as_uri(), download_dir=tmp_path / "d", build=tiny_build
     )
     assert dump.rows == 2
+    with pytest.raises(DownloadError, match=r"XX\.zip: .*No such file"):
+        fetch(mirror.as_uri() + "/XX.zip", tmp_path / "XX.zip")
 
 
 def test_the_command_fails_in_one_line_when_offline(tmp_path, capsys, monkeypatch):
