@@ -154,6 +154,8 @@ class _ByteBars:
                 desc=name, total=total, initial=done, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr
             )
         bar.update(done - bar.n)
+        if total is not None and done >= total:
+            bar.close()  # else its clock runs on through the build
 
     def __exit__(self, *exc_info: object) -> None:
         for bar in self._bars.values():
