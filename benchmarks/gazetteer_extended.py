@@ -7,7 +7,9 @@
 For each corpus (../shared/data/eval) and each store: recognition F1 (overlap), resolution
 given the gold spans (acc@161, exact id) with why the rest missed (as in
 ``resolution_errors.py``: no candidate, candidates none near, right one ranked below), and
-end-to-end acc@161. ``monitor-reports-dev`` has no spans, only the town a short report
+end-to-end acc@161. Resolution and end to end are also scored with countries and admin-1
+units right by area (``acc@161+area``, ``placemap.evaluate``: the unit holds the gold point
+or has its id), beside the plain 161 km figures. ``monitor-reports-dev`` has no spans, only the town a short report
 names: its row is the share of reports with a place found within 25 km of that town.
 Both stores run with the same spaCy model and settings as ``placemap geoparse``
 (``--adjectives`` on GeoWebNews and GeoCorpora, as in ``geoparse_accuracy.py``).
@@ -25,7 +27,14 @@ from pathlib import Path
 from gold_spans import is_near
 
 from placemap.docformat import document_to_json
-from placemap.evaluate import corpus_policy, haversine_km, score_end_to_end, score_recognition, score_resolution
+from placemap.evaluate import (
+    corpus_policy,
+    gazetteer_areas,
+    haversine_km,
+    score_end_to_end,
+    score_recognition,
+    score_resolution,
+)
 from placemap.gazetteer import Gazetteer
 from placemap.geo.pipeline import Geoparser, GeoparserSettings, build_geoparser
 from placemap.geo.recognize import load_model
@@ -61,13 +70,17 @@ def span_row(geoparser: Geoparser, gold: list[dict], policy) -> dict[str, float]
             if truth.get("lat") is not None and toponym is not None and policy.is_gold(truth):
                 outcomes[_outcome(geoparser, toponym, truth)] += 1
     total = max(sum(outcomes.values()), 1)
-    resolution = score_resolution(gold, resolved, policy)
+    area_of = gazetteer_areas(geoparser.gazetteer)
+    resolution = score_resolution(gold, resolved, policy, area_of=area_of)
+    end_to_end = score_end_to_end(gold, found, policy, area_of=area_of)
     return {
         "f1": score_recognition(gold, found, policy)["overlap"]["f1"],
         "acc@161": resolution["acc@161"],
+        "area": resolution["acc@161+area"],
         "exact_id": resolution["exact_id"],
         **{name: outcomes[name] / total for name in ("no candidate", "none near", "ranked below")},
-        "e2e@161": score_end_to_end(gold, found, policy)["acc@161"],
+        "e2e@161": end_to_end["acc@161"],
+        "e2e area": end_to_end["acc@161+area"],
     }
 
 
@@ -102,7 +115,8 @@ def main() -> int:
     for label, gazetteer in stores.items():
         print(f"{label}: {gazetteer.path} ({gazetteer.counts()['places']:,} places)")
     nlp = load_model()
-    columns = ("f1", "acc@161", "exact_id", "no candidate", "none near", "ranked below", "e2e@161", "town@25")
+    columns = ("f1", "acc@161", "area", "exact_id", "no candidate", "none near", "ranked below", "e2e@161", "e2e area")
+    columns += ("town@25",)
     print(f"\n{'corpus':20} {'store':17} {'docs':>5} | " + " ".join(f"{c:>12}" for c in columns) + " |     s")
     for corpus in args.corpora:
         gold = [json.loads(line) for line in (EVAL / f"{corpus}.jsonl").open(encoding="utf-8")][: args.limit]
@@ -118,9 +132,8 @@ def main() -> int:
         "\nf1: recognition (overlap); acc@161 and exact_id: resolution given the gold spans; no candidate / none near /"
     )
     print("ranked below: share of gold names with a point not placed within 161 km, and why; e2e@161: gold names found")
-    print(
-        f"and placed within 161 km; town@25: monitor reports with a place found within {TOWN_KM:.0f} km of their town."
-    )
+    print("and placed within 161 km; area, e2e area: the same with a country or admin-1 unit also right when it holds")
+    print(f"the gold point; town@25: monitor reports with a place found within {TOWN_KM:.0f} km of their town.")
     return 0
 
 
