@@ -158,6 +158,10 @@ def fetch(url: str, target: Path, *, progress: Progress | None = None, timeout: 
     with response:
         headers = response.headers
         resumed = response.status == 206 and headers.get("Content-Range", "").startswith(f"bytes {done}-")
+        if response.status == 206 and not resumed:  # another range than asked for: trust none of it
+            part.unlink(missing_ok=True)
+            state_path.unlink(missing_ok=True)
+            raise DownloadError(f"{url}: the server sent bytes {headers.get('Content-Range')!r}, not from {done}")
         done = done if resumed else 0
         length = headers.get("Content-Length")
         total = done + int(length) if length and length.isdigit() else None
@@ -176,8 +180,11 @@ def fetch(url: str, target: Path, *, progress: Progress | None = None, timeout: 
 
 def _copy(response: http.client.HTTPResponse, handle: BinaryIO, done: int, report: Callable[[int], object]) -> int:
     report(done)
+    # read1 returns what has arrived: read(CHUNK) would wait for a whole chunk, and an interrupt
+    # meanwhile would lose it (and the bar would move once a megabyte on a slow line).
+    read = getattr(response, "read1", response.read)
     try:
-        while chunk := response.read(CHUNK):
+        while chunk := read(CHUNK):
             handle.write(chunk)
             done += len(chunk)
             report(done)
@@ -220,7 +227,8 @@ def verify_dump(path: Path) -> tuple[int, str]:
     Raises ``InputFormatError`` naming the file and line.
     """
     path = Path(path)
-    country = path.name[:2] if len(path.name) == 6 and path.name.endswith(".zip") else None
+    stem = path.name.removesuffix(".zip")
+    country = stem if len(stem) == 2 and stem.isalpha() and stem.isupper() else None
     rows = 0
     try:
         for record in read_geonames_dump(path):

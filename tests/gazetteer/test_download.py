@@ -46,6 +46,7 @@ class Files:
     def __init__(self) -> None:
         self.content: dict[str, bytes] = {}
         self.cut_after: int | None = None  # close the connection after this many body bytes, once
+        self.ranges = True  # whether Range requests are honoured
         self.requests: list[dict[str, str]] = []
 
 
@@ -62,7 +63,7 @@ def make_handler(files: Files) -> type[BaseHTTPRequestHandler]:
                 return
             start = 0
             wanted = self.headers.get("Range", "")
-            if wanted.startswith("bytes=") and self.headers.get("If-Range") in (None, ETAG):
+            if files.ranges and wanted.startswith("bytes=") and self.headers.get("If-Range") in (None, ETAG):
                 start = int(wanted[6:].rstrip("-"))
                 self.send_response(206)
                 self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
@@ -149,6 +150,18 @@ def test_an_interrupted_download_is_resumed(server, tmp_path):
     assert files.requests[-1]["If-Range"] == ETAG
     assert dump.size == len(body) and dump.rows == 2
     assert store.exists()
+
+
+def test_a_server_without_ranges_sends_the_file_again(server, tmp_path):
+    url, files = server
+    files.content["UA.zip"] = body = zipped(UA_ROWS, padding=100_000)
+    files.cut_after, files.ranges = 10_000, False
+    with pytest.raises(DownloadError):
+        fetch(url + "UA.zip", tmp_path / "UA.zip")
+    fetch(url + "UA.zip", tmp_path / "UA.zip")
+    assert files.requests[-1]["Range"] == "bytes=10000-"
+    assert (tmp_path / "UA.zip").read_bytes() == body
+    assert not (tmp_path / "UA.zip.part").exists()
 
 
 def test_a_part_of_a_file_that_changed_since_is_thrown_away(server, tmp_path):
