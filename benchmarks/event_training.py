@@ -151,7 +151,7 @@ def all_rows(extractor: EventExtractor, corpora: dict[str, list[tuple[dict, Docu
     return rows
 
 
-def _fit_role(rows: list[Row], role: str, c: float) -> tuple[dict[str, float], float] | None:
+def fit_role(rows: list[Row], role: str, c: float) -> tuple[dict[str, float], float] | None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -174,7 +174,7 @@ def fit(rows: list[Row], *, c: float = 0.5, thresholds: dict[str, float] | None 
     weights, bias = {}, {}
     for role in (*PLACE_ROLES, *SENTENCE_ROLES):
         subset = [r for r in rows if r.sentence == (role in SENTENCE_ROLES)]
-        fitted = _fit_role(subset, role, c)
+        fitted = fit_role(subset, role, c)
         if fitted is not None:
             weights[role], bias[role] = fitted
     calibration = (1.0, 0.0)

@@ -26,7 +26,8 @@ from placemap.types import Document, Event, Place
 
 from . import triggers as words
 from .dates import DateValue, phrase_positions, trigger_date
-from .event_features import PlaceInSentence, place_features, sentence_features, stem
+from .event_features import PlaceInSentence, place_features, place_kind, sentence_features, stem
+from .event_linker import LINKER_FILE, linked_places
 from .event_model import LOCATION_CATEGORIES, PLACE_ROLES, SENTENCE_ROLES, EventModel
 from .recognize import MODEL_NAME
 from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens, split_sentences
@@ -132,6 +133,7 @@ class EventExtractor:
         batch_size: int = 64,
         model: EventModel | None = None,
         added_threshold: float = ADDED_THRESHOLD,
+        linker: EventModel | None = None,
     ) -> None:
         if "parser" not in getattr(nlp, "pipe_names", ()):
             raise ValueError("EventExtractor needs a spaCy pipeline with a dependency parser")
@@ -141,6 +143,7 @@ class EventExtractor:
         self.merge = merge
         self.batch_size = batch_size
         self.model = model if model is not None else EventModel.load()
+        self.linker = linker if linker is not None else EventModel.load(file=LINKER_FILE, missing_ok=True)
         self.added_threshold = added_threshold
 
     @classmethod
@@ -300,23 +303,44 @@ class EventExtractor:
         return next((t for t in doc if t.dep_ == "ROOT"), doc[0])
 
     def locate(self, document: Document, start: int, end: int) -> tuple[int, ...]:
-        """Indices of the toponyms the word at ``[start, end)`` happens at, by the rules events use.
+        """Indices of the toponyms the word at ``[start, end)`` happens at.
 
-        For comparing the linking alone with Halterman (2019), whose event verbs are given.
+        The learned linker when one is loaded (``linker``), else the rules events use. For
+        comparing the linking alone with Halterman (2019), whose event verbs are given.
         """
+        pair = self.link_candidates(document, start, end)
+        if pair is None:
+            return ()
+        trigger, names, ruled = pair
+        if self.linker is None:
+            return tuple(sorted(ruled))
+        return tuple(sorted(index for index, _ in linked_places(self.linker, trigger, names, ruled)))
+
+    def link_candidates(
+        self, document: Document, start: int, end: int
+    ) -> tuple[Any, list[tuple[int, Any, str]], set[int]] | None:
+        """The event word at ``[start, end)`` in its sentence's parse, every name of the sentence
+        (toponym index, span, kind of place) and the names the rules link it to."""
         sentences = self._sentences(document)
         for (s, e), indices in sentences:
             if s <= start and end <= e:
                 doc = self.nlp(document.text[s:e])
                 span = doc.char_span(start - s, end - s, alignment_mode="expand")
                 if span is None:
-                    return ()
+                    return None
                 context = _Context(document, body=sentences[0][0][0])
                 background = words.background_tokens(doc, document.text[s:e])
                 links = _gather(span.root, self._candidates(context, doc, s, indices), 3, background)
                 best = _location(span.root, "", links)
-                return tuple(sorted({best.candidate.toponym, *best.conjuncts})) if best else ()
-        return ()
+                ruled = {best.candidate.toponym, *best.conjuncts} if best else set()
+                names = []
+                for index in indices:
+                    toponym = document.toponyms[index]
+                    found = doc.char_span(toponym.mention.start - s, toponym.mention.end - s, alignment_mode="expand")
+                    if found is not None and found.root.i != span.root.i:
+                        names.append((index, found, place_kind(toponym.place, anaphor=False)))
+                return span.root, names, ruled
+        return None
 
     # -- which sentences to parse ------------------------------------------------------------------
     @staticmethod

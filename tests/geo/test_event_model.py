@@ -54,3 +54,20 @@ def test_events_carry_a_score_in_unit_interval(embedded_gazetteer, parser_nlp):
     document = geoparser("Russian artillery shelled Kharkiv overnight, officials said.", published="2022-03-01")
     [event] = document.events
     assert event.category == "shelling" and event.score is not None and 0.5 < event.score <= 1.0
+
+
+@pytest.mark.slow
+def test_the_learned_linker_takes_each_event_words_own_place(embedded_gazetteer, parser_nlp):
+    from placemap.geo.events import EventExtractor
+    from placemap.geo.pipeline import Geoparser
+
+    extractor = EventExtractor(parser_nlp, embedded_gazetteer)
+    assert extractor.linker is not None
+    text = "Rebels shelled Aleppo on Monday, and peace talks opened in Geneva on Tuesday."
+    document = Geoparser(embedded_gazetteer)(text)
+
+    def linked(word):
+        start = text.index(word)
+        return [document.toponyms[i].mention.text for i in extractor.locate(document, start, start + len(word))]
+
+    assert (linked("shelled"), linked("talks")) == (["Aleppo"], ["Geneva"])
