@@ -157,11 +157,11 @@ def fetch(url: str, target: Path, *, progress: Progress | None = None, timeout: 
         raise DownloadError(f"cannot reach {_where(url)}: {_reason(err)} (offline?)") from err
     with response:
         headers = response.headers
-        resumed = response.status == 206 and headers.get("Content-Range", "").startswith(f"bytes {done}-")
-        if response.status == 206 and not resumed:  # another range than asked for: trust none of it
+        resumed = done > 0 and response.status == 206 and headers.get("Content-Range", "").startswith(f"bytes {done}-")
+        if done > 0 and response.status == 206 and not resumed:  # another range than asked for: start again
             part.unlink(missing_ok=True)
             state_path.unlink(missing_ok=True)
-            raise DownloadError(f"{url}: the server sent bytes {headers.get('Content-Range')!r}, not from {done}")
+            return fetch(url, target, progress=progress, timeout=timeout)
         done = done if resumed else 0
         length = headers.get("Content-Length")
         total = done + int(length) if length and length.isdigit() else None

@@ -47,6 +47,7 @@ class Files:
         self.content: dict[str, bytes] = {}
         self.cut_after: int | None = None  # close the connection after this many body bytes, once
         self.ranges = True  # whether Range requests are honoured
+        self.wrong_range = False  # answer a Range request with the file from its start, as 206
         self.requests: list[dict[str, str]] = []
 
 
@@ -64,7 +65,7 @@ def make_handler(files: Files) -> type[BaseHTTPRequestHandler]:
             start = 0
             wanted = self.headers.get("Range", "")
             if files.ranges and wanted.startswith("bytes=") and self.headers.get("If-Range") in (None, ETAG):
-                start = int(wanted[6:].rstrip("-"))
+                start = 0 if files.wrong_range else int(wanted[6:].rstrip("-"))
                 self.send_response(206)
                 self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
             else:
@@ -162,6 +163,18 @@ def test_a_server_without_ranges_sends_the_file_again(server, tmp_path):
     assert files.requests[-1]["Range"] == "bytes=10000-"
     assert (tmp_path / "UA.zip").read_bytes() == body
     assert not (tmp_path / "UA.zip.part").exists()
+
+
+def test_a_part_answered_with_another_range_is_started_again(server, tmp_path):
+    url, files = server
+    files.content["UA.zip"] = body = zipped(UA_ROWS, padding=100_000)
+    files.cut_after = 10_000
+    with pytest.raises(DownloadError):
+        fetch(url + "UA.zip", tmp_path / "UA.zip")
+    files.wrong_range = True
+    fetch(url + "UA.zip", tmp_path / "UA.zip")
+    assert [r.get("Range") for r in files.requests] == [None, "bytes=10000-", None]
+    assert (tmp_path / "UA.zip").read_bytes() == body
 
 
 def test_a_part_of_a_file_that_changed_since_is_thrown_away(server, tmp_path):
