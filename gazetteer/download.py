@@ -130,9 +130,28 @@ def _base_url(base_url: str) -> str:
 def fetch(url: str, target: Path, *, progress: Progress | None = None, timeout: float = TIMEOUT) -> str:
     """Download ``url`` to ``target`` through ``target.part``, resuming an earlier part.
 
-    Returns the server's ``Last-Modified`` date ("" when it sends none). Raises
-    ``DownloadError`` when the server cannot be reached, refuses, or stops early; the part
-    downloaded so far stays for the next run to resume.
+    Parameters
+    ----------
+    url : str
+        An ``https://``, ``http://`` or ``file://`` URL.
+    target : Path
+        Where the whole file ends up; ``NAME.part`` and ``NAME.part.json`` (the server's
+        validator, for ``If-Range``) sit beside it until then.
+    progress : callable, optional
+        Called with (file name, bytes done, bytes total or ``None``) as bytes arrive.
+    timeout : float
+        Seconds to wait for the server to answer or to send more.
+
+    Returns
+    -------
+    str
+        The server's ``Last-Modified`` date, "" when it sends none.
+
+    Raises
+    ------
+    DownloadError
+        The server cannot be reached, refuses, or stops early; the part downloaded so far
+        stays for the next run to resume.
     """
     target = Path(target)
     part = target.with_name(target.name + ".part")
@@ -219,12 +238,26 @@ def _reason(err: BaseException) -> str:
 
 # -- checking ------------------------------------------------------------------------------
 def verify_dump(path: Path) -> tuple[int, str]:
-    """Check a dump end to end; return its number of rows and its SHA-256.
+    """Check a dump end to end.
 
     Checks that a zip (or gzip) is whole (every member's CRC), that every row has GeoNames'
     19 columns, numbers where numbers go and coordinates in range, that there is at least
     one row, and that a country dump (``UA.zip``) holds only that country's places.
-    Raises ``InputFormatError`` naming the file and line.
+
+    Parameters
+    ----------
+    path : Path
+        ``CC.zip``, ``allCountries.zip``, ``no-country.zip`` or a plain or gzipped table.
+
+    Returns
+    -------
+    tuple of (int, str)
+        The number of rows and the file's SHA-256 (hex).
+
+    Raises
+    ------
+    InputFormatError
+        Naming the file, and the line when one is at fault.
     """
     path = Path(path)
     stem = path.name.removesuffix(".zip")
