@@ -25,6 +25,9 @@ __all__ = ["main"]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+#: GeoNames' public dump directory (``placemap.gazetteer.download.DEFAULT_BASE_URL``, not
+#: imported: ``placemap --help`` should not load the gazetteer).
+DEFAULT_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 
 def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
@@ -116,7 +119,47 @@ def _cmd_gazetteer_info(args: argparse.Namespace) -> int:
         print(f"  {line}")
     for line in gazetteer.meta.get("user_places", "").splitlines():
         print(f"  user: {line}")
+    for line in gazetteer.meta.get("downloads", "").splitlines():
+        print(f"  downloaded: {line}")
     return 0
+
+
+def _cmd_gazetteer_download(args: argparse.Namespace) -> int:
+    from placemap.gazetteer import default_store_path
+    from placemap.gazetteer.download import download_store, dump_names
+
+    target = Path(args.output or args.gazetteer or default_store_path())
+    names = dump_names(args.countries, all_countries=args.all)
+    with _ByteBars() as bars:
+        files = download_store(target, names, base_url=args.base_url, progress=bars.report)
+    for file in files:
+        print(f"{file.name}: {file.rows:,} rows, sha256 {file.sha256}")
+    print(f"wrote {target}")
+    return 0
+
+
+class _ByteBars:
+    """A tqdm bar per downloaded file: bytes done, rate and time left (on stderr)."""
+
+    def __enter__(self) -> _ByteBars:
+        self._bars: dict[str, Any] = {}
+        return self
+
+    def report(self, name: str, done: int, total: int | None) -> None:
+        from tqdm import tqdm
+
+        bar = self._bars.get(name)
+        if bar is None:
+            bar = self._bars[name] = tqdm(
+                desc=name, total=total, initial=done, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr
+            )
+        bar.update(done - bar.n)
+        if total is not None and done >= total:
+            bar.close()  # else its clock runs on through the build
+
+    def __exit__(self, *exc_info: object) -> None:
+        for bar in self._bars.values():
+            bar.close()
 
 
 def _cmd_gazetteer_add(args: argparse.Namespace) -> int:
@@ -481,6 +524,13 @@ def build_parser() -> argparse.ArgumentParser:
     info = actions.add_parser("info", help="print sources, counts and build date")
     _gazetteer_option(info)
     info.set_defaults(handler=_cmd_gazetteer_info)
+    download = actions.add_parser("download", help="download GeoNames dumps and build an extended store from them")
+    download.add_argument("countries", nargs="*", metavar="CC", help="ISO-2 country codes (UA.zip ...), no-country")
+    download.add_argument("--all", action="store_true", help="allCountries.zip (about 400 MB)")
+    download.add_argument("--base-url", default=DEFAULT_DUMP_URL, metavar="URL", help="mirror (https, http or file)")
+    download.add_argument("-o", "--output", metavar="STORE", help="where to write (default: as for build)")
+    _gazetteer_option(download)
+    download.set_defaults(handler=_cmd_gazetteer_download)
     add = actions.add_parser("add", help="add your own places and aliases from a CSV")
     add.add_argument("csv", metavar="PLACES.csv")
     _gazetteer_option(add)
