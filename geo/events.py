@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from placemap.gazetteer import Gazetteer
+from placemap.sentences import split_sentences
 from placemap.types import Document, Event, Place
 
 from . import triggers as words
@@ -30,7 +31,7 @@ from .event_features import PlaceInSentence, place_features, place_kind, sentenc
 from .event_linker import LINKER_FILE, linked_places
 from .event_model import LOCATION_CATEGORIES, PLACE_ROLES, SENTENCE_ROLES, EventModel
 from .recognize import MODEL_NAME
-from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens, split_sentences
+from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens
 
 __all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
 

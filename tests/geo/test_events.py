@@ -8,7 +8,8 @@ import pytest
 from placemap.docformat import document_to_json
 from placemap.geo.events import EventExtractor, acled_types
 from placemap.geo.pipeline import Geoparser
-from placemap.geo.triggers import find_triggers, split_sentences
+from placemap.geo.triggers import find_triggers
+from placemap.sentences import split_sentences
 from placemap.types import CATEGORIES, Document, Mention, Place, Toponym
 
 PLACES = {
