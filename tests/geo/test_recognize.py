@@ -194,3 +194,11 @@ def test_a_persons_name_after_of_is_a_place_only_if_a_town_bears_it(news_recogni
 def test_cities_the_model_ran_into_one_organisation_are_each_a_place(news_recognizer):
     text = "Mykolaiv sits on the main road linking Kherson with Odesa, the country's largest port."
     assert {"Kherson", "Odesa"} <= set(texts(news_recognizer(text)))
+
+
+def test_the_city_that_opens_an_institutions_name_is_a_place(news_recognizer):
+    # Captions name the building hit by the city it stands in; the institution itself is no place.
+    assert texts(news_recognizer("Odesa Polytechnic Institute was hit by a drone")) == ["Odesa"]
+    assert texts(news_recognizer("Windows broke at the Dnipro Regional State Administration.")) == ["Dnipro"]
+    # A city's name before a person's name stays a person's ("Vladimir Medinsky" in the rule above).
+    assert texts(news_recognizer("Lviv Ivanenko, a teacher, spoke.")) == []
