@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from placemap.event_eval import haversine
 from placemap.geo.event_model import PLACE_ROLES, SENTENCE_ROLES, EventModel
 from placemap.geo.events import EventExtractor
 from placemap.types import Document
@@ -48,12 +49,7 @@ class Row:
     labels: set[str]
     ignore: set[str]
     sentence: bool  # a sentence row (placeless roles) rather than a name row
-
-
-def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+    doc_id: str | None = None  # the monitor report a row comes from (for its folds)
 
 
 def _overlapping(document: Document, start: int, end: int) -> list[int]:
@@ -109,14 +105,15 @@ def monitor_rows(extractor: EventExtractor, report: dict, document: Document) ->
     best, best_km = None, MONITOR_KM
     for i, toponym in enumerate(document.toponyms):
         if toponym.place is not None:
-            km = _haversine(report["lat"], report["lon"], toponym.place.lat, toponym.place.lon)
+            km = haversine(report["lat"], report["lon"], toponym.place.lat, toponym.place.lon)
             if km <= best_km:
                 best, best_km = i, km
     rows = []
     for sentence in extractor.rows(document)[0]:
         for index, features in zip(sentence.names, sentence.name_features, strict=True):
-            rows.append(Row("monitor", features, {role} if index == best else set(), set(), sentence=False))
-        rows.append(Row("monitor", sentence.features, set(), set(), sentence=True))
+            labels = {role} if index == best else set()
+            rows.append(Row("monitor", features, labels, set(), sentence=False, doc_id=report["id"]))
+        rows.append(Row("monitor", sentence.features, set(), set(), sentence=True, doc_id=report["id"]))
     return rows
 
 
@@ -151,7 +148,7 @@ def all_rows(extractor: EventExtractor, corpora: dict[str, list[tuple[dict, Docu
     return rows
 
 
-def _fit_role(rows: list[Row], role: str, c: float) -> tuple[dict[str, float], float] | None:
+def fit_role(rows: list[Row], role: str, c: float) -> tuple[dict[str, float], float] | None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -174,7 +171,7 @@ def fit(rows: list[Row], *, c: float = 0.5, thresholds: dict[str, float] | None 
     weights, bias = {}, {}
     for role in (*PLACE_ROLES, *SENTENCE_ROLES):
         subset = [r for r in rows if r.sentence == (role in SENTENCE_ROLES)]
-        fitted = _fit_role(subset, role, c)
+        fitted = fit_role(subset, role, c)
         if fitted is not None:
             weights[role], bias[role] = fitted
     calibration = (1.0, 0.0)

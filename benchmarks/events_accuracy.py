@@ -1,19 +1,18 @@
-"""Event extraction accuracy and cost, in one run.
+"""Event extraction accuracy, calibration and cost, in one run.
 
-    python benchmarks/events_accuracy.py [--limit N] [--repeats R]
+    python benchmarks/events_accuracy.py [--cache FILE] [--gazetteer STORE] [--repeats R] [--el-repeats R]
 
-1. dispatches-dev (../shared/data/eval, the development set the rules are tuned on): the
-   geoparser runs on the gold text with events. A predicted event matches a gold one when
-   the category matches and: the location is within 50 km (to the area's outline when one
-   side is an admin area, countries by country code); for corridors and refugee flows the
-   origin is within 50 km and the destination in the right country; for claims the areas are
-   the same places (an admin-1 unit also matches a city inside it: "Donetsk and Luhansk"
-   resolved as the cities). A gold event with no place at all needs the same sentence.
-   Absent roles must be absent on both sides. Status and date accuracy are over matched events.
-2. event_location.jsonl (Halterman 2019, newswire): token precision/recall of location spans
-   per gold verb, (a) from the events whose quote covers the verb and (b) from the linker alone
-   (``EventExtractor.locate`` on the gold verb), against the published 0.83.
-3. Time: CPU seconds of geoparsing without and with events on the same texts, interleaved in
+1. The development dispatches by group (``dev`` the first 20, Ukraine 2022; ``dv-a``, ``dv-b``,
+   ``dv-c`` the 60 of dispatches-dev2, other conflicts and genres) and the monitor captions, each
+   scored with the shipped model ("fit") and with the model refitted without that group ("held
+   out": every weight, threshold and the calibration). Matching: ``placemap.event_eval``.
+   Monitor: an event of the analysts' kind within 25 km, and the town placed; also scored in five
+   folds, each refitted without its fold (the estimate for another sample of the same captions).
+2. The calibration of event scores over the held-out dispatches' events (ECE, Brier).
+3. event_location.jsonl's RELABEL records (Halterman 2019, never trained on): token precision
+   and recall of location spans per gold verb, (a) from the events whose quote covers the verb
+   and (b) from the linker alone (``EventExtractor.locate`` on the gold verb), against 0.83.
+4. Time: CPU seconds of geoparsing without and with events on the same texts, interleaved in
    the same run, the best of a few repeats.
 """
 
@@ -21,146 +20,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from event_training import EVAL, MONITOR_KM, all_rows, fit, group_of, load_corpora
 
 from placemap.evaluate import calibration_error
+from placemap.event_eval import Matcher, event_matches, haversine, score_events
 from placemap.gazetteer import Gazetteer
 from placemap.geo.events import EventExtractor
 from placemap.geo.pipeline import Geoparser
-from placemap.types import Document, Event, Place
+from placemap.types import Document
 
-KM = 50.0
 HALTERMAN = 0.83
-_AREA = ("ADM1", "ADM2", "RGN", "PCL")
-
-
-def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
-
-
-class Matcher:
-    """Compares a predicted place with a gold toponym (dicts from dispatches-dev)."""
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self.gazetteer = gazetteer
-        self._areas: dict[Any, Any] = {}
-
-    def area(self, place: Place | None) -> Any:
-        if place is None or not place.feature_code.startswith(_AREA) or place.geonameid is None:
-            return None
-        if place.geonameid not in self._areas:
-            self._areas[place.geonameid] = self.gazetteer.area(place)
-        return self._areas[place.geonameid]
-
-    def near(self, gold: dict, place: Place | None) -> bool:
-        if place is None:
-            return False
-        if gold["feature_code"].startswith("PCL") or place.feature_code.startswith("PCL"):
-            return gold["country_code"] == place.country_code and (
-                gold["feature_code"].startswith("PCL") == place.feature_code.startswith("PCL")
-                or haversine(gold["lat"], gold["lon"], place.lat, place.lon) <= 100
-            )
-        if haversine(gold["lat"], gold["lon"], place.lat, place.lon) <= KM:
-            return True
-        gold_place = self.gazetteer.get(gold["geonameid"]) if gold.get("geonameid") else None
-        pairs = ((self.area(place), gold["lat"], gold["lon"]), (self.area(gold_place), place.lat, place.lon))
-        return any(outline is not None and _distance_to(outline, lat, lon) <= KM for outline, lat, lon in pairs)
-
-    def same_area(self, gold: dict, place: Place | None) -> bool:
-        if place is None:
-            return False
-        if gold.get("geonameid") is not None and gold["geonameid"] == place.geonameid:
-            return True
-        gold_place = self.gazetteer.get(gold["geonameid"]) if gold.get("geonameid") else None
-        if gold_place is not None and gold_place.feature_code == "ADM1":
-            return (place.country_code, place.admin1_code) == (gold_place.country_code, gold_place.admin1_code)
-        return self.near(gold, place)
-
-
-def _distance_to(outline: Any, lat: float, lon: float) -> float:
-    import shapely
-    from shapely.ops import nearest_points
-
-    point = shapely.Point(lon, lat)
-    if outline.contains(point):
-        return 0.0
-    nearest = nearest_points(outline, point)[0]
-    return haversine(lat, lon, nearest.y, nearest.x)
-
-
-def event_matches(matcher: Matcher, gold: dict, event: Event, gold_doc: dict, document: Document) -> bool:
-    if gold["category"] != event.category:
-        return False
-    gold_top, places = gold_doc["toponyms"], [t.place for t in document.toponyms]
-
-    def role(gold_index: int | None, index: int | None, test: Any) -> bool:
-        if gold_index is None or index is None:
-            return gold_index is None and index is None
-        return test(gold_top[gold_index], places[index])
-
-    def country(gold_place: dict, place: Place | None) -> bool:
-        return place is not None and gold_place["country_code"] == place.country_code
-
-    if gold["category"] == "claim":
-        predicted = [places[i] for i in event.areas]
-        wanted = [gold_top[i] for i in gold["areas"]]
-        return (
-            bool(wanted)
-            and all(any(matcher.same_area(g, p) for p in predicted) for g in wanted)
-            and all(any(matcher.same_area(g, p) for g in wanted) for p in predicted)
-        )
-    ok = role(gold["location"], event.location, matcher.near)
-    ok = ok and role(gold["origin"], event.origin, matcher.near)
-    ok = ok and role(gold["destination"], event.destination, country)
-    placeless = gold["location"] is None and gold["origin"] is None and gold["destination"] is None
-    if placeless:
-        ok = ok and event.quote_start < gold["quote_end"] and gold["quote_start"] < event.quote_end
-    return ok
-
-
-def score_dispatches(matcher: Matcher, gold_docs: list[dict], documents: list[Document]) -> dict[str, float]:
-    tp = n_pred = n_gold = status_ok = date_ok = precision_ok = 0
-    misses, extras = [], []
-    for gold_doc, document in zip(gold_docs, documents, strict=True):
-        predicted = list(document.events)
-        n_pred += len(predicted)
-        n_gold += len(gold_doc["events"])
-        used: set[int] = set()
-        for gold in gold_doc["events"]:
-            options = [
-                k for k, e in enumerate(predicted)
-                if k not in used and event_matches(matcher, gold, e, gold_doc, document)
-            ]  # fmt: skip
-            if not options:
-                misses.append(f"{gold_doc['id']} {gold['category']} {gold_doc['text'][gold['quote_start'] :][:60]!r}")
-                continue
-            best = max(
-                options, key=lambda k: (predicted[k].date == gold["date"], predicted[k].status == gold["status"])
-            )
-            used.add(best)
-            event = predicted[best]
-            tp += 1
-            status_ok += event.status == gold["status"]
-            date_ok += event.date == gold["date"]
-            precision_ok += event.date == gold["date"] and event.time_precision == gold["time_precision"]
-        extras += [f"{gold_doc['id']} {e.category} {document.text[e.quote_start:][:60]!r}"
-                   for k, e in enumerate(predicted) if k not in used]  # fmt: skip
-    return {
-        "gold": n_gold, "predicted": n_pred, "matched": tp,
-        "precision": tp / n_pred if n_pred else 0.0, "recall": tp / n_gold if n_gold else 0.0,
-        "status": status_ok / tp if tp else 0.0, "date": date_ok / tp if tp else 0.0,
-        "date+precision": precision_ok / tp if tp else 0.0, "misses": misses, "extras": extras,
-    }  # fmt: skip
 
 
 _WORD = re.compile(r"\w+")
@@ -258,12 +133,39 @@ def group_rows(matcher: Matcher, extractor: EventExtractor, groups: dict, rows: 
             if group == "monitor":
                 figures[mode] = score_monitor(done)
             else:
-                figures[mode] = score_dispatches(matcher, [g for g, _ in done], [d for _, d in done])
+                figures[mode] = score_events(matcher, [g for g, _ in done], [d for _, d in done])
                 if mode == "held out":
                     outcomes += event_outcomes(matcher, done)
         table.append((group, figures))
     extractor.model = shipped
     return table, outcomes
+
+
+def monitor_folds(extractor: EventExtractor, corpora: dict, rows: list, c: float, folds: int) -> dict[str, float]:
+    """The monitor reports scored in ``folds`` folds, each with the model refitted without it: the
+    estimate for another sample of the same captions (the set kept back is one)."""
+    import random
+
+    reports = corpora["monitor"]
+    order = sorted(gold["id"] for gold, _ in reports)
+    random.Random(7).shuffle(order)
+    fold_of = {doc_id: k % folds for k, doc_id in enumerate(order)}
+    shipped, hits, towns, outcomes = extractor.model, 0.0, 0.0, []
+    for k in range(folds):
+        test = [(gold, document) for gold, document in reports if fold_of[gold["id"]] == k]
+        extractor.model = fit([r for r in rows if r.doc_id is None or fold_of.get(r.doc_id) != k], c=c)
+        done = with_events(extractor, test)
+        figures = score_monitor(done)
+        hits += figures["event"] * len(test)
+        towns += figures["town"] * len(test)
+        outcomes += [
+            e.category == gold["category"] and e.lat is not None
+            and haversine(gold["lat"], gold["lon"], e.lat, e.lon) <= MONITOR_KM
+            for gold, document in done for e in document.events
+        ]  # fmt: skip
+    extractor.model = shipped
+    return {"event": hits / len(reports), "town": towns / len(reports), "events": len(outcomes),
+            "right": sum(outcomes) / len(outcomes) if outcomes else 0.0}  # fmt: skip
 
 
 def _dispatch_cells(s: dict) -> str:
@@ -278,6 +180,8 @@ def main() -> int:
     parser.add_argument("--el-repeats", type=int, default=2, help="timing repeats on event_location.jsonl")
     parser.add_argument("--gazetteer", help="store to use (e.g. one extended with GeoNames' UA.zip)")
     parser.add_argument("--added-threshold", type=float, help="the extractor's added_threshold (default: shipped)")
+    parser.add_argument("--caption-threshold", type=float, help="the extractor's caption_threshold (default: shipped)")
+    parser.add_argument("--folds", type=int, default=5, help="folds of the monitor reports' cross-validation")
     parser.add_argument("--c", type=float, default=0.5, help="regularisation of the leave-one-group-out refits")
     parser.add_argument("--cache", type=Path, help="pickle of the geoparsed development corpora")
     parser.add_argument("--verbose", action="store_true", help="list missed and extra events")
@@ -289,6 +193,8 @@ def main() -> int:
     extractor = EventExtractor.from_model(gazetteer)
     if args.added_threshold is not None:
         extractor.added_threshold = args.added_threshold
+    if args.caption_threshold is not None:
+        extractor.caption_threshold = args.caption_threshold
     full = Geoparser(gazetteer, event_extractor=extractor)
     plain = Geoparser(gazetteer, recognizer=full.recognizer, resolver=full.resolver)
     matcher = Matcher(gazetteer)
@@ -315,12 +221,18 @@ def main() -> int:
     linking = score_linking(extractor, halterman, documents)
     words = sum(len(text.split()) for _, text, _ in items)
 
-    print(f"events: added_threshold {extractor.added_threshold}, store {args.gazetteer or 'embedded'}")
+    monitor_cv = monitor_folds(extractor, corpora, rows, args.c, args.folds)
+    print(f"events: added_threshold {extractor.added_threshold}, caption_threshold {extractor.caption_threshold}, "
+          f"store {args.gazetteer or 'embedded'}")  # fmt: skip
     print(f"{'group':8}  {'model':9}  figures")
     for group, figures in table:
         for mode, s in figures.items():
             cells = f"event {s['event']:.3f}  town {s['town']:.3f}" if group == "monitor" else _dispatch_cells(s)
             print(f"{group:8}  {mode:9}  {cells}")
+    print(
+        f"monitor   {args.folds}-fold    event {monitor_cv['event']:.3f}  town {monitor_cv['town']:.3f}  "
+        f"(refitted without the fold scored; {monitor_cv['right']:.3f} of {monitor_cv['events']} events right)"
+    )
     print(f"event score calibration (held out, {len(outcomes)} events): ECE {calibration['ece']:.3f}, "
           f"Brier {calibration['brier']:.3f}")  # fmt: skip
     print("event_location RELABEL ({} sentences): token P / R, events covering the verb {:.3f} / {:.3f}; "
@@ -332,7 +244,7 @@ def main() -> int:
           f"{el_full:.2f} (+{100 * (el_full / el_plain - 1):.0f}%); {words / el_plain:,.0f} / "
           f"{words / el_full:,.0f} words/s")  # fmt: skip
     if args.verbose:
-        scores = score_dispatches(matcher, [g for g, _ in corpora["dispatches2"]],
+        scores = score_events(matcher, [g for g, _ in corpora["dispatches2"]],
                                   [d for _, d in with_events(extractor, corpora["dispatches2"])])  # fmt: skip
         print("\nmissed:", *scores["misses"], sep="\n  ")
         print("extra:", *scores["extras"], sep="\n  ")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from placemap.types import Place
 
-__all__ = ["PlaceInSentence", "place_features", "sentence_features", "stem", "tokens"]
+__all__ = ["PlaceInSentence", "place_features", "place_kind", "sentence_features", "stem", "tokens"]
 
 _TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 _NUMBER = re.compile(r"^\d[\d,.]*$")
@@ -58,7 +58,8 @@ class PlaceInSentence:
     anaphor: bool = False
 
 
-def _kind(place: Place | None, anaphor: bool) -> str:
+def place_kind(place: Place | None, anaphor: bool = False) -> str:
+    """The kind of place a name is, as the features say it (country, admin, city, town ...)."""
     if anaphor:
         return "anaphor"
     if place is None:
@@ -113,7 +114,7 @@ def place_features(
         left = _words(words, others, 0, name.start)
         right = _words(words, others, name.end, len(text))
         own = [
-            f"kind:{_kind(name.place, name.anaphor)}",
+            f"kind:{place_kind(name.place, name.anaphor)}",
             f"b1:{left[-1] if left else '<s>'}",
             f"b2:{' '.join(left[-2:]) if len(left) > 1 else '<s>'}",
             f"a1:{right[0] if right else '</s>'}",

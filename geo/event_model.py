@@ -60,12 +60,13 @@ class EventModel:
     calibration: tuple[float, float] = (1.0, 0.0)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> EventModel:
-        """The shipped model (``geo/data/event_model.json``), or the one at ``path``."""
-        if path is None:
-            text = resources.files("placemap.geo.data").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-        else:
-            text = Path(path).read_text(encoding="utf-8")
+    def load(cls, path: str | Path | None = None, *, file: str = MODEL_FILE, missing_ok: bool = False) -> Any:
+        """The shipped model ``file`` in ``geo/data`` (the event model by default), or the one at
+        ``path``; ``None`` when ``missing_ok`` and there is none."""
+        source = resources.files("placemap.geo.data").joinpath(file) if path is None else Path(path)
+        if missing_ok and not source.is_file():
+            return None
+        text = source.read_text(encoding="utf-8")
         data = json.loads(text)
         calibration = tuple(data.get("calibration", (1.0, 0.0)))
         return cls(data["weights"], data["bias"], data["thresholds"], data.get("about", {}), calibration)

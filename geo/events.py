@@ -22,14 +22,16 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from placemap.gazetteer import Gazetteer
+from placemap.sentences import split_sentences
 from placemap.types import Document, Event, Place
 
 from . import triggers as words
 from .dates import DateValue, phrase_positions, trigger_date
-from .event_features import PlaceInSentence, place_features, sentence_features, stem
+from .event_features import PlaceInSentence, place_features, place_kind, sentence_features, stem
+from .event_linker import LINKER_FILE, linked_places
 from .event_model import LOCATION_CATEGORIES, PLACE_ROLES, SENTENCE_ROLES, EventModel
 from .recognize import MODEL_NAME
-from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens, split_sentences
+from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens
 
 __all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
 
@@ -37,6 +39,11 @@ __all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
 #: (above any probability) by default: measured leaving one conflict out, the model's own events
 #: cost more precision than they bring recall on dispatches like ours (docs/events.md).
 ADDED_THRESHOLD = 1.01
+#: A text of one sentence this short is a caption or a headline ("Russian tanks in Bucha"): too few words for
+#: the rules' clauses, so the model's own events are kept from CAPTION_THRESHOLD (measured on
+#: real monitor captions, five folds; docs/events.md). The shortest dispatch we have is 613.
+CAPTION_CHARS = 280
+CAPTION_THRESHOLD = 0.3
 _AREA_CODES = ("PCL", "ADM1", "ADM2", "ADM3", "RGN", "CONT", "OCN", "SEA", "GULF")
 _CLIMBING = ("shelling", "military", "talks")  # these may take their places from the clause above
 _PHYSICAL = ("shelling", "military")  # "residents of X reported shelling": a speaker's place may be the site
@@ -120,6 +127,15 @@ class EventExtractor:
         ``nlp.pipe`` batch size.
     model : EventModel, optional
         The learned event model; the shipped one by default.
+    added_threshold : float
+        The chance from which the model's own events (those the rules did not find) are kept in
+        a story; above 1 (the default) keeps none.
+    caption_threshold : float
+        The same for a caption or headline (one sentence of at most ``caption_chars`` characters).
+    caption_chars : int
+        The length up to which a text is read as a caption.
+    linker : EventModel, optional
+        The learned linker that ``locate`` uses; the shipped one by default.
     """
 
     def __init__(
@@ -132,6 +148,9 @@ class EventExtractor:
         batch_size: int = 64,
         model: EventModel | None = None,
         added_threshold: float = ADDED_THRESHOLD,
+        caption_threshold: float = CAPTION_THRESHOLD,
+        caption_chars: int = CAPTION_CHARS,
+        linker: EventModel | None = None,
     ) -> None:
         if "parser" not in getattr(nlp, "pipe_names", ()):
             raise ValueError("EventExtractor needs a spaCy pipeline with a dependency parser")
@@ -141,7 +160,10 @@ class EventExtractor:
         self.merge = merge
         self.batch_size = batch_size
         self.model = model if model is not None else EventModel.load()
+        self.linker = linker if linker is not None else EventModel.load(file=LINKER_FILE, missing_ok=True)
         self.added_threshold = added_threshold
+        self.caption_threshold = caption_threshold
+        self.caption_chars = caption_chars
 
     @classmethod
     def from_model(cls, gazetteer: Gazetteer, name: str = MODEL_NAME, **kwargs: Any) -> EventExtractor:
@@ -159,10 +181,11 @@ class EventExtractor:
         words around each name, decides which events each sentence states and which names are
         their places. The parse gives each event its status, date and speaker.
         """
-        rows, parsed, ruled = self.rows(document, every_sentence=self.added_threshold <= 1.0)
+        threshold = self.caption_threshold if self._is_caption(document.text) else self.added_threshold
+        rows, parsed, ruled = self.rows(document, every_sentence=threshold <= 1.0)
         pending: list[tuple[tuple[int, int], list[_Draft]]] = []
         for row in rows:
-            drafts = self._sentence_drafts(document, row, ruled.get(row.span, []))
+            drafts = self._sentence_drafts(document, row, ruled.get(row.span, []), threshold)
             if drafts:
                 pending.append((row.span, drafts))
         unparsed = [span for span, _ in pending if span not in parsed]
@@ -193,6 +216,10 @@ class EventExtractor:
             drafts = _merge(document, drafts)
         return _to_events(document, drafts, self.gazetteer)
 
+    def _is_caption(self, text: str) -> bool:
+        """A caption or headline: one sentence, at most ``caption_chars`` characters."""
+        return len(text) <= self.caption_chars and len(split_sentences(text)) <= 1
+
     def rows(
         self, document: Document, *, every_sentence: bool = True
     ) -> tuple[list[SentenceRow], dict[tuple[int, int], Any], dict[tuple[int, int], list[_Draft]]]:
@@ -218,7 +245,9 @@ class EventExtractor:
         wanted = None if every_sentence else {span for span, drafts in ruled.items() if drafts}
         return document_rows(document, rule_roles, wanted), parsed, ruled
 
-    def _sentence_drafts(self, document: Document, row: SentenceRow, ruled: list[_Draft]) -> list[_Draft]:
+    def _sentence_drafts(
+        self, document: Document, row: SentenceRow, ruled: list[_Draft], threshold: float
+    ) -> list[_Draft]:
         """The events the model finds in one sentence, with their places and scores."""
         model, span, names = self.model, row.span, row.names
         chances = [model.probabilities(features, PLACE_ROLES) for features in row.name_features]
@@ -252,18 +281,18 @@ class EventExtractor:
             if category not in placed and model.taken(role, chance):
                 drafts.append(_Draft(category, "reported", span, score=chance))
         return self._with_rules(drafts, ruled, dict(zip(names, chances, strict=True)),
-                                sentence_chances)  # fmt: skip
+                                sentence_chances, threshold)  # fmt: skip
 
     def _with_rules(
         self, learned: list[_Draft], ruled: list[_Draft], chances: dict[int, dict[str, float]],
-        sentence_chances: dict[str, float],
+        sentence_chances: dict[str, float], threshold: float,
     ) -> list[_Draft]:  # fmt: skip
         """The rules' events, scored by the model, and the model's own where it is sure enough.
 
         The parse rules are precise but miss much; the model finds more but, on conflicts it
         was not fitted to, less precisely. A rule's event keeps its status and date; the model
         gives it a score (its chance for the rule's roles). A model's event the rules did not
-        find is kept when its chance reaches ``added_threshold``.
+        find is kept when its chance reaches ``threshold``.
         """
         kept = []
         for draft in ruled:
@@ -277,7 +306,7 @@ class EventExtractor:
         for draft in learned:
             if (draft.category, draft.location, draft.origin, draft.destination, draft.areas) in seen:
                 continue
-            if draft.score is not None and draft.score >= self.added_threshold:
+            if draft.score is not None and draft.score >= threshold:
                 kept.append(draft)
         return kept
 
@@ -300,23 +329,44 @@ class EventExtractor:
         return next((t for t in doc if t.dep_ == "ROOT"), doc[0])
 
     def locate(self, document: Document, start: int, end: int) -> tuple[int, ...]:
-        """Indices of the toponyms the word at ``[start, end)`` happens at, by the rules events use.
+        """Indices of the toponyms the word at ``[start, end)`` happens at.
 
-        For comparing the linking alone with Halterman (2019), whose event verbs are given.
+        The learned linker when one is loaded (``linker``), else the rules events use. For
+        comparing the linking alone with Halterman (2019), whose event verbs are given.
         """
+        pair = self.link_candidates(document, start, end)
+        if pair is None:
+            return ()
+        trigger, names, ruled = pair
+        if self.linker is None:
+            return tuple(sorted(ruled))
+        return tuple(sorted(index for index, _ in linked_places(self.linker, trigger, names, ruled)))
+
+    def link_candidates(
+        self, document: Document, start: int, end: int
+    ) -> tuple[Any, list[tuple[int, Any, str]], set[int]] | None:
+        """The event word at ``[start, end)`` in its sentence's parse, every name of the sentence
+        (toponym index, span, kind of place) and the names the rules link it to."""
         sentences = self._sentences(document)
         for (s, e), indices in sentences:
             if s <= start and end <= e:
                 doc = self.nlp(document.text[s:e])
                 span = doc.char_span(start - s, end - s, alignment_mode="expand")
                 if span is None:
-                    return ()
+                    return None
                 context = _Context(document, body=sentences[0][0][0])
                 background = words.background_tokens(doc, document.text[s:e])
                 links = _gather(span.root, self._candidates(context, doc, s, indices), 3, background)
                 best = _location(span.root, "", links)
-                return tuple(sorted({best.candidate.toponym, *best.conjuncts})) if best else ()
-        return ()
+                ruled = {best.candidate.toponym, *best.conjuncts} if best else set()
+                names = []
+                for index in indices:
+                    toponym = document.toponyms[index]
+                    found = doc.char_span(toponym.mention.start - s, toponym.mention.end - s, alignment_mode="expand")
+                    if found is not None and found.root.i != span.root.i:
+                        names.append((index, found, place_kind(toponym.place, anaphor=False)))
+                return span.root, names, ruled
+        return None
 
     # -- which sentences to parse ------------------------------------------------------------------
     @staticmethod

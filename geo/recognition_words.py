@@ -11,6 +11,7 @@ __all__ = [
     "ATTACKS_ON",
     "DISEASE_WORDS",
     "FACILITY_HEADS",
+    "INSTITUTION_HEADS",
     "KIND_NOUNS",
     "LOCATING_ADJECTIVES",
     "LOCATIVE_WORDS",
@@ -78,6 +79,12 @@ FACILITY_HEADS = frozenset(
     """street avenue road boulevard square plaza bridge church cathedral mosque synagogue temple
     library museum theatre theater stadium arena airport station courthouse estate plantation inn
     hotel mall""".split()
+)
+#: Head nouns of buildings and bodies a city gives its name to ("Kharkiv Pedagogical Institute",
+#: "Mykolaiv Regional State Administration"): the city that opens such a name is where it stands.
+INSTITUTION_HEADS = frozenset(
+    """institute university academy college school lyceum gymnasium hospital clinic airport airbase
+    station tower administration plant factory depot""".split()
 )
 #: Titles of people: a name before one is a place ("Kyiv Mayor Vitali Klitschko"), a capitalised
 #: word after one is part of a person's name.

@@ -23,6 +23,7 @@ from .recognition_words import (
     ATTACKS_ON,
     DISEASE_WORDS,
     FACILITY_HEADS,
+    INSTITUTION_HEADS,
     KIND_NOUNS,
     LOCATING_ADJECTIVES,
     LOCATIVE_WORDS,
@@ -343,6 +344,10 @@ class SpacyRecognizer:
         parts = _name_parts(doc, start, end)
         if len(parts) > 1 and all(self._is_place(doc[a:b].text, major=True) for a, b, _ in parts):
             return parts  # "the road linking Kherson with Odesa": two cities, not one organisation
+        if doc[end - 1].lower_ in INSTITUTION_HEADS:
+            opening = self._opening_city(doc, start, end - 1)
+            if opening is not None:
+                return [opening]
         # "Kramatorsk railway station": the place that opens a facility's name.
         for stop in range(end - 1, start, -1):
             if doc[stop].is_lower and self._is_place(doc[start:stop].text, major=True):
@@ -350,6 +355,13 @@ class SpacyRecognizer:
         if label == "ORG" and end - start > 1 and doc[end - 1].lower_ in FACILITY_HEADS and doc[end - 1].is_title:
             return [(start, end, "FAC")]
         return []
+
+    def _opening_city(self, doc: Any, start: int, head: int) -> tuple[int, int, str] | None:
+        """The big place whose name opens the name of an institution ending at ``head``, if any."""
+        for stop in range(head, start, -1):
+            if self._is_place(doc[start:stop].text, major=True, primary=True):
+                return (start, stop, "GPE")
+        return None
 
     def _same_name_elsewhere(
         self, doc: Any, ents: tuple, found: list[tuple[int, int, str]], person_words: set[str]
@@ -456,6 +468,10 @@ class SpacyRecognizer:
             if self.rules.gazetteer_fill and _names_a_kind_of_place(doc, index, end):
                 return (index, end, "GPE")
             titled = end < len(doc) and doc[end].lower_ in TITLES  # "Kyiv Mayor Vitali Klitschko"
+            if stop > end and doc[stop - 1].lower_ in INSTITUTION_HEADS and end == index + 1:
+                opening = self._opening_city(doc, index, stop - 1)
+                if opening is not None:
+                    return opening
             if end - index > 1 or (stop > end and not titled):
                 continue  # a big place's name before another capitalised word: "Vladimir Medinsky"
             if sentence_start:

@@ -17,7 +17,7 @@ from placemap.types import ACLED_TYPES, Place
 
 __all__ = [
     "ACLED_TYPES", "Candidate", "Link", "acled_types", "background_tokens", "clause_head", "find_triggers", "link",
-    "scope_tokens", "split_sentences", "status", "trigger_category",
+    "scope_tokens", "status", "trigger_category",
 ]  # fmt: skip
 
 
@@ -185,37 +185,6 @@ def find_triggers(text: str) -> bool:
         if (needed is None or needed.search(text)) and not aside:
             return True
     return False
-
-
-_DATELINE_RE = re.compile(
-    r"^\s*[A-Z][A-Z .'’-]+(?:,\s*[^,()\n]{2,40}){0,2}\s*\([^)\n]{1,40}\)\s*[–—-]{1,2}\s*"
-    r"|^\s*[A-Z][A-Z .'’-]+,(?:\s*[^,()\n]{2,40},)?\s*\w+\.? \d{1,2}\s*[–—-]{1,2}\s*"
-)
-_BOUNDARY_RE = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
-_ABBREVIATIONS = _forms(
-    "mr mrs ms dr gen lt col maj sgt capt st mt no jan feb mar apr jun jul aug sep sept oct nov dec pres gov sen rep "
-    "prof jr sr vs etc"
-)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text``, the dateline left out of the first.
-
-    >>> text = "KYIV, March 7 (Wire) – Talks began. Gen. Smith said so.\\nNo more."
-    >>> [text[s:e] for s, e in split_sentences(text)]
-    ['Talks began.', 'Gen. Smith said so.', 'No more.']
-    """
-    dateline = _DATELINE_RE.match(text)
-    start = dateline.end() if dateline else 0
-    spans = []
-    for match in _BOUNDARY_RE.finditer(text, start):
-        word = re.search(r"([A-Za-z]+)\.$", text[start : match.start()].rstrip('"”’)'))
-        if word and "\n" not in match.group(0) and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
-            continue
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return [(s, s + len(text[s:e].rstrip())) for s, e in spans if text[s:e].strip()]
 
 
 # -- triggers and statuses in a parsed sentence ----------------------------------------------------

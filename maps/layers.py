@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from placemap.sentences import sentence_around
 from placemap.types import ACLED_TYPES, CATEGORIES, Document, Event, Place
 
 if TYPE_CHECKING:
@@ -377,7 +378,7 @@ def _mentioned_layer(documents: Sequence[Document], areas: _AreaCache) -> gpd.Ge
             if place is None or index in used:
                 continue
             key = str(place.geonameid) if place.geonameid is not None else f"{place.name}|{place.lat}|{place.lon}"
-            start, end = _sentence(document.text, toponym.mention.start, toponym.mention.end)
+            start, end = sentence_around(document.text, toponym.mention.start, toponym.mention.end)
             rows.append(
                 {
                     "doc_id": document.id,
@@ -406,12 +407,3 @@ def _mentioned_layer(documents: Sequence[Document], areas: _AreaCache) -> gpd.Ge
         first["date"] = groups["date"].max()
         table = first.reset_index()
     return _finish(table, _points(table), "mentioned")
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the sentence around ``text[start:end]`` (a light heuristic)."""
-    left = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "\n"))
-    left = 0 if left < 0 else left + 2 if text[left] != "\n" else left + 1
-    rights = [i for i in (text.find(mark, end) for mark in (". ", "! ", "? ", "\n")) if i >= 0]
-    right = min(rights) + 1 if rights else len(text)
-    return left, min(right, len(text))

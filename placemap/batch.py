@@ -5,14 +5,9 @@ byte for byte the same whatever the number of processes or the engine (this modu
 process pool, or ``placemap.dask_engine``): every document is geoparsed on its own,
 never batched with others, so nothing depends on how the work was split.
 
-Work goes to ``OUT.partial`` beside the output, one line per finished document, flushed in
-input order; documents that raise are recorded in ``OUT.partial-failed`` (position, id,
-message) and reported in ``errors``. When every input has been seen the partial file is
-renamed to ``OUT``. ``resume=True`` repairs the partial file (a line cut short by a kill is
-dropped), checks the documents already done against the inputs, position by position, id
-by id and text by text, and continues after them, so a run interrupted any number of times ends with the
-bytes of an uninterrupted one. The partial file is locked while a run writes it: a second
-run to the same output is refused (``FileBusy``) instead of mixing its lines into the first's.
+Work goes to ``OUT.partial`` beside the output (``placemap.resumable``); documents that raise
+are reported in ``errors``. ``resume=True`` continues after the documents an interrupted run
+wrote, so a run interrupted any number of times ends with the bytes of an uninterrupted one.
 
 >>> from functools import partial
 >>> from placemap.documents import read_inputs
@@ -26,7 +21,6 @@ BatchStats(documents=9996, words=2103521, seconds=41.2, skipped=0, failed=4)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -36,14 +30,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import Any
 
-from placemap.atomic import locked
 from placemap.docformat import InputDocument, document_from_json, document_to_json
-from placemap.exc import ConfigurationError, FileBusy, PlacemapError
+from placemap.exc import ConfigurationError, PlacemapError
+from placemap.resumable import Outcome, ResumableOutput, partial_paths, pending, text_digest
 from placemap.types import Document
 
 __all__ = ["BatchStats", "count_inputs", "geoparse_all", "partial_paths", "run_batch"]
@@ -60,11 +53,18 @@ Positioned = tuple[int, InputDocument]
 class BatchStats:
     """What a batch run did.
 
-    documents (int): documents geoparsed and written by this run.
-    words (int): words (whitespace-separated) of the documents this run geoparsed.
-    seconds (float): wall-clock time of the run.
-    skipped (int): documents already written by the interrupted run that this one resumed.
-    failed (int): documents that raised, in this run or the one it resumed; not written.
+    Attributes
+    ----------
+    documents : int
+        Documents geoparsed and written by this run.
+    words : int
+        Words (whitespace-separated) of the documents this run geoparsed.
+    seconds : float
+        Wall-clock time of the run.
+    skipped : int
+        Documents already written by the interrupted run that this one resumed.
+    failed : int
+        Documents that raised, in this run or the one it resumed; not written.
     """
 
     documents: int
@@ -80,23 +80,6 @@ class BatchStats:
     @property
     def words_per_second(self) -> float:
         return self.words / self.seconds if self.seconds > 0 else 0.0
-
-
-class Outcome(NamedTuple):
-    """One document's result as it travels back from a worker: its JSON line, or an error."""
-
-    id: str
-    line: bytes | None
-    error: str | None
-    words: int
-    #: :func:`text_digest` of the input's text, kept with a failure so a resumed run can
-    #: tell that the input was edited since (a written line carries its text itself).
-    digest: str | None = None
-
-
-def text_digest(text: str) -> str:
-    """A short fingerprint of a text: does an input still hold what the interrupted run read?"""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 # -- one document ------------------------------------------------------------------------
@@ -133,169 +116,6 @@ def count_inputs(
         elif source.is_file():
             total += 1
     return total
-
-
-# -- the output and its resumable partial file ----------------------------------------------
-def partial_paths(output: Path) -> tuple[Path, Path]:
-    """The partial output and the failure log of a run writing ``output``."""
-    return output.with_name(output.name + ".partial"), output.with_name(output.name + ".partial-failed")
-
-
-def _repair(path: Path) -> int:
-    """Cut ``path`` after its last newline (a line a kill cut short); return the lines kept."""
-    if not path.exists():
-        return 0
-    with open(path, "r+b") as handle:
-        size = handle.seek(0, os.SEEK_END)
-        end = size
-        while end > 0:
-            start = max(0, end - 65536)
-            handle.seek(start)
-            block = handle.read(end - start)
-            newline = block.rfind(b"\n")
-            if newline >= 0:
-                end = start + newline + 1
-                break
-            end = start
-        if end != size:
-            handle.truncate(end)
-        handle.seek(0)
-        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-
-
-def _line_entry(line: bytes, path: Path) -> tuple[str, str]:
-    """The id and the text digest of a written line."""
-    try:
-        document = json.loads(line.decode("utf-8"))
-        return str(document["id"]), text_digest(document["text"])
-    except (ValueError, KeyError, TypeError) as err:
-        raise ConfigurationError(f"cannot resume: {path} is damaged ({err}); run without resuming") from err
-
-
-class ResumableOutput:
-    """``OUT.partial`` (and its failure log) written in input order, renamed to ``OUT`` at the end.
-
-    ``output=None`` writes to standard output instead, with nothing to resume.
-    """
-
-    def __init__(self, output: Path | None, *, resume: bool) -> None:
-        if output is None and resume:
-            raise ConfigurationError("resuming needs an output file, not standard output")
-        self.output = output
-        self.resume = resume
-        self.done = 0
-        self._out: IO[bytes] | None = None
-        self._failed: IO[bytes] | None = None
-        self._lock = ExitStack()
-
-    def open(self) -> int:
-        """Open for writing; return how many inputs the run being resumed already did."""
-        if self.output is None:
-            self._out = sys.stdout.buffer
-            return 0
-        partial, failed = partial_paths(self.output)
-        try:
-            # Held until the partial file is renamed: a second run to the same output is refused.
-            self._out = self._lock.enter_context(locked(partial))
-        except BlockingIOError as err:
-            raise FileBusy(f"{self.output} is being written by another placemap run; wait for it to finish") from err
-        if self.resume:
-            self.done = _repair(partial) + _repair(failed)
-        if not self.done:
-            self._out.truncate(0)
-        self._failed = open(failed, "ab" if self.done else "wb")  # noqa: SIM115 (closed by close())
-        return self.done
-
-    def done_entries(self) -> Iterator[tuple[str, str | None, str | None]]:
-        """``(id, error or None, text digest or None)`` of each input already done, in input order."""
-        if not self.done or self.output is None:
-            return
-        partial, failed_path = partial_paths(self.output)
-        with open(partial, "rb") as lines, open(failed_path, "rb") as failures:
-            failure = _next_failure(failures)
-            for position in range(self.done):
-                if failure is not None and failure["position"] == position:
-                    yield failure["id"], failure["error"], failure.get("digest")
-                    failure = _next_failure(failures)
-                else:
-                    done_id, digest = _line_entry(lines.readline(), partial)
-                    yield done_id, None, digest
-
-    def write(self, position: int, outcome: Outcome) -> None:
-        if outcome.line is not None:
-            self._out.write(outcome.line)
-            self._out.flush()
-        elif self._failed is not None:
-            record = {"position": position, "id": outcome.id, "error": outcome.error, "digest": outcome.digest}
-            self._failed.write(json.dumps(record).encode("ascii") + b"\n")
-            self._failed.flush()
-
-    def commit(self) -> bool:
-        """Every input is done: make the output appear whole, at once.
-
-        Returns False, and leaves an existing output as it was, when no document was written
-        (a missing, binary or over-long input, or only failures): a typo in a file name must
-        not wipe the results of an earlier run.
-        """
-        if self.output is None:
-            self._out.flush()
-            return True
-        self._out.flush()
-        os.fsync(self._out.fileno())
-        empty = os.fstat(self._out.fileno()).st_size == 0
-        partial, failed = partial_paths(self.output)
-        # Renamed while still locked: released first, the file could be taken by another run.
-        if empty:
-            partial.unlink(missing_ok=True)
-        else:
-            os.replace(partial, self.output)
-        failed.unlink(missing_ok=True)
-        self.close()
-        return not empty
-
-    def close(self) -> None:
-        for handle in (self._out, self._failed):
-            if handle is not None and handle is not sys.stdout.buffer:
-                handle.close()
-        self._lock.close()
-
-
-def _next_failure(handle: IO[bytes]) -> dict[str, Any] | None:
-    line = handle.readline()
-    return json.loads(line) if line else None
-
-
-def pending(items: Iterable[InputDocument], sink: ResumableOutput, errors: list[str], counts: dict[str, int]):
-    """Yield ``(position, item)`` for the inputs not yet done, checking those that are.
-
-    Raises ConfigurationError when the inputs do not begin with the documents the partial
-    output holds (other inputs, or another order): resuming would mix two runs.
-    """
-    done = sink.done_entries()
-    position = -1
-    for position, item in enumerate(items):
-        if position < sink.done:
-            done_id, error, digest = next(done)
-            if done_id != item.id:
-                raise ConfigurationError(_mismatch(sink, f"input {position + 1} is {item.id!r}, not {done_id!r}"))
-            if digest is not None and digest != text_digest(item.text):
-                raise ConfigurationError(_mismatch(sink, f"the text of input {position + 1}, {item.id!r}, was edited"))
-            if position + 1 == sink.done:
-                done.close()  # the partial file is read no further
-            if error is None:
-                counts["skipped"] += 1
-            else:
-                errors.append(error)
-                counts["failed"] += 1
-            continue
-        yield position, item
-    if position + 1 < sink.done:
-        raise ConfigurationError(_mismatch(sink, f"{position + 1} inputs, but {sink.done} were done before"))
-
-
-def _mismatch(sink: ResumableOutput, detail: str) -> str:
-    partial, _ = partial_paths(sink.output)
-    return f"cannot resume: {partial} was written from other inputs ({detail}); run without resuming to start over"
 
 
 def chunks(items: Iterator[Positioned], size: int) -> Iterator[list[Positioned]]:
@@ -417,16 +237,30 @@ def run_batch(
 ) -> BatchStats:
     """Geoparse ``items`` into JSON lines at ``output`` (standard output when ``None``).
 
-    items (Iterable[InputDocument]): the inputs, read lazily (``read_inputs``).
-    output (Path | None): where the JSON lines go; written through ``OUT.partial``.
-    make_geoparser (Callable): builds a geoparser; picklable when ``jobs > 1`` (a module-level
-        function or a ``functools.partial`` of one, such as ``partial(build_geoparser, settings)``).
-    jobs (int): processes; each builds one geoparser, once.
-    resume (bool): continue the interrupted run whose partial output is beside ``output``.
-    progress (bool | None): show a progress bar on stderr; ``None``: when stderr is a terminal.
-    errors (list[str]): ``"<id>: <message>"`` is appended for each document that raised.
-    total (int | None): the number of inputs, when known, for the time left.
-    RETURNS (BatchStats): counts and time.
+    Parameters
+    ----------
+    items : Iterable[InputDocument]
+        The inputs, read lazily (``read_inputs``).
+    output : Path | None
+        Where the JSON lines go; written through ``OUT.partial``.
+    make_geoparser : Callable
+        Builds a geoparser; picklable when ``jobs > 1`` (a module-level function or a ``functools.partial`` of one,
+        such as ``partial(build_geoparser, settings)``).
+    jobs : int
+        Processes; each builds one geoparser, once.
+    resume : bool
+        Continue the interrupted run whose partial output is beside ``output``.
+    progress : bool | None
+        Show a progress bar on stderr; ``None``: when stderr is a terminal.
+    errors : list[str]
+        ``"<id>: <message>"`` is appended for each document that raised.
+    total : int | None
+        The number of inputs, when known, for the time left.
+
+    Returns
+    -------
+    BatchStats
+        Counts and time.
     """
     if jobs < 1:
         raise ConfigurationError(f"jobs must be at least 1, got {jobs}")
@@ -454,11 +288,21 @@ def geoparse_all(
     Each document goes through its JSON line, as ``run_batch`` writes it, so a map or a score
     made from texts is the one made from their saved geoparse output.
 
-    items (Iterable[InputDocument]): the texts.
-    make_geoparser (Callable): as for ``run_batch``.
-    jobs (int): processes; each builds one geoparser, once.
-    errors (list[str]): ``"<id>: <message>"`` is appended for each document that raised.
-    RETURNS (list[Document]): the documents that did not raise.
+    Parameters
+    ----------
+    items : Iterable[InputDocument]
+        The texts.
+    make_geoparser : Callable
+        As for ``run_batch``.
+    jobs : int
+        Processes; each builds one geoparser, once.
+    errors : list[str]
+        ``"<id>: <message>"`` is appended for each document that raised.
+
+    Returns
+    -------
+    list[Document]
+        The documents that did not raise.
     """
     if jobs < 1:
         raise ConfigurationError(f"jobs must be at least 1, got {jobs}")

@@ -26,6 +26,9 @@ __all__ = ["main"]
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+#: GeoNames' public dump directory (``placemap.gazetteer.download.DEFAULT_BASE_URL``, not
+#: imported: ``placemap --help`` should not load the gazetteer).
+DEFAULT_DUMP_URL = "https://download.geonames.org/export/dump/"
 
 
 def _gazetteer_option(parser: argparse.ArgumentParser) -> None:
@@ -139,7 +142,47 @@ def _cmd_gazetteer_info(args: argparse.Namespace) -> int:
         print(f"  {line}")
     for line in gazetteer.meta.get("user_places", "").splitlines():
         print(f"  user: {line}")
+    for line in gazetteer.meta.get("downloads", "").splitlines():
+        print(f"  downloaded: {line}")
     return 0
+
+
+def _cmd_gazetteer_download(args: argparse.Namespace) -> int:
+    from placemap.gazetteer import default_store_path
+    from placemap.gazetteer.download import download_store, dump_names
+
+    target = Path(args.output or args.gazetteer or default_store_path())
+    names = dump_names(args.countries, all_countries=args.all)
+    with _ByteBars() as bars:
+        files = download_store(target, names, base_url=args.base_url, progress=bars.report)
+    for file in files:
+        print(f"{file.name}: {file.rows:,} rows, sha256 {file.sha256}")
+    print(f"wrote {target}")
+    return 0
+
+
+class _ByteBars:
+    """A tqdm bar per downloaded file: bytes done, rate and time left (on stderr)."""
+
+    def __enter__(self) -> _ByteBars:
+        self._bars: dict[str, Any] = {}
+        return self
+
+    def report(self, name: str, done: int, total: int | None) -> None:
+        from tqdm import tqdm
+
+        bar = self._bars.get(name)
+        if bar is None:
+            bar = self._bars[name] = tqdm(
+                desc=name, total=total, initial=done, unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr
+            )
+        bar.update(done - bar.n)
+        if total is not None and done >= total:
+            bar.close()  # else its clock runs on through the build
+
+    def __exit__(self, *exc_info: object) -> None:
+        for bar in self._bars.values():
+            bar.close()
 
 
 def _cmd_gazetteer_add(args: argparse.Namespace) -> int:
@@ -263,28 +306,49 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     gold = _read_gold(args.gold, args.limit)
     errors: list[str] = []
+    with_events = any(doc.get("events") for doc in gold)
+    gazetteer = _open_gazetteer(args)
     if args.system is not None:
         # A saved output is scored as it is: recognition and end to end (it was run on raw text).
-        documents = _saved_documents(args.system, errors)
-        recognised = [document_to_json(apply_min_score(document, args.min_score)) for document in documents]
-        report = evaluate(gold, recognised, None)
+        documents = [apply_min_score(d, args.min_score) for d in _saved_documents(args.system, errors)]
+        report = evaluate(gold, [document_to_json(d) for d in documents], None)
     else:
-        make = partial(build_geoparser, _settings(args, _open_gazetteer(args), events=False))
-        raw = [InputDocument(doc["id"], doc["text"]) for doc in gold]
+        make = partial(build_geoparser, _settings(args, gazetteer, events=with_events))
+        raw = [InputDocument(doc["id"], doc["text"], doc.get("published")) for doc in gold]
         spans = [
             InputDocument(doc["id"], doc["text"], spans=tuple(sorted((t["start"], t["end"]) for t in doc["toponyms"])))
             for doc in gold
         ]
-        recognised = [
-            document_to_json(d) for d in geoparse_all(raw, make_geoparser=make, jobs=args.jobs, errors=errors)
+        documents = [
+            apply_min_score(d, args.min_score)
+            for d in geoparse_all(raw, make_geoparser=make, jobs=args.jobs, errors=errors)
         ]
         resolved = [
             document_to_json(d) for d in geoparse_all(spans, make_geoparser=make, jobs=args.jobs, errors=errors)
         ]
-        report = evaluate(gold, recognised, resolved)
+        report = evaluate(gold, [document_to_json(d) for d in documents], resolved)
+    if with_events:
+        report.update(_event_report(gold, documents, gazetteer, args.min_score))
     print(json.dumps(report, indent=2) if args.json else format_report(report, title=Path(args.gold).name))
     _report(errors)
     return EXIT_ERROR if errors else 0
+
+
+def _event_report(gold: list[dict], documents: list, gazetteer: Any, min_score: float) -> dict[str, Any]:
+    """Events scored against gold dispatches, overall and by score (what ``--min-score`` keeps)."""
+    from placemap.event_eval import Matcher, precision_by_score, score_events
+
+    by_id = {document.id: document for document in documents}
+    pairs = [(doc, by_id[doc["id"]]) for doc in gold if doc["id"] in by_id]
+    matcher = Matcher(gazetteer)
+    golds, predicted = [g for g, _ in pairs], [d for _, d in pairs]
+    scores = score_events(matcher, golds, predicted)
+    keys = ("gold", "predicted", "matched", "precision", "recall", "status", "date")
+    thresholds = sorted({0.0, 0.5, 0.8, min_score})
+    return {
+        "events": {key: scores[key] for key in keys},
+        "events_by_score": precision_by_score(matcher, golds, predicted, thresholds),
+    }
 
 
 def _saved_documents(path: str, errors: list[str]) -> list:
@@ -512,6 +576,13 @@ def build_parser() -> argparse.ArgumentParser:
     info = actions.add_parser("info", help="print sources, counts and build date")
     _gazetteer_option(info)
     info.set_defaults(handler=_cmd_gazetteer_info)
+    download = actions.add_parser("download", help="download GeoNames dumps and build an extended store from them")
+    download.add_argument("countries", nargs="*", metavar="CC", help="ISO-2 country codes (UA.zip ...), no-country")
+    download.add_argument("--all", action="store_true", help="allCountries.zip (about 400 MB)")
+    download.add_argument("--base-url", default=DEFAULT_DUMP_URL, metavar="URL", help="mirror (https, http or file)")
+    download.add_argument("-o", "--output", metavar="STORE", help="where to write (default: as for build)")
+    _gazetteer_option(download)
+    download.set_defaults(handler=_cmd_gazetteer_download)
     add = actions.add_parser("add", help="add your own places and aliases from a CSV")
     add.add_argument("csv", metavar="PLACES.csv")
     _gazetteer_option(add)

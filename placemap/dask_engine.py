@@ -61,16 +61,8 @@ from placemap.atomic import atomic_open
 from placemap.docformat import InputDocument
 from placemap.exc import ConfigurationError, PlacemapError
 
-from .batch import (
-    CHUNKS_PER_WORKER,
-    BatchStats,
-    Outcome,
-    Positioned,
-    chunks,
-    parse_document,
-    partial_paths,
-    run_ordered,
-)
+from .batch import CHUNKS_PER_WORKER, BatchStats, Positioned, chunks, parse_document, run_ordered
+from .resumable import Outcome, partial_paths
 
 __all__ = ["GeoparserPlugin", "run_dask"]
 
@@ -128,17 +120,30 @@ def run_dask(
 ) -> BatchStats:
     """Geoparse ``items`` on a Dask cluster into JSON lines at ``output``, in input order.
 
-    items (Iterable[InputDocument]): the inputs, read lazily on the client.
-    output (Path | None): the JSON lines (as ``run_batch``); standard output when ``None``.
-    make_geoparser (Callable): picklable factory of one geoparser, run once on each worker;
-        the gazetteer path it names must exist on every worker.
-    scheduler (str | None): address of a running scheduler (``tcp://host:8786``); ``None``
-        starts a ``LocalCluster`` of ``workers`` single-threaded processes.
-    partitions_dir (Path | None): also write each chunk there as ``part-*.jsonl`` (replacing
-        the ``part-*.jsonl`` files there, unless resuming).
-    errors (list[str]): ``"<id>: <message>"`` is appended for each document that raised.
-    resume, progress, total: as for ``run_batch``.
-    RETURNS (BatchStats): counts and time.
+    Parameters
+    ----------
+    items : Iterable[InputDocument]
+        The inputs, read lazily on the client.
+    output : Path | None
+        The JSON lines (as ``run_batch``); standard output when ``None``.
+    make_geoparser : Callable
+        Picklable factory of one geoparser, run once on each worker; the gazetteer path it names must exist on every
+        worker.
+    scheduler : str | None
+        Address of a running scheduler (``tcp://host:8786``); ``None`` starts a ``LocalCluster`` of ``workers``
+        single-threaded processes.
+    partitions_dir : Path | None
+        Also write each chunk there as ``part-*.jsonl`` (replacing the ``part-*.jsonl`` files there, unless
+        resuming).
+    errors : list[str]
+        ``"<id>: <message>"`` is appended for each document that raised.
+    resume, progress, total
+        As for ``run_batch``.
+
+    Returns
+    -------
+    BatchStats
+        Counts and time.
     """
     if workers < 1 or chunk_size < 1:
         raise ConfigurationError(f"workers and chunk_size must be at least 1, got {workers} and {chunk_size}")

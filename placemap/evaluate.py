@@ -9,6 +9,13 @@ Three views of a geoparser's quality are measured, following Gritta, Pilehvar an
   accuracy, accuracy within 161 km, mean and median error, AUC of the log error);
 * **end to end** -- from raw text, is each gold toponym found *and* placed within 161 km?
 
+Corpora place a country or a region at different points (GeoVirus at Wikipedia's, GeoWebNews
+at GeoNames'), so a right country can lie more than 161 km from the gold point. Given an
+``area_of`` lookup (:func:`gazetteer_areas`), resolution and end to end also report
+``acc@161+area``: a guess that is a country or admin-1 unit (:data:`AREA_CODES`) is also right
+when it has the gold GeoNames id or its area holds the gold point. ``acc@161`` stays the plain
+distance figure.
+
 Documents are plain dicts as parsed from JSON lines. A gold document looks like
 ``{"id", "text", "toponyms": [{"start", "end", "text", "lat", "lon", "geonameid", "type"}]}``;
 a predicted document follows the ``placemap geoparse`` output contract,
@@ -23,8 +30,9 @@ dict into a plain-text table.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -34,6 +42,7 @@ from placemap.gazetteer.geometry import EARTH_RADIUS_KM
 
 __all__ = [
     "ACCURACY_KM",
+    "AREA_CODES",
     "EARTH_RADIUS_KM",
     "MAX_ERROR_KM",
     "Policy",
@@ -42,6 +51,7 @@ __all__ = [
     "corpus_policy",
     "evaluate",
     "format_report",
+    "gazetteer_areas",
     "haversine_km",
     "score_end_to_end",
     "score_recognition",
@@ -53,8 +63,13 @@ MAX_ERROR_KM = 20039.0
 #: A resolution is "correct" when within 161 km (100 miles) of the gold point.
 ACCURACY_KM = 161.0
 
+#: Feature codes of the places scored by area as well as by distance: countries and admin-1 units.
+AREA_CODES = frozenset({"PCLI", "PCLD", "PCLS", "PCLF", "PCL", "PCLIX", "TERR", "ADM1"})
+
 Span = Mapping[str, Any]
 Doc = Mapping[str, Any]
+#: GeoNames id -> the place's area (a shapely geometry in lon/lat), or None when it has none.
+AreaLookup = Callable[[int], Any]
 
 
 @dataclass(frozen=True)
@@ -342,6 +357,40 @@ def _error_summary(errors: NDArray) -> dict[str, float | None]:
     }
 
 
+def gazetteer_areas(gazetteer: Any) -> AreaLookup:
+    """An ``area_of`` lookup for the scorers, from an open ``Gazetteer`` (each id read once).
+
+    Parameters
+    ----------
+    gazetteer : placemap.gazetteer.Gazetteer
+        The store whose areas (simplified country and admin-1 polygons) are used.
+
+    Returns
+    -------
+    callable
+        ``area_of(geonameid)``: the shapely geometry of the place's area, or None.
+    """
+
+    @lru_cache(maxsize=4096)
+    def area_of(geonameid: int) -> Any:
+        place = gazetteer.get(geonameid)
+        return gazetteer.area(place) if place is not None else None
+
+    return area_of
+
+
+def _right_by_area(gold: Span, guess: Span | None, area_of: AreaLookup) -> bool:
+    """Whether ``guess`` is a country or admin-1 unit that is the gold place or holds its point."""
+    if guess is None or guess.get("feature_code") not in AREA_CODES or guess.get("geonameid") is None:
+        return False
+    if gold.get("geonameid") is not None and gold["geonameid"] == guess["geonameid"]:
+        return True
+    import shapely
+
+    area = area_of(guess["geonameid"])
+    return area is not None and bool(shapely.intersects_xy(area, float(gold["lon"]), float(gold["lat"])))
+
+
 def calibration_error(scores: ArrayLike, correct: ArrayLike, *, bins: int = 10) -> dict[str, float | None]:
     """How well scores state the chance of being right.
 
@@ -376,7 +425,9 @@ def calibration_error(scores: ArrayLike, correct: ArrayLike, *, bins: int = 10) 
     return {"ece": round(float(gaps.sum() / counts.sum()), 6), "brier": float(np.mean((p - y) ** 2))}
 
 
-def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], policy: Policy) -> dict[str, Any]:
+def score_resolution(
+    gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], policy: Policy, *, area_of: AreaLookup | None = None
+) -> dict[str, Any]:
     """Accuracy of toponym resolution when the geoparser was given the gold spans.
 
     Every gold span (under ``policy``) with coordinates is looked up among the predictions by
@@ -391,6 +442,8 @@ def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], po
         The geoparser's output on the gold spans, paired with gold by ``id``.
     policy : Policy
         Which gold spans count (see :func:`corpus_policy`).
+    area_of : callable, optional
+        GeoNames id -> area (:func:`gazetteer_areas`); adds ``acc@161+area``.
 
     Returns
     -------
@@ -402,8 +455,9 @@ def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], po
         ``ln(error_km + 1) / ln(20039 + 1)``. AUC lies in [0, 1] and **lower is better** (0 = every
         point exact). The error statistics are None when ``n`` is 0. ``ece`` and ``brier``
         (:func:`calibration_error`) compare the scores of the placed guesses with their outcomes.
+        With ``area_of``, ``acc@161+area``: the share within 161 km or right by area.
     """
-    gold_points, predicted_points, id_hits, scores = [], [], [], []
+    gold_points, predicted_points, id_hits, scores, by_area = [], [], [], [], []
     for gold_spans, predicted in _paired_docs(gold_docs, predicted_docs, policy):
         by_offsets: dict[tuple[int, int], Span] = {}
         for span in predicted:
@@ -415,8 +469,13 @@ def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], po
             scores.append(guess.get("score") if guess is not None and _has_point(guess) else None)
             if span.get("geonameid") is not None:
                 id_hits.append(guess is not None and guess.get("geonameid") == span["geonameid"])
+            if area_of is not None:
+                by_area.append(_right_by_area(span, guess, area_of))
     errors = _error_km(gold_points, predicted_points)
     summary = _error_summary(errors)
+    if area_of is not None:
+        right = (errors <= ACCURACY_KM) | np.array(by_area, dtype=bool)
+        summary["acc@161+area"] = float(np.mean(right)) if right.size else None
     exact_id = float(np.mean(id_hits)) if id_hits else None
     scored = np.array([score is not None for score in scores], dtype=bool)
     calibration = calibration_error([score for score in scores if score is not None], errors[scored] <= ACCURACY_KM)
@@ -426,8 +485,9 @@ def score_resolution(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], po
 # --------------------------------------------------------------------------- end to end
 
 
-def _found_and_placed(gold: list[Span], predicted: list[Span]) -> int:
-    """Gold spans matched one-to-one to an overlapping prediction placed within 161 km."""
+def _found_and_placed(gold: list[Span], predicted: list[Span], area_of: AreaLookup | None = None) -> int:
+    """Gold spans matched one-to-one to an overlapping prediction placed within 161 km (or, with
+    ``area_of``, right by area)."""
     placed = [span for span in predicted if _has_point(span)]
     if not gold or not placed:
         return 0
@@ -435,10 +495,16 @@ def _found_and_placed(gold: list[Span], predicted: list[Span]) -> int:
     pred_lat, pred_lon = np.array([_point(span) for span in placed]).T
     distance = haversine_km(gold_lat[:, None], gold_lon[:, None], pred_lat[None, :], pred_lon[None, :])
     shared, covered = _overlap_matrix(gold, placed)
-    return len(_match((shared > 0) & (distance <= ACCURACY_KM), shared / np.maximum(covered, 1)))
+    right = distance <= ACCURACY_KM
+    if area_of is not None:
+        for row, column in zip(*np.nonzero((shared > 0) & ~right), strict=True):
+            right[row, column] = _right_by_area(gold[row], placed[column], area_of)
+    return len(_match((shared > 0) & right, shared / np.maximum(covered, 1)))
 
 
-def score_end_to_end(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], policy: Policy) -> dict[str, Any]:
+def score_end_to_end(
+    gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], policy: Policy, *, area_of: AreaLookup | None = None
+) -> dict[str, Any]:
     """Share of gold toponyms both found and placed correctly by a geoparser run on raw text.
 
     A gold span (under ``policy``, with coordinates) counts as correct when it is matched,
@@ -452,18 +518,26 @@ def score_end_to_end(gold_docs: Iterable[Doc], predicted_docs: Iterable[Doc], po
         The geoparser's output on the raw texts, paired with gold by ``id``.
     policy : Policy
         Which gold spans count (see :func:`corpus_policy`).
+    area_of : callable, optional
+        GeoNames id -> area (:func:`gazetteer_areas`); adds ``acc@161+area``.
 
     Returns
     -------
     dict
-        ``n`` (gold spans scored) and ``acc@161`` (share correct; 0.0 when ``n`` is 0).
+        ``n`` (gold spans scored) and ``acc@161`` (share correct; 0.0 when ``n`` is 0); with
+        ``area_of``, ``acc@161+area`` (a country or admin-1 unit holding the gold point is right).
     """
-    n = correct = 0
+    n = correct = by_area = 0
     for gold_spans, predicted in _paired_docs(gold_docs, predicted_docs, policy):
         gold = _placeable_gold(gold_spans, policy)
         n += len(gold)
         correct += _found_and_placed(gold, predicted)
-    return {"n": n, "acc@161": _ratio(correct, n)}
+        if area_of is not None:
+            by_area += _found_and_placed(gold, predicted, area_of)
+    result: dict[str, Any] = {"n": n, "acc@161": _ratio(correct, n)}
+    if area_of is not None:
+        result["acc@161+area"] = _ratio(by_area, n)
+    return result
 
 
 # --------------------------------------------------------------------------- the whole report
@@ -483,6 +557,7 @@ def evaluate(
     resolved_docs: Iterable[Doc] | None,
     *,
     policy: Policy | None = None,
+    area_of: AreaLookup | None = None,
 ) -> dict[str, Any]:
     """Score a geoparser on one gold corpus.
 
@@ -497,6 +572,9 @@ def evaluate(
         Output of the geoparser given the gold spans: scored for resolution. None skips it.
     policy : Policy, optional
         Overrides the policy chosen from the gold documents' ``corpus`` field.
+    area_of : callable, optional
+        GeoNames id -> area (:func:`gazetteer_areas`): also score countries and admin-1 units
+        by area (``acc@161+area``).
 
     Returns
     -------
@@ -517,9 +595,9 @@ def evaluate(
     if recognised_docs is not None:
         recognised = list(recognised_docs)
         report["recognition"] = score_recognition(gold, recognised, policy)
-        report["end_to_end"] = score_end_to_end(gold, recognised, policy)
+        report["end_to_end"] = score_end_to_end(gold, recognised, policy, area_of=area_of)
     if resolved_docs is not None:
-        report["resolution"] = score_resolution(gold, resolved_docs, policy)
+        report["resolution"] = score_resolution(gold, resolved_docs, policy, area_of=area_of)
     return report
 
 
@@ -568,8 +646,20 @@ def format_report(report: Mapping[str, Any], title: str) -> str:
         keys = ["tp", "fp", "fn", "precision", "recall", "f1"]
         lines += ["", *_table("recognition", keys, report["recognition"])]
     if "resolution" in report:
-        keys = ["n", "exact_id", "acc@161", "mean_km", "median_km", "auc", "ece"]
+        keys = ["n", "exact_id", "acc@161", *_area_key(report["resolution"]), "mean_km", "median_km", "auc", "ece"]
         lines += ["", *_table("resolution", keys, {"gold spans": report["resolution"]})]
     if "end_to_end" in report:
-        lines += ["", *_table("end to end", ["n", "acc@161"], {"raw text": report["end_to_end"]})]
+        keys = ["n", "acc@161", *_area_key(report["end_to_end"])]
+        lines += ["", *_table("end to end", keys, {"raw text": report["end_to_end"]})]
+    if "events" in report:
+        keys = ["gold", "predicted", "matched", "precision", "recall", "status", "date"]
+        lines += ["", *_table("events", keys, {"all": report["events"]})]
+    if "events_by_score" in report:
+        keys = ["predicted", "matched", "precision", "recall"]
+        lines += ["", *_table("events kept", keys, report["events_by_score"])]
     return "\n".join(lines)
+
+
+def _area_key(section: Mapping[str, Any]) -> list[str]:
+    """The area-scored column, where the section was scored by area too."""
+    return ["acc@161+area"] if "acc@161+area" in section else []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConfigurationError",
+    "DownloadError",
     "FileBusy",
     "GazetteerCorrupt",
     "GazetteerNotFound",
@@ -54,3 +55,7 @@ class InputFormatError(PlacemapError, ValueError):
 
 class QueryError(PlacemapError, ValueError):
     """A place-name query cannot be looked up (empty, too long, not text)."""
+
+
+class DownloadError(PlacemapError, OSError):
+    """A file could not be downloaded: no network, the server refused, or it stopped early."""

@@ -31,9 +31,14 @@ MAX_HTML_BYTES = 20_000_000
 class HtmlDocument(InputDocument):
     """An ``InputDocument`` read from an article page, with the page's metadata.
 
-    title (str | None): the headline (also the first line of ``text``).
-    source (str | None): the site name, else the host name, else the URL.
-    url (str | None): the page's canonical URL, when it gives one.
+    Attributes
+    ----------
+    title : str | None
+        The headline (also the first line of ``text``).
+    source : str | None
+        The site name, else the host name, else the URL.
+    url : str | None
+        The page's canonical URL, when it gives one.
     """
 
     title: str | None = None
@@ -44,13 +49,25 @@ class HtmlDocument(InputDocument):
 def read_html(page: str | os.PathLike[str] | bytes, *, id: str | None = None, url: str | None = None) -> HtmlDocument:
     """Extract the article of one HTML page.
 
-    page (str | PathLike | bytes): a file path, or the page's bytes (a ``str`` is a path).
-    id (str | None): the document id; default the file name, else the page's URL, else a
-        hash of the bytes.
-    url (str | None): where the page came from, when known (helps the metadata).
-    RETURNS (HtmlDocument): text = title, a blank line, then the main text; ``published`` is
-        the page's date (``YYYY-MM-DD``) or ``None``.
-    RAISES InputFormatError: the page is too large or has no article text.
+    Parameters
+    ----------
+    page : str | PathLike | bytes
+        A file path, or the page's bytes (a ``str`` is a path).
+    id : str | None
+        The document id; default the file name, else the page's URL, else a hash of the bytes.
+    url : str | None
+        Where the page came from, when known (helps the metadata).
+
+    Returns
+    -------
+    HtmlDocument
+        Text = title, a blank line, then the main text; ``published`` is the page's date (``YYYY-MM-DD``) or
+        ``None``.
+
+    Raises
+    ------
+    InputFormatError
+        The page is too large or has no article text.
     """
     label = "<html>"
     if isinstance(page, bytes | bytearray):

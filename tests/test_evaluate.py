@@ -475,3 +475,67 @@ def test_gold_spans_score_perfectly_on_other_corpora(shared_file, name: str) -> 
     assert report["recognition"]["exact"]["precision"] in (1.0, None)
     assert report["end_to_end"]["acc@161"] == report["resolution"]["acc@161"] == 1.0
     assert np.isclose(report["resolution"]["auc"], 0.0)
+
+
+# --------------------------------------------------------------------------- countries scored by area
+
+UKRAINE = 690791
+#: A box roughly around Ukraine, standing in for its polygon.
+UKRAINE_BOX = (22.0, 44.0, 40.5, 52.5)
+UKRAINE_POINT = (49.0, 32.0)  # GeoNames' point for Ukraine
+
+
+def box_areas(geonameid: int) -> Any:
+    import shapely
+
+    return shapely.box(*UKRAINE_BOX) if geonameid == UKRAINE else None
+
+
+def country(start: int, end: int, point: tuple[float, float], geonameid: int, code: str = "PCLI") -> dict[str, Any]:
+    return {**span(start, end, point, geonameid), "feature_code": code}
+
+
+def test_a_country_holding_the_gold_point_is_right_by_area() -> None:
+    # Gold puts "Ukraine" at Lviv, 550 km from the country's point; a city there is not Ukraine.
+    gold = [doc("a", span(0, 7, LVIV), span(10, 17, LVIV), span(20, 27, LVIV, UKRAINE))]
+    predicted = [
+        doc(
+            "a",
+            country(0, 7, UKRAINE_POINT, UKRAINE),
+            {**span(10, 17, KYIV, 703448), "feature_code": "PPLC"},
+            country(20, 27, (0.0, 0.0), UKRAINE),  # the right id, wherever it is put
+        )
+    ]
+    plain = score_resolution(gold, predicted, ALL_GOLD)
+    scores = score_resolution(gold, predicted, ALL_GOLD, area_of=box_areas)
+    assert plain["acc@161"] == scores["acc@161"] == 0.0
+    assert "acc@161+area" not in plain
+    assert scores["acc@161+area"] == pytest.approx(2 / 3)
+    ends = score_end_to_end(gold, predicted, ALL_GOLD, area_of=box_areas)
+    assert ends == {"n": 3, "acc@161": 0.0, "acc@161+area": pytest.approx(2 / 3)}
+
+
+def test_a_country_not_holding_the_gold_point_stays_wrong() -> None:
+    gold = [doc("a", span(0, 7, (52.2, 21.0)))]  # Warsaw
+    predicted = [doc("a", country(0, 7, UKRAINE_POINT, UKRAINE))]
+    assert score_resolution(gold, predicted, ALL_GOLD, area_of=box_areas)["acc@161+area"] == 0.0
+
+
+def test_the_report_shows_both_figures() -> None:
+    gold = [doc("a", span(0, 7, LVIV))]
+    predicted = [doc("a", country(0, 7, UKRAINE_POINT, UKRAINE))]
+    report = evaluate(gold, predicted, predicted, area_of=box_areas)
+    text = format_report(report, title="t")
+    assert "acc@161+area" in text
+    assert report["resolution"]["acc@161+area"] == report["end_to_end"]["acc@161+area"] == 1.0
+
+
+@pytest.mark.slow
+def test_areas_from_the_embedded_gazetteer(embedded_gazetteer) -> None:
+    from placemap.evaluate import gazetteer_areas
+
+    area_of = gazetteer_areas(embedded_gazetteer)
+    gold = [doc("a", span(0, 7, LVIV))]
+    predicted = [doc("a", country(0, 7, UKRAINE_POINT, UKRAINE))]
+    assert score_resolution(gold, predicted, ALL_GOLD, area_of=area_of)["acc@161+area"] == 1.0
+    assert area_of(703448) is None  # Kyiv, a city, has no area

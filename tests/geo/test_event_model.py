@@ -54,3 +54,38 @@ def test_events_carry_a_score_in_unit_interval(embedded_gazetteer, parser_nlp):
     document = geoparser("Russian artillery shelled Kharkiv overnight, officials said.", published="2022-03-01")
     [event] = document.events
     assert event.category == "shelling" and event.score is not None and 0.5 < event.score <= 1.0
+
+
+@pytest.mark.slow
+def test_the_learned_linker_takes_each_event_words_own_place(embedded_gazetteer, parser_nlp):
+    from placemap.geo.events import EventExtractor
+    from placemap.geo.pipeline import Geoparser
+
+    extractor = EventExtractor(parser_nlp, embedded_gazetteer)
+    assert extractor.linker is not None
+    text = "Rebels shelled Aleppo on Monday, and peace talks opened in Geneva on Tuesday."
+    document = Geoparser(embedded_gazetteer)(text)
+
+    def linked(word):
+        start = text.index(word)
+        return [document.toponyms[i].mention.text for i in extractor.locate(document, start, start + len(word))]
+
+    assert (linked("shelled"), linked("talks")) == (["Aleppo"], ["Geneva"])
+
+
+@pytest.mark.slow
+def test_captions_get_the_models_own_events(embedded_gazetteer, parser_nlp):
+    from placemap.geo.events import EventExtractor
+    from placemap.geo.pipeline import Geoparser
+
+    caption = "Armoured vehicles seen in Irpin"
+    geoparser = Geoparser(embedded_gazetteer)
+    document = geoparser(caption, published="2022-03-01")
+    extractor = EventExtractor(parser_nlp, embedded_gazetteer)
+    [event] = extractor(document)
+    assert (event.category, document.toponyms[event.location].mention.text) == ("military", "Irpin")
+    # The rules alone find nothing in a verbless caption: the event is the model's.
+    assert EventExtractor(parser_nlp, embedded_gazetteer, caption_threshold=1.01)(document) == []
+    # A story is read by the rules alone: the same words inside a long text give no event.
+    story = caption + ". " + "Officials met to discuss the harvest and the weather of the spring season. " * 5
+    assert extractor(geoparser(story, published="2022-03-01")) == []

@@ -204,3 +204,11 @@ def test_an_emoji_next_to_a_name_does_not_lose_it(news_recognizer, text, names):
     mentions = news_recognizer(text)
     assert texts(mentions) == names
     assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_the_city_that_opens_an_institutions_name_is_a_place(news_recognizer):
+    # Captions name the building hit by the city it stands in; the institution itself is no place.
+    assert texts(news_recognizer("Odesa Polytechnic Institute was hit by a drone")) == ["Odesa"]
+    assert texts(news_recognizer("Windows broke at the Dnipro Regional State Administration.")) == ["Dnipro"]
+    # A city's name before a person's name stays a person's ("Vladimir Medinsky" in the rule above).
+    assert texts(news_recognizer("Lviv Ivanenko, a teacher, spoke.")) == []

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Package name -> folder, as pyproject.toml's package-dir maps them.
 PACKAGES = {"placemap": "placemap", "placemap.gazetteer": "gazetteer", "placemap.geo": "geo", "placemap.maps": "maps"}
 #: Modules of the top package every room may use: they import nothing of placemap's.
-SHARED = {"placemap", "placemap.types", "placemap.exc", "placemap.atomic"}
+SHARED = {"placemap", "placemap.types", "placemap.exc", "placemap.atomic", "placemap.sentences"}
 
 
 def _modules_after(code: str) -> set[str]:
