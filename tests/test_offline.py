@@ -1,4 +1,5 @@
-"""Every command runs with the network blocked (the session's socket guard, ``conftest.py``)."""
+"""Every command but ``gazetteer download`` runs with the network blocked (the session's socket guard,
+``conftest.py``)."""
 
 from __future__ import annotations
 
