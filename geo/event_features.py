@@ -10,6 +10,7 @@ annotated text rather than listed by hand. Words are lower-cased and cut to a cr
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -108,11 +109,12 @@ def place_features(
     total = len(names)
     ordered = sorted(range(total), key=lambda i: names[i].start)
     rank = {index: position for position, index in enumerate(ordered)}
+    sequence, positions = _masked(words, names)
+    starts = [start for start, _, _ in words]
     features = []
     for index, name in enumerate(names):
-        others = [n for n in names if n is not name]
-        left = _words(words, others, 0, name.start)
-        right = _words(words, others, name.end, len(text))
+        here = positions[index]
+        left, right = sequence[max(0, here - NEAR) : here], sequence[here + 1 : here + 1 + NEAR]
         own = [
             f"kind:{place_kind(name.place, name.anaphor)}",
             f"b1:{left[-1] if left else '<s>'}",
@@ -121,33 +123,50 @@ def place_features(
             f"a2:{' '.join(right[:2]) if len(right) > 1 else '</s>'}",
             f"pos:{'first' if rank[index] == 0 else 'later'}",
             f"places:{min(total, 4)}",
-            f"early:{min(len(left), 8) // 2}",
+            f"early:{min(here, 8) // 2}",
         ]
         own += sorted({f"l:{w}" for w in left[-NEAR:] if w.isalpha()})
         own += sorted({f"r:{w}" for w in right[:NEAR] if w.isalpha()})
         own += _pairs(left, right)
         if lexicon:
-            own += _near_triggers(text, words, name, lexicon)
+            own += _near_triggers(text, words, bisect_left(starts, name.start), lexicon)
         features.append(own + bag)
     return features
 
 
-def _words(words, others: Sequence[PlaceInSentence], start: int, end: int) -> list[str]:
-    """The stems between ``start`` and ``end``, the other names each one ``<place>``."""
-    out = []
-    for word_start, word_end, word in words:
-        if word_start < start or word_end > end:
+def _masked(words: list[tuple[int, int, str]], names: Sequence[PlaceInSentence]) -> tuple[list[str], list[int]]:
+    """The sentence's stems with each name one ``<place>`` token, and where each name stands.
+
+    One pass over words and names (both in text order), so a sentence of many names costs
+    no more per name than a short one.
+    """
+    spans = sorted((n.start, n.end, i) for i, n in enumerate(names))
+    sequence: list[str] = []
+    positions = [0] * len(names)
+    placed: set[int] = set()
+    k = 0
+    for start, end, word in words:
+        while k < len(spans) and spans[k][1] <= start:
+            if spans[k][2] not in placed:  # a name no word fell inside
+                positions[spans[k][2]] = len(sequence)
+                placed.add(spans[k][2])
+                sequence.append("<place>")
+            k += 1
+        if k < len(spans) and spans[k][0] < end:
+            if spans[k][2] not in placed:
+                positions[spans[k][2]] = len(sequence)
+                placed.add(spans[k][2])
+                sequence.append("<place>")
             continue
-        if any(n.start < word_end and word_start < n.end for n in others):
-            if not out or out[-1] != "<place>":
-                out.append("<place>")
-            continue
-        out.append(word)
-    return out
+        sequence.append(word)
+    for _, _, i in spans[k:]:
+        if i not in placed:
+            positions[i] = len(sequence)
+            sequence.append("<place>")
+    return sequence, positions
 
 
-def _near_triggers(text: str, words, name: PlaceInSentence, lexicon: Mapping[str, str]) -> list[str]:
-    position = next((k for k, (s, e, _) in enumerate(words) if s >= name.start), len(words))
+def _near_triggers(text: str, words, position: int, lexicon: Mapping[str, str]) -> list[str]:
     near = words[max(0, position - NEAR) : position + NEAR]
     return sorted({f"tn:{lexicon[text[s:e].lower()]}" for s, e, _ in near if text[s:e].lower() in lexicon})
 

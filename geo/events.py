@@ -32,6 +32,7 @@ from .event_linker import LINKER_FILE, linked_places
 from .event_model import LOCATION_CATEGORIES, PLACE_ROLES, SENTENCE_ROLES, EventModel
 from .recognize import MODEL_NAME
 from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens
+from .windows import bounded_spans
 
 __all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
 
@@ -374,7 +375,7 @@ class EventExtractor:
         toponyms = document.toponyms
         order = sorted(range(len(toponyms)), key=lambda i: toponyms[i].mention.start)
         sentences, cursor = [], 0
-        for start, end in split_sentences(document.text):
+        for start, end in sentence_spans(document):
             while cursor < len(order) and toponyms[order[cursor]].mention.start < start:
                 cursor += 1
             inside = []
@@ -511,7 +512,7 @@ def document_rows(
     toponyms = document.toponyms
     order = sorted((i for i, t in enumerate(toponyms) if t.place is not None), key=lambda i: toponyms[i].mention.start)
     rows, cursor = [], 0
-    for start, end in split_sentences(document.text):
+    for start, end in sentence_spans(document):
         while cursor < len(order) and toponyms[order[cursor]].mention.start < start:
             cursor += 1
         names = []
@@ -528,6 +529,13 @@ def document_rows(
         sentence += [f"rule:{role}" for role in sorted(rule_roles.get((start, None), ()))]
         rows.append(SentenceRow((start, end), names, name_features, sentence))
     return rows
+
+
+def sentence_spans(document: Document) -> list[tuple[int, int]]:
+    """The document's sentences, a long one cut into pieces the parser can read (never inside a
+    name): what both the rules and the model read, so their parses line up span by span."""
+    names = sorted((t.mention.start, t.mention.end) for t in document.toponyms)
+    return bounded_spans(document.text, split_sentences(document.text), keep_whole=names)
 
 
 def _in_sentence(document: Document, offset: int, names: list[int]) -> list[PlaceInSentence]:
