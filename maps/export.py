@@ -15,9 +15,10 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
 
-from placemap.atomic import atomic_path
+from placemap.atomic import atomic_open, atomic_path
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -216,22 +217,66 @@ def write_kml(
 ) -> Path:
     """Write the layers as KML for Google Earth: one placemark per feature (:func:`kml_placemarks`).
 
-    GDAL's KML driver writes it (a ``Folder`` named ``placemap``): points, lines for
-    corridors and flows, polygons for claimed areas, longitude first; it escapes the text for
-    XML. Only the name and the description are written, no ``ExtendedData``: Google Earth
-    shows those fields in the balloon too, and raw article text must not reach it.
-
-    Raises
-    ------
-    RuntimeError
-        When this GDAL build cannot write KML.
+    GDAL's KML driver writes it when this GDAL build has one, else :func:`_write_kml_document`
+    does; either gives a ``Folder`` named ``placemap`` of placemarks with points, lines for
+    corridors and flows, polygons for claimed areas, longitude first. Only the name and the
+    description are written, no ``ExtendedData``: Google Earth shows those fields in the
+    balloon too, and raw article text must not reach it.
     """
     import pyogrio
 
-    if "KML" not in pyogrio.list_drivers(write=True):
-        raise RuntimeError("this GDAL build has no KML driver to write with")
     frame = kml_placemarks(layers, names)
-    with atomic_path(path) as temporary:
-        # The driver takes the "Name" and "Description" columns as the placemarks' own.
-        frame.to_file(temporary, driver="KML", layer="placemap", engine="pyogrio")
+    if "KML" in pyogrio.list_drivers(write=True):
+        with atomic_path(path) as temporary:
+            # The driver takes the "Name" and "Description" columns as the placemarks' own.
+            frame.to_file(temporary, driver="KML", layer="placemap", engine="pyogrio")
+    else:
+        with atomic_open(path) as handle:
+            _write_kml_document(frame, handle)
     return Path(path)
+
+
+def _write_kml_document(frame: gpd.GeoDataFrame, handle: IO[str]) -> None:
+    """Write the placemarks of :func:`kml_placemarks` as a KML document, for a GDAL without KML.
+
+    The text of names and descriptions goes through the standard library's XML escaping here,
+    and only here; coordinates are numbers this function formats.
+    """
+    handle.write('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n')
+    handle.write("<Document><Folder><name>placemap</name>\n")
+    for name, description, geometry in zip(frame["Name"], frame["Description"], frame.geometry, strict=True):
+        handle.write(
+            f"<Placemark><name>{xml_escape(name)}</name><description>{xml_escape(description)}</description>"
+            f"{_kml_geometry(geometry)}</Placemark>\n"
+        )
+    handle.write("</Folder></Document></kml>\n")
+
+
+def _kml_coordinates(geometry: Any) -> str:
+    """``lon,lat`` pairs separated by spaces, at most 7 decimals (about a centimetre)."""
+    import shapely
+
+    return " ".join(
+        f"{x:.7f}".rstrip("0").rstrip(".") + "," + f"{y:.7f}".rstrip("0").rstrip(".")
+        for x, y in shapely.get_coordinates(geometry)
+    )
+
+
+def _kml_geometry(geometry: Any) -> str:
+    """A shapely geometry as a KML geometry element ("" for a missing or empty one)."""
+    if geometry is None or geometry.is_empty:
+        return ""
+    kind = geometry.geom_type
+    if kind == "Point":
+        return f"<Point><coordinates>{_kml_coordinates(geometry)}</coordinates></Point>"
+    if kind == "LineString":
+        return f"<LineString><coordinates>{_kml_coordinates(geometry)}</coordinates></LineString>"
+    if kind == "Polygon":
+        rings = [("outerBoundaryIs", geometry.exterior), *(("innerBoundaryIs", ring) for ring in geometry.interiors)]
+        boundaries = "".join(
+            f"<{tag}><LinearRing><coordinates>{_kml_coordinates(ring)}</coordinates></LinearRing></{tag}>"
+            for tag, ring in rings
+        )
+        return f"<Polygon>{boundaries}</Polygon>"
+    # MultiPoint, MultiLineString, MultiPolygon (a claim over several areas), collections.
+    return f"<MultiGeometry>{''.join(_kml_geometry(part) for part in geometry.geoms)}</MultiGeometry>"

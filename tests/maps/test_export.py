@@ -68,8 +68,23 @@ def _coordinates(placemark: ET.Element) -> list[tuple[float, float]]:
     return [tuple(float(n) for n in pair.split(",")[:2]) for pair in text.split()]
 
 
-def test_kml_has_a_placemark_per_feature(layers, tmp_path) -> None:
-    placemarks = _placemarks(write_kml(layers, tmp_path / "events.kml"))
+@pytest.fixture(params=["gdal", "own writer"])
+def kml_engine(request, monkeypatch) -> str:
+    """Each KML test runs through GDAL's driver and through the writer used without one."""
+    if request.param == "own writer":
+        drivers = pyogrio.list_drivers
+
+        def without_kml(*args, **kwargs):
+            return {k: v for k, v in drivers(*args, **kwargs).items() if k not in ("KML", "LIBKML")}
+
+        monkeypatch.setattr(pyogrio, "list_drivers", without_kml)
+    return request.param
+
+
+def test_kml_has_a_placemark_per_feature(layers, tmp_path, kml_engine) -> None:
+    path = write_kml(layers, tmp_path / "events.kml")
+    assert ('<Document id="root_doc">' in path.read_text(encoding="utf-8")) == (kml_engine == "gdal")
+    placemarks = _placemarks(path)
     assert len(placemarks) == sum(len(layer) for layer in layers.values())
     by_name = {p.findtext(f"{KML}name"): p for p in placemarks}
     talks = by_name["Talks venues: Istanbul"]
@@ -87,7 +102,7 @@ def test_kml_has_a_placemark_per_feature(layers, tmp_path) -> None:
     assert "Kyiv" in by_name  # a place only mentioned, under its own name
 
 
-def test_kml_escapes_article_text(hostile_layers, hostile, tmp_path) -> None:
+def test_kml_escapes_article_text(hostile_layers, hostile, tmp_path, kml_engine) -> None:
     raw = write_kml(hostile_layers, tmp_path / "h.kml").read_text(encoding="utf-8")
     assert "<script>" not in raw and "<img" not in raw  # XML-escaped in the file
     placemarks = _placemarks(tmp_path / "h.kml")
@@ -101,7 +116,7 @@ def test_kml_escapes_article_text(hostile_layers, hostile, tmp_path) -> None:
     assert "Shelling: Evil<img src=x onerror=alert(1)>ville" in names  # plain text, XML-escaped only
 
 
-def test_kml_drops_what_xml_cannot_hold(documents, areas, tmp_path) -> None:
+def test_kml_drops_what_xml_cannot_hold(documents, areas, tmp_path, kml_engine) -> None:
     from placemap.maps import build_layers
 
     layers = build_layers(documents, gazetteer=areas)
@@ -109,6 +124,40 @@ def test_kml_drops_what_xml_cannot_hold(documents, areas, tmp_path) -> None:
     placemarks = _placemarks(write_kml(layers, tmp_path / "c.kml"))  # parses: no invalid character
     talks = next(p for p in placemarks if p.findtext(f"{KML}name").startswith("Talks"))
     assert "“a &amp; b  end”" in talks.findtext(f"{KML}description")
+
+
+def test_kml_writers_agree(layers, tmp_path) -> None:
+    from placemap.maps import export
+
+    gdal = _placemarks(write_kml(layers, tmp_path / "gdal.kml"))
+    own = tmp_path / "own.kml"
+    with own.open("w", encoding="utf-8") as handle:
+        export._write_kml_document(export.kml_placemarks(layers), handle)
+    ours = _placemarks(own)
+    assert [p.findtext(f"{KML}name") for p in ours] == [p.findtext(f"{KML}name") for p in gdal]
+    assert [p.findtext(f"{KML}description") for p in ours] == [p.findtext(f"{KML}description") for p in gdal]
+    for mine, theirs in zip(ours, gdal, strict=True):
+        flat = [n for pair in _coordinates(theirs) for n in pair]
+        assert [n for pair in _coordinates(mine) for n in pair] == pytest.approx(flat, abs=1e-7)
+
+
+def test_own_kml_writer_handles_holes_and_multipart_claims(tmp_path) -> None:
+    import geopandas as gpd
+
+    from placemap.maps import export
+
+    square = shapely.Polygon([(30, 46), (34, 46), (34, 49), (30, 49)], holes=[[(31, 47), (32, 47), (32, 48)]])
+    frame = gpd.GeoDataFrame(
+        {"Name": ["a", "b"], "Description": ["x", "y"]},
+        geometry=[square, shapely.MultiPolygon([square, shapely.box(35, 46, 36, 47)])],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "areas.kml"
+    with path.open("w", encoding="utf-8") as handle:
+        export._write_kml_document(frame, handle)
+    single, multi = _placemarks(path)
+    assert single.find(f"{KML}Polygon/{KML}innerBoundaryIs") is not None
+    assert len(multi.findall(f"{KML}MultiGeometry/{KML}Polygon")) == 2
 
 
 def test_writes_are_atomic(layers, tmp_path, monkeypatch) -> None:
