@@ -1,7 +1,7 @@
 """Folium maps and GeoJSON export (``placemap.maps``).
 
 Layers from geoparsed documents, a layered folium map (online or fully offline) and
-standard exports::
+standard exports (GeoJSON, GeoPackage, CSV, KML)::
 
     from placemap.maps import build_layers, render_map, write_geojson
 
@@ -35,6 +35,7 @@ __all__ = [
     "write_csv",
     "write_geojson",
     "write_gpkg",
+    "write_kml",
 ]
 
 _HOMES = {
@@ -53,6 +54,7 @@ _HOMES = {
     "write_csv": "export",
     "write_geojson": "export",
     "write_gpkg": "export",
+    "write_kml": "export",
 }
 
 

@@ -1,11 +1,12 @@
-"""Exports of map layers: GeoJSON (RFC 7946), GeoPackage, CSV.
+"""Exports of map layers: GeoJSON (RFC 7946), GeoPackage, CSV, KML.
 
 Every writer takes the ``{name: GeoDataFrame}`` of :func:`placemap.maps.build_layers`,
 writes a temporary file beside the target and renames it into place, so a reader never
 sees half a file and a failed export leaves the old one. Text is written raw (exports are
 data, not pages); every column of the layers is kept. The one exception is the CSV, which
 spreadsheets open: a text cell that a spreadsheet would run as a formula is neutralised
-(:func:`neutralise_formula`).
+(:func:`neutralise_formula`). The other is KML, whose descriptions Google Earth shows as
+HTML: see :func:`write_kml`.
 """
 
 from __future__ import annotations
@@ -14,19 +15,24 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
 
-from placemap.atomic import atomic_path
+from placemap.atomic import atomic_open, atomic_path
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["combined", "neutralise_formula", "write_csv", "write_geojson", "write_gpkg"]
+__all__ = ["combined", "kml_placemarks", "neutralise_formula", "write_csv", "write_geojson", "write_gpkg", "write_kml"]
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A plain number, which a leading sign does not make a formula ("-12.5", "+3e4").
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: What XML 1.0 cannot hold even as a character reference: C0 controls but tab, LF and CR,
+#: lone surrogates, U+FFFE and U+FFFF. GDAL's KML driver copies them through, and one of
+#: them in a quote would make the whole file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def neutralise_formula(value: object) -> object:
@@ -132,3 +138,145 @@ def write_csv(
         # otherwise end the row early in every reader.
         table.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\r\n")
     return Path(path)
+
+
+def _text(value: object) -> str:
+    """A cell as text: missing values (None, NaN) are empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def kml_placemarks(layers: Mapping[str, gpd.GeoDataFrame], names: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """The features of ``layers`` as KML placemarks: ``Name``, ``Description`` and geometry.
+
+    The name is plain text ("Shelling: Kharkiv", "Evacuation corridors: Mariupol → Zaporizhzhia",
+    a mentioned place's own name). The description is HTML, which Google Earth renders in the
+    balloon: fixed markup around the category, status, date or range of days, place(s), quoted
+    sentence, attribution and source, each passed once through
+    :func:`placemap.maps.sanitize.escape` so that article text shows as text and never runs.
+    Characters XML cannot hold are dropped from both. Escaping for XML is the writer's job.
+
+    Parameters
+    ----------
+    layers : Mapping[str, geopandas.GeoDataFrame]
+        The layers of :func:`placemap.maps.build_layers`.
+    names : Iterable[str], optional
+        The layers to take (all by default).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per feature, EPSG:4326.
+    """
+    import geopandas as gpd
+
+    from .sanitize import escape
+    from .style import CATEGORY_STYLES
+
+    frame = combined(layers, names)
+    titles: list[str] = []
+    descriptions: list[str] = []
+    for row in frame.drop(columns="geometry").to_dict("records"):
+        label = CATEGORY_STYLES.get(_text(row["layer"]), ("",))[0]
+        origin, destination = _text(row["origin_name"]), _text(row["destination_name"])
+        where = f"{origin} → {destination}" if origin and destination else _text(row["place"]) or origin
+        if row["layer"] == "mentioned":
+            titles.append(where)
+        else:
+            titles.append(f"{label}: {where}" if where else label)
+        admin1, country = _text(row["admin1"]), _text(row["country"])
+        first, last = _text(row["date_first"]), _text(row["date"])
+        day = f"{first} – {last}" if first and last and first != last else last
+        reports = row["reports"]
+        fields = [
+            ("Category", label if row["layer"] != "mentioned" else "Mentioned"),
+            ("Status", _text(row["status"])),
+            ("Date", day),
+            ("Reports", str(reports) if isinstance(reports, int) and reports > 1 else ""),
+            # A line's admin-1 and country are its origin's, which would read as the route's.
+            ("Place", where if destination else ", ".join(p for p in (where, admin1, country) if p)),
+            ("Quote", f"“{_text(row['quote'])}”" if _text(row["quote"]) else ""),
+            ("According to", _text(row["attribution"])),
+            ("Source", ", ".join(s for s in (_text(row["source"]), _text(row["published"])) if s)),
+            ("Note", _text(row["note"])),
+        ]
+        descriptions.append("<br>".join(f"<b>{key}:</b> {escape(value)}" for key, value in fields if value))
+    return gpd.GeoDataFrame(
+        {
+            "Name": [_NOT_XML.sub("", t) for t in titles],
+            "Description": [_NOT_XML.sub("", d) for d in descriptions],
+        },
+        geometry=frame.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )
+
+
+def write_kml(
+    layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str], *, names: Iterable[str] | None = None
+) -> Path:
+    """Write the layers as KML for Google Earth: one placemark per feature (:func:`kml_placemarks`).
+
+    GDAL's KML driver writes it when this GDAL build has one, else :func:`_write_kml_document`
+    does; either gives a ``Folder`` named ``placemap`` of placemarks with points, lines for
+    corridors and flows, polygons for claimed areas, longitude first. Only the name and the
+    description are written, no ``ExtendedData``: Google Earth shows those fields in the
+    balloon too, and raw article text must not reach it.
+    """
+    import pyogrio
+
+    frame = kml_placemarks(layers, names)
+    if "KML" in pyogrio.list_drivers(write=True):
+        with atomic_path(path) as temporary:
+            # The driver takes the "Name" and "Description" columns as the placemarks' own.
+            frame.to_file(temporary, driver="KML", layer="placemap", engine="pyogrio")
+    else:
+        with atomic_open(path) as handle:
+            _write_kml_document(frame, handle)
+    return Path(path)
+
+
+def _write_kml_document(frame: gpd.GeoDataFrame, handle: IO[str]) -> None:
+    """Write the placemarks of :func:`kml_placemarks` as a KML document, for a GDAL without KML.
+
+    The text of names and descriptions goes through the standard library's XML escaping here,
+    and only here; coordinates are numbers this function formats.
+    """
+    handle.write('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n')
+    handle.write("<Document><Folder><name>placemap</name>\n")
+    for name, description, geometry in zip(frame["Name"], frame["Description"], frame.geometry, strict=True):
+        handle.write(
+            f"<Placemark><name>{xml_escape(name)}</name><description>{xml_escape(description)}</description>"
+            f"{_kml_geometry(geometry)}</Placemark>\n"
+        )
+    handle.write("</Folder></Document></kml>\n")
+
+
+def _kml_coordinates(geometry: Any) -> str:
+    """``lon,lat`` pairs separated by spaces, at most 7 decimals (about a centimetre)."""
+    import shapely
+
+    return " ".join(
+        f"{x:.7f}".rstrip("0").rstrip(".") + "," + f"{y:.7f}".rstrip("0").rstrip(".")
+        for x, y in shapely.get_coordinates(geometry)
+    )
+
+
+def _kml_geometry(geometry: Any) -> str:
+    """A shapely geometry as a KML geometry element ("" for a missing or empty one)."""
+    if geometry is None or geometry.is_empty:
+        return ""
+    kind = geometry.geom_type
+    if kind == "Point":
+        return f"<Point><coordinates>{_kml_coordinates(geometry)}</coordinates></Point>"
+    if kind == "LineString":
+        return f"<LineString><coordinates>{_kml_coordinates(geometry)}</coordinates></LineString>"
+    if kind == "Polygon":
+        rings = [("outerBoundaryIs", geometry.exterior), *(("innerBoundaryIs", ring) for ring in geometry.interiors)]
+        boundaries = "".join(
+            f"<{tag}><LinearRing><coordinates>{_kml_coordinates(ring)}</coordinates></LinearRing></{tag}>"
+            for tag, ring in rings
+        )
+        return f"<Polygon>{boundaries}</Polygon>"
+    # MultiPoint, MultiLineString, MultiPolygon (a claim over several areas), collections.
+    return f"<MultiGeometry>{''.join(_kml_geometry(part) for part in geometry.geoms)}</MultiGeometry>"

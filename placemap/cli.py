@@ -448,20 +448,21 @@ def _write_map(
     geojson: str | None = None,
     gpkg: str | None = None,
     csv: str | None = None,
+    kml: str | None = None,
 ) -> None:
-    from placemap.maps import build_layers, render_map, write_csv, write_geojson, write_gpkg
+    from placemap.maps import build_layers, render_map, write_csv, write_geojson, write_gpkg, write_kml
 
     layers = build_layers(documents, gazetteer=gazetteer)
     figure = render_map(layers, title=title, offline=offline, gazetteer=gazetteer)
     with atomic_open(output) as handle:
         handle.write(figure.get_root().render())
-    for path, writer in ((geojson, write_geojson), (gpkg, write_gpkg), (csv, write_csv)):
+    for path, writer in ((geojson, write_geojson), (gpkg, write_gpkg), (csv, write_csv), (kml, write_kml)):
         if path:
             writer(layers, path)
 
 
 #: What ``-o`` is not for: the map page is HTML, and each data format has its own option.
-_DATA_SUFFIXES = {".geojson": "--geojson", ".json": "--geojson", ".gpkg": "--gpkg", ".csv": "--csv"}
+_DATA_SUFFIXES = {".geojson": "--geojson", ".json": "--geojson", ".gpkg": "--gpkg", ".csv": "--csv", ".kml": "--kml"}
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
@@ -494,6 +495,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         geojson=args.geojson,
         gpkg=args.gpkg,
         csv=args.csv,
+        kml=args.kml,
     )
     print(f"wrote {args.output}")
     return EXIT_ERROR if errors else 0
@@ -627,6 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
     mapping.add_argument("--geojson", metavar="OUT.geojson", help="also write RFC 7946 GeoJSON")
     mapping.add_argument("--gpkg", metavar="OUT.gpkg", help="also write a GeoPackage (a table per layer)")
     mapping.add_argument("--csv", metavar="OUT.csv", help="also write a CSV (WKT geometry)")
+    mapping.add_argument("--kml", metavar="OUT.kml", help="also write KML for Google Earth (a placemark per feature)")
     mapping.add_argument("--offline", action="store_true", help="one self-contained HTML file: no tiles, no CDN")
     mapping.add_argument(
         "--published", type=_iso_day, metavar="YYYY-MM-DD", help="publication date for texts that carry none"

@@ -265,12 +265,26 @@ def test_demo_passes_publication_dates(capsys, tiny_store, tmp_path):
     assert "<title>placemap demo</title>" in (out / "demo.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("name", "option"), [("out.geojson", "--geojson"), ("out.gpkg", "--gpkg")])
+@pytest.mark.parametrize(
+    ("name", "option"), [("out.geojson", "--geojson"), ("out.gpkg", "--gpkg"), ("out.KML", "--kml")]
+)
 def test_map_refuses_a_data_file_as_its_html_output(capsys, tiny_store, tmp_path, name, option):
     text = tmp_path / "a.txt"
     text.write_text("Shelling hit Kyiv.", encoding="utf-8")
     code, _, err = run(capsys, "map", "--gazetteer", str(tiny_store), str(text), "-o", str(tmp_path / name))
     assert code != 0 and option in err and not (tmp_path / name).exists()
+
+
+def test_map_writes_kml(capsys, tiny_store, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    text = tmp_path / "a.txt"
+    text.write_text("Shelling hit Kyiv overnight, officials said.", encoding="utf-8")
+    kml = tmp_path / "events.kml"
+    argv = ["map", "--gazetteer", str(tiny_store), str(text), "-o", str(tmp_path / "m.html"), "--kml", str(kml)]
+    assert run(capsys, *argv)[0] == 0
+    names = [e.text for e in ET.parse(kml).iter("{http://www.opengis.net/kml/2.2}name")]
+    assert "Shelling: Kyiv" in names
 
 
 def test_geoparse_a_bad_byte_costs_one_line_and_exits_1_after_writing_the_rest(capsys, tiny_store, tmp_path):

@@ -3,12 +3,13 @@ from __future__ import annotations
 import csv
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pyogrio
 import pytest
 import shapely
 
-from placemap.maps import write_csv, write_geojson, write_gpkg
+from placemap.maps import write_csv, write_geojson, write_gpkg, write_kml
 from placemap.maps.layers import COLUMNS, LAYER_NAMES
 from placemap.types import Place
 
@@ -53,6 +54,110 @@ def test_csv_has_coordinates_and_wkt(layers, tmp_path) -> None:
     lviv = next(r for r in rows if r["layer"] == "refugees" and r["origin_name"] == "Lviv")
     assert lviv["wkt"].startswith("LINESTRING (24.02324 49.83826")
     assert (float(lviv["lat"]), float(lviv["lon"])) == (49.83826, 24.02324)
+
+
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+def _placemarks(path) -> list[ET.Element]:
+    return list(ET.parse(path).getroot().iter(f"{KML}Placemark"))
+
+
+def _coordinates(placemark: ET.Element) -> list[tuple[float, float]]:
+    text = placemark.find(f".//{KML}coordinates").text
+    return [tuple(float(n) for n in pair.split(",")[:2]) for pair in text.split()]
+
+
+@pytest.fixture(params=["gdal", "own writer"])
+def kml_engine(request, monkeypatch) -> str:
+    """Each KML test runs through GDAL's driver and through the writer used without one."""
+    if request.param == "own writer":
+        drivers = pyogrio.list_drivers
+
+        def without_kml(*args, **kwargs):
+            return {k: v for k, v in drivers(*args, **kwargs).items() if k not in ("KML", "LIBKML")}
+
+        monkeypatch.setattr(pyogrio, "list_drivers", without_kml)
+    return request.param
+
+
+def test_kml_has_a_placemark_per_feature(layers, tmp_path, kml_engine) -> None:
+    path = write_kml(layers, tmp_path / "events.kml")
+    assert ('<Document id="root_doc">' in path.read_text(encoding="utf-8")) == (kml_engine == "gdal")
+    placemarks = _placemarks(path)
+    assert len(placemarks) == sum(len(layer) for layer in layers.values())
+    by_name = {p.findtext(f"{KML}name"): p for p in placemarks}
+    talks = by_name["Talks venues: Istanbul"]
+    assert _coordinates(talks) == [(28.94966, 41.01384)]  # longitude, latitude
+    corridor = by_name["Evacuation corridors: Mariupol → Zaporizhzhia"]
+    assert corridor.find(f"{KML}LineString") is not None
+    assert _coordinates(corridor)[0] == pytest.approx((37.54131, 47.09514))
+    claims = [p for p in placemarks if p.find(f"{KML}Polygon") is not None]
+    assert len(claims) == len(layers["claim"]) == 1
+    shapes = {f"{KML}Point", f"{KML}LineString", f"{KML}Polygon"}
+    assert all(sum(child.tag in shapes for child in p) == 1 for p in placemarks)
+    shelling = by_name["Shelling: Kharkiv"].findtext(f"{KML}description")
+    assert "<b>Status:</b> reported" in shelling and "2022-03-01 – 2022-03-07" in shelling
+    assert "Artillery shelled residential districts of Kharkiv" in shelling
+    assert "Kyiv" in by_name  # a place only mentioned, under its own name
+
+
+def test_kml_escapes_article_text(hostile_layers, hostile, tmp_path, kml_engine) -> None:
+    raw = write_kml(hostile_layers, tmp_path / "h.kml").read_text(encoding="utf-8")
+    assert "<script>" not in raw and "<img" not in raw  # XML-escaped in the file
+    placemarks = _placemarks(tmp_path / "h.kml")
+    assert len(placemarks) == sum(len(layer) for layer in hostile_layers.values())
+    descriptions = " ".join(p.findtext(f"{KML}description") for p in placemarks)
+    # Google Earth renders a description as HTML: once parsed, the article text is still escaped.
+    assert "<script>" not in descriptions and "<img" not in descriptions
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in descriptions
+    assert "&lt;img src=x onerror=alert(1)&gt;" in descriptions
+    names = {p.findtext(f"{KML}name") for p in placemarks}
+    assert "Shelling: Evil<img src=x onerror=alert(1)>ville" in names  # plain text, XML-escaped only
+
+
+def test_kml_drops_what_xml_cannot_hold(documents, areas, tmp_path, kml_engine) -> None:
+    from placemap.maps import build_layers
+
+    layers = build_layers(documents, gazetteer=areas)
+    layers["talks"].loc[:, "quote"] = "a & b \x01\ufffe\x0b end"
+    placemarks = _placemarks(write_kml(layers, tmp_path / "c.kml"))  # parses: no invalid character
+    talks = next(p for p in placemarks if p.findtext(f"{KML}name").startswith("Talks"))
+    assert "“a &amp; b  end”" in talks.findtext(f"{KML}description")
+
+
+def test_kml_writers_agree(layers, tmp_path) -> None:
+    from placemap.maps import export
+
+    gdal = _placemarks(write_kml(layers, tmp_path / "gdal.kml"))
+    own = tmp_path / "own.kml"
+    with own.open("w", encoding="utf-8") as handle:
+        export._write_kml_document(export.kml_placemarks(layers), handle)
+    ours = _placemarks(own)
+    assert [p.findtext(f"{KML}name") for p in ours] == [p.findtext(f"{KML}name") for p in gdal]
+    assert [p.findtext(f"{KML}description") for p in ours] == [p.findtext(f"{KML}description") for p in gdal]
+    for mine, theirs in zip(ours, gdal, strict=True):
+        flat = [n for pair in _coordinates(theirs) for n in pair]
+        assert [n for pair in _coordinates(mine) for n in pair] == pytest.approx(flat, abs=1e-7)
+
+
+def test_own_kml_writer_handles_holes_and_multipart_claims(tmp_path) -> None:
+    import geopandas as gpd
+
+    from placemap.maps import export
+
+    square = shapely.Polygon([(30, 46), (34, 46), (34, 49), (30, 49)], holes=[[(31, 47), (32, 47), (32, 48)]])
+    frame = gpd.GeoDataFrame(
+        {"Name": ["a", "b"], "Description": ["x", "y"]},
+        geometry=[square, shapely.MultiPolygon([square, shapely.box(35, 46, 36, 47)])],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "areas.kml"
+    with path.open("w", encoding="utf-8") as handle:
+        export._write_kml_document(frame, handle)
+    single, multi = _placemarks(path)
+    assert single.find(f"{KML}Polygon/{KML}innerBoundaryIs") is not None
+    assert len(multi.findall(f"{KML}MultiGeometry/{KML}Polygon")) == 2
 
 
 def test_writes_are_atomic(layers, tmp_path, monkeypatch) -> None:
