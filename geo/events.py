@@ -372,18 +372,7 @@ class EventExtractor:
     # -- which sentences to parse ------------------------------------------------------------------
     @staticmethod
     def _sentences(document: Document) -> list[Sentence]:
-        toponyms = document.toponyms
-        order = sorted(range(len(toponyms)), key=lambda i: toponyms[i].mention.start)
-        sentences, cursor = [], 0
-        for start, end in sentence_spans(document):
-            while cursor < len(order) and toponyms[order[cursor]].mention.start < start:
-                cursor += 1
-            inside = []
-            while cursor < len(order) and toponyms[order[cursor]].mention.end <= end:
-                inside.append(order[cursor])
-                cursor += 1
-            sentences.append(((start, end), inside))
-        return sentences
+        return sentences_with_names(document, resolved=False)
 
     def _select(self, document: Document, sentences: list[Sentence]) -> list[Sentence]:
         """Sentences worth parsing: a trigger word and a resolved place that is no speaker (or "the city")."""
@@ -509,16 +498,8 @@ def document_rows(
 ) -> list[SentenceRow]:
     """The model's rows, sentence by sentence. ``rule_roles`` are the roles the parse rules gave
     each (sentence start, name) (name ``None``: an event of the sentence with no place)."""
-    toponyms = document.toponyms
-    order = sorted((i for i, t in enumerate(toponyms) if t.place is not None), key=lambda i: toponyms[i].mention.start)
-    rows, cursor = [], 0
-    for start, end in sentence_spans(document):
-        while cursor < len(order) and toponyms[order[cursor]].mention.start < start:
-            cursor += 1
-        names = []
-        while cursor < len(order) and toponyms[order[cursor]].mention.end <= end:
-            names.append(order[cursor])
-            cursor += 1
+    rows = []
+    for (start, end), names in sentences_with_names(document, resolved=True):
         if wanted is not None and (start, end) not in wanted:
             continue
         text, places = document.text[start:end], _in_sentence(document, start, names)
@@ -529,6 +510,23 @@ def document_rows(
         sentence += [f"rule:{role}" for role in sorted(rule_roles.get((start, None), ()))]
         rows.append(SentenceRow((start, end), names, name_features, sentence))
     return rows
+
+
+def sentences_with_names(document: Document, *, resolved: bool) -> list[Sentence]:
+    """Each sentence's span and the indices of the names inside it (``resolved``: placed ones only)."""
+    toponyms = document.toponyms
+    kept = (i for i, t in enumerate(toponyms) if t.place is not None or not resolved)
+    order = sorted(kept, key=lambda i: toponyms[i].mention.start)
+    sentences, cursor = [], 0
+    for start, end in sentence_spans(document):
+        while cursor < len(order) and toponyms[order[cursor]].mention.start < start:
+            cursor += 1
+        inside = []
+        while cursor < len(order) and toponyms[order[cursor]].mention.end <= end:
+            inside.append(order[cursor])
+            cursor += 1
+        sentences.append(((start, end), inside))
+    return sentences
 
 
 def sentence_spans(document: Document) -> list[tuple[int, int]]:
