@@ -97,9 +97,10 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
     from placemap.gazetteer import default_store_path
     from placemap.gazetteer.build import build_embedded, build_with_geonames
+    from placemap.gazetteer.store import stored_meta
 
     target = Path(args.output or args.gazetteer or default_store_path())
-    added = _user_places(target)
+    added = stored_meta(target, "user_places")
     if args.geonames:
         build_with_geonames(target, args.geonames)
     else:
@@ -110,23 +111,6 @@ def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
         print(f"placemap: the rebuilt store lacks the places added with gazetteer add; add them again ({files})",
               file=sys.stderr)  # fmt: skip
     return 0
-
-
-def _user_places(store: Path) -> str:
-    """The ``user_places`` record of an existing store ("" when none, or unreadable)."""
-    import sqlite3
-
-    if not store.is_file():
-        return ""
-    try:
-        connection = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            row = connection.execute("SELECT value FROM meta WHERE key = 'user_places'").fetchone()
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError:
-        return ""
-    return row[0] if row else ""
 
 
 def _cmd_gazetteer_info(args: argparse.Namespace) -> int:
