@@ -22,7 +22,7 @@ from pathlib import Path
 from event_training import EVAL, Row, fit_role
 
 from placemap.gazetteer import Gazetteer
-from placemap.geo.event_linker import LINK_ROLE, link_features
+from placemap.geo.event_linker import LINK_ROLE, pair_features
 from placemap.geo.event_model import EventModel
 from placemap.geo.events import EventExtractor
 from placemap.geo.pipeline import Geoparser
@@ -42,13 +42,8 @@ def pairs_of(extractor: EventExtractor, gold: dict, document) -> list[tuple[Row,
         trigger, names, ruled = found
         spans = [(x["start"], x["end"]) for x in verb["locations"]]
         gold_words = {m.start() for s, e in spans for m in _WORD.finditer(text, s, e)}
-        positions = sorted(span.root.i for _, span, _ in names)
-        for index, span, kind in names:
+        for index, features in pair_features(trigger, names, ruled):
             mention = document.toponyms[index].mention
-            lo, hi = sorted((trigger.i, span.root.i))
-            features = link_features(
-                trigger, span, ruled=index in ruled, kind=kind, others_between=sum(1 for p in positions if lo < p < hi)
-            )
             label = any(s < mention.end and mention.start < e for s, e in spans)
             words = {m.start() for m in _WORD.finditer(text, mention.start, mention.end)}
             row = Row(gold["id"].split("-")[0], features, {LINK_ROLE} if label else set(), set(), sentence=False)

@@ -97,15 +97,20 @@ def sentence_features(
 
 
 def place_features(
-    text: str, names: Sequence[PlaceInSentence], lexicon: Mapping[str, str] | None = None
+    text: str,
+    names: Sequence[PlaceInSentence],
+    lexicon: Mapping[str, str] | None = None,
+    *,
+    bag: list[str] | None = None,
 ) -> list[list[str]]:
     """Features of every name of one sentence ``text`` (one list per name, in the given order).
 
     ``lexicon`` maps listed trigger words to their category: ``t:`` features say which
-    categories the sentence names, ``tn:`` which are within a few words of the name.
+    categories the sentence names, ``tn:`` which are within a few words of the name. ``bag``
+    is the sentence's own features (:func:`sentence_features`) when the caller has them.
     """
     words = tokens(text)
-    bag = sentence_features(text, names, words, lexicon)
+    bag = sentence_features(text, names, words, lexicon) if bag is None else bag
     total = len(names)
     ordered = sorted(range(total), key=lambda i: names[i].start)
     rank = {index: position for position, index in enumerate(ordered)}

@@ -95,6 +95,18 @@ def link_features(trigger: Any, name: Any, *, ruled: bool, kind: str, others_bet
     return features
 
 
+def pair_features(trigger: Any, names: Sequence[tuple[int, Any, str]], ruled: set[int]) -> list[tuple[int, list[str]]]:
+    """(toponym index, features) of the pair (``trigger``, name) for every name of the sentence;
+    ``names`` and ``ruled`` as for :func:`linked_places`."""
+    positions = sorted(span.root.i for _, span, _ in names)
+    pairs = []
+    for index, span, kind in names:
+        lo, hi = sorted((trigger.i, span.root.i))
+        others = sum(1 for p in positions if lo < p < hi)  # names between the two
+        pairs.append((index, link_features(trigger, span, ruled=index in ruled, kind=kind, others_between=others)))
+    return pairs
+
+
 def linked_places(
     model: EventModel, trigger: Any, names: Sequence[tuple[int, Any, str]], ruled: set[int]
 ) -> list[tuple[int, float]]:
@@ -104,11 +116,7 @@ def linked_places(
     hand-written rules chose.
     """
     found = []
-    positions = sorted(span.root.i for _, span, _ in names)
-    for index, span, kind in names:
-        lo, hi = sorted((trigger.i, span.root.i))
-        others = sum(1 for p in positions if lo < p < hi)
-        features = link_features(trigger, span, ruled=index in ruled, kind=kind, others_between=others)
+    for index, features in pair_features(trigger, names, ruled):
         chance = model.probabilities(features, (LINK_ROLE,))[LINK_ROLE]
         if model.taken(LINK_ROLE, chance):
             found.append((index, chance))

@@ -178,9 +178,10 @@ class EventExtractor:
     def __call__(self, document: Document) -> list[Event]:
         """The events of ``document``, in text order.
 
-        The parse rules propose events; the model, reading the rules' proposals beside the
-        words around each name, decides which events each sentence states and which names are
-        their places. The parse gives each event its status, date and speaker.
+        The parse rules find events and their places; the model, reading the rules' proposals
+        beside the words around each name, scores them, and adds events of its own where its
+        threshold allows (a caption; in a story, ``added_threshold``). The parse gives each
+        event its status, date and speaker.
         """
         threshold = self.caption_threshold if self._is_caption(document.text) else self.added_threshold
         rows, parsed, ruled = self.rows(document, every_sentence=threshold <= 1.0)
@@ -249,9 +250,19 @@ class EventExtractor:
     def _sentence_drafts(
         self, document: Document, row: SentenceRow, ruled: list[_Draft], threshold: float
     ) -> list[_Draft]:
+        """The rules' events of one sentence, scored, and the model's own where ``threshold`` allows."""
+        chances = [self.model.probabilities(features, PLACE_ROLES) for features in row.name_features]
+        sentence_chances = self.model.probabilities(row.features, SENTENCE_ROLES)
+        # Above any probability the model adds nothing: its own drafts need not be made.
+        learned = self._learned_drafts(document, row, chances, sentence_chances) if threshold <= 1.0 else []
+        by_name = dict(zip(row.names, chances, strict=True))
+        return self._with_rules(learned, ruled, by_name, sentence_chances, threshold)
+
+    def _learned_drafts(
+        self, document: Document, row: SentenceRow, chances: list[dict[str, float]], sentence_chances: dict[str, float]
+    ) -> list[_Draft]:
         """The events the model finds in one sentence, with their places and scores."""
         model, span, names = self.model, row.span, row.names
-        chances = [model.probabilities(features, PLACE_ROLES) for features in row.name_features]
 
         def holders(role: str) -> list[tuple[float, int]]:
             found = [(p[role], index) for p, index in zip(chances, names, strict=True) if model.taken(role, p[role])]
@@ -276,13 +287,11 @@ class EventExtractor:
                 start = origin[1] if origin else None
                 drafts.append(_Draft(category, "reported", span, origin=start, destination=index, score=score))
         placed = {d.category for d in drafts}
-        sentence_chances = model.probabilities(row.features, SENTENCE_ROLES)
         for role, chance in sentence_chances.items():
             category = role.split(":")[0]
             if category not in placed and model.taken(role, chance):
                 drafts.append(_Draft(category, "reported", span, score=chance))
-        return self._with_rules(drafts, ruled, dict(zip(names, chances, strict=True)),
-                                sentence_chances, threshold)  # fmt: skip
+        return drafts
 
     def _with_rules(
         self, learned: list[_Draft], ruled: list[_Draft], chances: dict[int, dict[str, float]],
@@ -503,10 +512,11 @@ def document_rows(
         if wanted is not None and (start, end) not in wanted:
             continue
         text, places = document.text[start:end], _in_sentence(document, start, names)
-        name_features = place_features(text, places, words.TRIGGER_FORMS)
+        bag = sentence_features(text, places, lexicon=words.TRIGGER_FORMS)
+        name_features = place_features(text, places, words.TRIGGER_FORMS, bag=bag)
         for index, features in zip(names, name_features, strict=True):
             features += [f"rule:{role}" for role in sorted(rule_roles.get((start, index), ()))]
-        sentence = [f"places:{min(len(names), 3)}", *sentence_features(text, places, lexicon=words.TRIGGER_FORMS)]
+        sentence = [f"places:{min(len(names), 3)}", *bag]
         sentence += [f"rule:{role}" for role in sorted(rule_roles.get((start, None), ()))]
         rows.append(SentenceRow((start, end), names, name_features, sentence))
     return rows
