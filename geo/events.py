@@ -407,7 +407,7 @@ class EventExtractor:
             span = doc.char_span(mention.start - offset, mention.end - offset, alignment_mode="expand")
             if span is not None:
                 covered.update(range(span.start, span.end))
-                if toponyms[index].place is not None:
+                if toponyms[index].place is not None and not _not_a_site(toponyms[index].mention.text, doc, span):
                     found.setdefault(span.root.i, Candidate(span.root.i, index, toponyms[index].place))
         for token in doc if self.anaphora else ():
             if token.lower_ in words.ANAPHOR_NOUNS and token.i not in covered and token.i not in found:
@@ -455,7 +455,7 @@ class EventExtractor:
         """Status and places of one trigger's event; ``False`` when it lacks the places it needs."""
         if draft.category not in ("shelling", "refugees"):
             draft.status = words.status(trigger)
-        if trigger.lower_ == "withdrawal":  # demanded: a claim on the areas; carried out: a troop move
+        if trigger.lower_ in words.WITHDRAW_FORMS:  # demanded: a claim on the areas; carried out: a troop move
             draft.category = "claim" if draft.status in ("demanded", "proposed") else "military"
         called = trigger.dep_ == "xcomp" and trigger.head.lower_ in words.CALL_FORMS  # "urged residents of X to leave"
         levels = 3 if draft.category in _CLIMBING else 1 + called
@@ -480,6 +480,12 @@ def _gather(
                 found = link(trigger, candidate, trigger.doc, candidates)
                 links += [replace(found, cost=found.cost + 2 * (level - 1))] if found is not None else []
     return links
+
+
+def _not_a_site(name: str, doc: Any, span: Any) -> bool:
+    """A name that is an event word ("Shells hit ...") or a time zone ("1600 Moscow time")."""
+    following = doc[span.end].lower_ if span.end < len(doc) else ""
+    return name.lower() in words.TRIGGER_FORMS or following == "time"
 
 
 def _speaker(document: Document, mention: Any) -> bool:
@@ -602,8 +608,10 @@ def _flow_roles(
     if draft.category == "refugees":
         if origin is not None:
             context.refugee_origin = origin.candidate.toponym
+        # A flow needs a place of its own sentence: "fled Gezira state" (no destination), or a
+        # destination whose origin an earlier sentence gave ("crossed into Egypt").
         draft.origin = origin.candidate.toponym if origin else context.refugee_origin
-        if destination is None or draft.origin is None or not _people_moved(trigger):
+        if (origin is None and destination is None) or draft.origin is None or not _people_moved(trigger):
             return False
         if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might") for c in clause_head(trigger).children):
             return False  # "any push of displaced people towards the Sinai would ...": not a flow (yet)

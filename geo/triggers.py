@@ -39,23 +39,32 @@ def _verbs(text: str) -> frozenset[str]:
 
 
 _CATEGORY_FORMS = {
-    "talks": "talks negotiations negotiation meeting meetings met meet meets summit",
+    "talks": "talks negotiations negotiation meeting meetings met meet meets summit summits negotiate negotiated "
+    "negotiating mediation mediated deal agreement agreements accord accords memorandum",
     "shelling": "fire shelling shelled shell shells bombardment bombarded bombarding bombing bombings bombed bomb "
     "bombs missile missiles rocket rockets artillery strike strikes airstrike airstrikes struck hit hits slammed "
     "pounded pounding fired explosion explosions blast blasts drone drones",
-    "ceasefire": "ceasefire ceasefires cease-fire truce truces armistice",
-    "corridor": "corridor corridors evacuation evacuations evacuate evacuated evacuating convoy convoys route routes",
-    "refugees": "refugee refugees fled flee flees fleeing crossed crossing cross arrived arriving taken took displaced",
+    "ceasefire": "ceasefire ceasefires cease-fire truce truces armistice pause pauses paused cessation",
+    "corridor": "corridor corridors evacuation evacuations evacuate evacuated evacuating convoy convoys route routes "
+    "trucks lorries aid relocate relocated relocating relocation passage",
+    "refugees": "refugee refugees fled flee flees fleeing crossed crossing cross arrived arriving taken took displaced "
+    "displacement arrivals returnees left leaving received hosts",
     "claim": "claim claims claimed claiming annex annexed annexing annexation referendum referendums referenda "
-    "recognise recognised recognize recognized recognising recognizing independence withdrawal",
+    "recognise recognised recognize recognized recognising recognizing independence withdrawal self-rule sovereignty "
+    "autonomy secession secede seceded cede ceded ceding",
     "military": "naval advance advanced advancing advances seize seized seizing capture captured capturing withdrew "
     "withdraw withdrawn withdrawing retreat retreated massed massing amassed deployed deploying column columns tanks "
-    "warships activity pullout enter entered entering occupy occupied occupying control",
+    "warships activity pullout enter entered entering occupy occupied occupying control retake retook retaken "
+    "retaking recapture recaptured recapturing liberate liberated liberating encircle encircled encircling surround "
+    "surrounded surrounding storm stormed storming overran overrun pushed pushing offensive incursion siege besieged "
+    "assault assaulted attacked",
 }
 #: Trigger word form -> event category.
 TRIGGER_FORMS: dict[str, str] = {form: cat for cat, forms in _CATEGORY_FORMS.items() for form in forms.split()}
 TRIGGER_WORDS = frozenset(TRIGGER_FORMS) | _forms("leave head flee move")  # all words trigger_category may accept
-_MILITARY_VERBS = _forms(_CATEGORY_FORMS["military"]) - _forms("naval column columns tanks warships activity control")
+_MILITARY_VERBS = _forms(_CATEGORY_FORMS["military"]) - _forms(
+    "naval column columns tanks warships activity control offensive incursion siege"
+)
 
 #: Status word forms (see :func:`status`).
 STATUS_FORMS: dict[str, str] = {
@@ -97,7 +106,8 @@ DISCUSS_FORMS = _verbs("discuss debate consider")
 WAR_NOUNS = _forms("war fighting conflict violence bombardment shelling")
 MILITARY_NOUNS = _forms(
     "troops forces column columns tanks units soldiers army vehicles warships ships fleet brigade brigades "
-    "battalion battalions paratroopers marines group"
+    "battalion battalions paratroopers marines group rebels fighters militia militias militants insurgents police "
+    "guards gunmen paramilitaries paramilitary separatists"
 )
 VEHICLE_NOUNS = _forms("train trains bus buses car cars convoy convoys vehicles truck trucks ship ships")
 PEOPLE_NOUNS = _forms("residents people civilians inhabitants population families citizens refugees")
@@ -151,10 +161,11 @@ _EVACUATION_RE = re.compile(r"\b(?i:civilians|people|residents|evacu\w+|corridor
 _CALL_RE = re.compile(r"\b(?:urg|order|told|tell|ask|advis)\w*\b[^.;]{0,140}?\bto\s+(?:leave|head|flee|move)\b", re.I)
 CALL_FORMS = _verbs("urge order tell told ask advise")
 _CALL_VERBS = _forms("leave head flee move")
+_CROSSING_RE = re.compile(r"\bcross\w*\s+(?:into|over|from\b[^.;]{1,60}?\binto)\b", re.IGNORECASE)
 _REQUIRES = {
     **dict.fromkeys(_MILITARY_VERBS, _MILITARY_RE),
     **dict.fromkeys(("took", "taken"), re.compile(r"\b(?:took|taken)\s+in\b", re.IGNORECASE)),
-    **dict.fromkeys(("crossed", "crossing", "cross"), re.compile(r"\bcross\w*\s+(?:into|over)\b", re.IGNORECASE)),
+    **dict.fromkeys(("crossed", "crossing", "cross"), _CROSSING_RE),
     "fired": re.compile(r"\bfired\s+(?:on|at)\b", re.IGNORECASE),
     "fire": re.compile(r"\bunder\s+(?:heavy\s+|artillery\s+)?fire\b", re.IGNORECASE),
     "activity": re.compile(r"\bmilitary\s+activity\b", re.IGNORECASE),
@@ -201,14 +212,33 @@ def trigger_category(token: Any, text: str) -> str | None:
         return None
     children = {c.lower_ for c in token.children}
     if form in ("took", "taken") and "in" not in children:
-        return None
+        # "the rebels took Sake": a capture, when troops take a named place (checked when linking)
+        taken = any(c.dep_ in ("dobj", "nsubjpass") for c in token.children)
+        return "military" if taken and _MILITARY_RE.search(text) else None
     if form.startswith("cross") and not children & {"into", "over"}:
         return None
-    if (form in _MILITARY_VERBS and token.dep_ == "amod") or (form == "fire" and token.head.lower_ != "under"):
-        return None  # "occupied parts of ...", "fire broke out"
+    if form in _PEOPLE_VERBS and not _people_involved(token):
+        return None  # "the delegation left for Minsk", "received a letter": only people leaving or taken in
+    if token.dep_ == "amod" and (form in _MILITARY_VERBS or category in ("talks", "ceasefire")):
+        return None  # "occupied parts of ...", "the besieged city", "a negotiating track"
+    if form == "fire" and token.head.lower_ != "under":
+        return None  # "fire broke out"
     if form in ("route", "routes") and children & _TRADE_WORDS:
         return None  # "shipping routes"
     return category
+
+
+_PEOPLE_VERBS = _forms("left leaving received hosts")
+
+
+def _people_involved(token: Any) -> bool:
+    """People (a noun of people, or a number of them) as the subject or object of ``token``."""
+    for child in token.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            words = {t.lower_ for t in child.subtree}
+            if child.lower_ in PEOPLE_NOUNS or (words & PEOPLE_NOUNS and any(t.like_num for t in child.subtree)):
+                return True
+    return False
 
 
 def is_background(trigger: Any) -> bool:
@@ -217,6 +247,8 @@ def is_background(trigger: Any) -> bool:
     head = clause_head(trigger)
     if head.dep_ == "relcl" or head.lower_ in DISCUSS_FORMS:
         return True
+    if trigger.dep_ == "pobj" and trigger.head.lower_ in TEMPORAL_MARKS:
+        return True  # "before the pause", "since the truce": a point in time, not an event
     return any(t.dep_ == "attr" for t in [trigger, *trigger.ancestors])
 
 

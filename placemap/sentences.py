@@ -15,6 +15,9 @@ _DATELINE_RE = re.compile(
     r"|^\s*[A-Z][A-Z .'’-]+,(?:\s*[^,()\n]{2,40},)?\s*\w+\.? \d{1,2}\s*[–—-]{1,2}\s*"
 )
 _BOUNDARY_RE = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*")
+#: What opens a line of a bulletin or a live blog but is no part of its sentence: a bullet, a
+#: time stamp ("07:15", "10:30 –"). Left to the parser, a bullet becomes the sentence's root.
+_MARKER_RE = re.compile(r"(?:[•▪◦‣∙·*]\s*|[-–—]\s+|\d{1,2}[:.]\d{2}\b(?:\s*[–—-])?\s*(?=[A-Z\"“‘]))*")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr gen lt col maj sgt capt st mt no jan feb mar apr jun jul aug sep sept oct nov dec pres gov sen rep "
     "prof jr sr vs etc".split()
@@ -38,6 +41,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
+    spans = [(s + _MARKER_RE.match(text, s, e).end() - s, e) for s, e in spans]
     return [(s, s + len(text[s:e].rstrip())) for s, e in spans if text[s:e].strip()]
 
 
