@@ -31,7 +31,7 @@ from .event_features import PlaceInSentence, place_features, place_kind, sentenc
 from .event_linker import LINKER_FILE, linked_places
 from .event_model import LOCATION_CATEGORIES, PLACE_ROLES, SENTENCE_ROLES, EventModel
 from .recognize import MODEL_NAME
-from .triggers import Candidate, Link, acled_types, clause_head, link, scope_tokens
+from .triggers import Candidate, Link, acled_types, clause_head, dominates, link, scope_tokens
 from .windows import bounded_spans
 
 __all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
@@ -458,7 +458,8 @@ class EventExtractor:
         if trigger.lower_ in words.WITHDRAW_FORMS:  # demanded: a claim on the areas; carried out: a troop move
             draft.category = "claim" if draft.status in ("demanded", "proposed") else "military"
         called = trigger.dep_ == "xcomp" and trigger.head.lower_ in words.CALL_FORMS  # "urged residents of X to leave"
-        levels = 3 if draft.category in _CLIMBING else 1 + called
+        climbing = draft.category in _CLIMBING and trigger.lower_ not in words.AGREEMENT_NOUNS
+        levels = 3 if climbing else 1 + called
         links = _gather(trigger, candidates, levels, background, *clauses)
         if not _assign_roles(context, draft, trigger, links, candidates):
             return False
@@ -584,11 +585,13 @@ def _location(trigger: Any, category: str, links: list[Link]) -> Link | None:
     """The place an event happens at: no speaker, agent ("by X") or origin ("launched from X"); talks
     need a venue ("in X", "the Istanbul talks"), not a topic ("the status of Crimea")."""
     from_preps = {"from", "out of"} if trigger.lower_ not in words.WITHDRAW_FORMS else set()
-    excluded = {"by"} | (from_preps if category != "ceasefire" else set())
+    excluded = {"by", "with"} | (from_preps if category != "ceasefire" else set())
     usable = []
     for x in links:
-        if x.blocked or x.self_speaker or x.container or x.preps & excluded:
-            continue
+        if x.blocked or x.self_speaker or x.container or x.preps & excluded or x.relation == "with":
+            continue  # "talks with Kyiv": a party
+        if category in ("talks", "ceasefire") and x.via & {"talks", "ceasefire"} - {category}:
+            continue  # "a ceasefire agreed at talks in Moscow": the venue of the talks
         if category == "talks" and x.relation not in _VENUE:
             continue
         if x.speaker:  # inside a speaker's phrase: "officials in Donetsk reported shelling"
@@ -608,29 +611,72 @@ def _flow_roles(
     if draft.category == "refugees":
         if origin is not None:
             context.refugee_origin = origin.candidate.toponym
-        # A flow needs a place of its own sentence: "fled Gezira state" (no destination), or a
-        # destination whose origin an earlier sentence gave ("crossed into Egypt").
+        # A flow needs a place of its own sentence: "fled Gezira state" (no destination), "fled to
+        # camps near Goma" (no origin); an earlier sentence may give the origin ("crossed into Egypt").
+        if destination is None:
+            destination = _apposed_destination(trigger, usable)
         draft.origin = origin.candidate.toponym if origin else context.refugee_origin
-        if (origin is None and destination is None) or draft.origin is None or not _people_moved(trigger):
+        if draft.origin is None and destination is not None and destination.is_country:
+            draft.origin = _focus_country(context, destination.candidate.place)  # "crossed into Egypt"
+        if (origin is None and destination is None) or not _people_moved(trigger):
             return False
         if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might") for c in clause_head(trigger).children):
             return False  # "any push of displaced people towards the Sinai would ...": not a flow (yet)
         draft.count = _count(trigger)
     else:
         if origin is None and destination is not None:  # "a convoy ... out to Berdyansk": it starts at the other place
-            spare = (link(trigger, c, trigger.doc, candidates) for c in candidates if not c.anaphor)
+            spare = (link(trigger, c, trigger.doc, candidates) for c in candidates
+                     if not c.anaphor and not _in_relative_clause(trigger.doc[c.token], trigger))  # fmt: skip
             origin = _best(
                 x for x in spare
                 if x is not None and not (x.blocked or x.self_speaker or x.container) and x.role != "waypoint"
                 and x.candidate.toponym != destination.candidate.toponym and x.anchor != destination.anchor
             )  # fmt: skip
         placeless = draft.status in _DECISIONS and trigger.lower_ in ("corridor", "corridors")
-        if origin is None and not placeless:
+        if origin is None and destination is None and not placeless:
             return False
         draft.origin = origin.candidate.toponym if origin else None
     draft.destination = destination.candidate.toponym if destination else None
     draft.geo_precision = origin.precision if origin else 1
     return True
+
+
+#: ", many of them to camps in X": where part of a flow went, said after it.
+_APPOSED_DESTINATION = re.compile(
+    r",\s+(?:many|most|some|half|all|thousands|hundreds)\s+(?:\w+\s+)?of\s+them\s+(?:\w+\s+)?(?:to|towards?|into)\b",
+    re.IGNORECASE,
+)
+
+
+def _apposed_destination(trigger: Any, usable: list[Link]) -> Link | None:
+    """The first place after ", most of them to ..." following the trigger."""
+    text = trigger.doc.text
+    found = _APPOSED_DESTINATION.search(text, trigger.idx)
+    if found is None:
+        return None
+    after = [x for x in usable if trigger.doc[x.candidate.token].idx >= found.end()]
+    return min(after, key=lambda x: x.candidate.token) if after else None
+
+
+def _focus_country(context: _Context, destination: Place | None) -> int | None:
+    """The first mention of the country the document names most (not the destination's): where a
+    flow into another country comes from when the sentence does not say ("crossed into Egypt")."""
+    toponyms = context.document.toponyms
+    counts: dict[str, int] = defaultdict(int)
+    for toponym in toponyms:
+        if toponym.place is not None and toponym.place.country_code:
+            counts[toponym.place.country_code] += 1
+    excluded = destination.country_code if destination is not None else None
+    ranked = sorted((c for c in counts if c != excluded), key=lambda c: -counts[c])
+    if not ranked:
+        return None
+    return next((i for i, t in enumerate(toponyms) if t.place is not None and t.place.country_code == ranked[0]
+                 and t.place.feature_code.startswith("PCL")), None)  # fmt: skip
+
+
+def _in_relative_clause(token: Any, trigger: Any) -> bool:
+    """Inside a relative clause the trigger is not in ("the Houthis, which hold Sanaa, ...")."""
+    return any(a.dep_ == "relcl" and not dominates(a, trigger) for a in token.ancestors)
 
 
 def _best(links: Iterable[Link | None]) -> Link | None:
@@ -764,6 +810,13 @@ def _merge(document: Document, drafts: list[_Draft]) -> list[_Draft]:
                 if draft.strength > other.strength:
                     kept[k] = draft
                 break
+            if draft.category in ("corridor", "refugees") and other.category == draft.category and placed:
+                # "300,000 have fled Ukraine ... 200,000 of them have crossed into Poland": one flow told twice
+                if _roles_within(key, other_key) and _overlap(draft, other):
+                    break
+                if _roles_within(other_key, key) and _overlap(draft, other):
+                    kept[k] = draft
+                    break
         else:
             kept.append(draft)
     return kept

@@ -16,8 +16,8 @@ from typing import Any
 from placemap.types import ACLED_TYPES, Place
 
 __all__ = [
-    "ACLED_TYPES", "Candidate", "Link", "acled_types", "background_tokens", "clause_head", "find_triggers", "link",
-    "scope_tokens", "status", "trigger_category",
+    "ACLED_TYPES", "Candidate", "Link", "acled_types", "background_tokens", "clause_head", "dominates", "find_triggers",
+    "link", "scope_tokens", "status", "trigger_category",
 ]  # fmt: skip
 
 
@@ -83,6 +83,8 @@ PARTICLE_STATUS = {
 }  # fmt: skip
 AGREEMENT_NOUNS = _forms("agreement deal accord understanding compromise")
 REACH_FORMS = _forms("reach reached reaches reaching")
+ENTER_FORMS = _verbs("enter")
+_REACHED = REACH_FORMS | ENTER_FORMS  # "reached Zaporizhzhia", "entered the Gaza Strip": a destination
 #: Verbs whose subject is a speaker or actor, never an event's place ("Moscow said", "Kyiv rejected").
 SPEAKER_FORMS = _verbs(
     "say said tell told report announce add claim deny denied accuse blame warn insist demand reject dismiss refuse "
@@ -103,7 +105,7 @@ ARRIVE_FORMS = _verbs("arrive")
 WITHDRAW_FORMS = _verbs("withdraw withdrew withdrawn withdrawal retreat pullout")
 DISCUSS_FORMS = _verbs("discuss debate consider")
 #: Nouns a refugee flow leaves: "fleeing the war in Ukraine" starts in Ukraine.
-WAR_NOUNS = _forms("war fighting conflict violence bombardment shelling")
+WAR_NOUNS = _forms("war fighting conflict violence bombardment shelling hostilities clashes")
 MILITARY_NOUNS = _forms(
     "troops forces column columns tanks units soldiers army vehicles warships ships fleet brigade brigades "
     "battalion battalions paratroopers marines group rebels fighters militia militias militants insurgents police "
@@ -247,8 +249,6 @@ def is_background(trigger: Any) -> bool:
     head = clause_head(trigger)
     if head.dep_ == "relcl" or head.lower_ in DISCUSS_FORMS:
         return True
-    if trigger.dep_ == "pobj" and trigger.head.lower_ in TEMPORAL_MARKS:
-        return True  # "before the pause", "since the truce": a point in time, not an event
     return any(t.dep_ == "attr" for t in [trigger, *trigger.ancestors])
 
 
@@ -354,18 +354,19 @@ def scope_tokens(
         head = parent
     inside = {t.i for t in head.subtree}
     for other in others:
-        if other.i in inside and other.i != head.i and not _dominates(other, trigger):
+        if other.i in inside and other.i != head.i and not dominates(other, trigger):
             inside -= {t.i for t in other.subtree}
     for aside in asides:
-        if aside.i in inside and not _dominates(aside, trigger) and not _dominates(trigger, aside):
+        if aside.i in inside and not dominates(aside, trigger) and not dominates(trigger, aside):
             inside -= {t.i for t in aside.subtree}
     for token in head.subtree:
-        if token.lower_ == "according" and not _dominates(token, trigger):
+        if token.lower_ == "according" and not dominates(token, trigger):
             inside -= {t.i for t in token.subtree}
     return inside if trigger.i in background else inside - background
 
 
-def _dominates(token: Any, other: Any) -> bool:
+def dominates(token: Any, other: Any) -> bool:
+    """Whether ``other`` is ``token`` or in its subtree."""
     return token.i == other.i or any(a.i == token.i for a in other.ancestors)
 
 
@@ -396,6 +397,7 @@ class Link:
     container: bool  # modifies another place ("Belarus's Brest region", "Ukraine's second city")
     conjuncts: tuple[int, ...] = ()
     anchor: int = -1  # the word carrying the role: "city" in "left the city of Sumy"; shared by conjuncts
+    via: frozenset[str] = frozenset()  # categories of other event words on the path ("talks in Moscow")
 
     @property
     def is_country(self) -> bool:
@@ -410,7 +412,7 @@ class Link:
             return "origin"
         if (relation == "of" and head in PEOPLE_NOUNS) or (relation == "in" and head in WAR_NOUNS):
             return "origin"  # "residents of Mariupol", "fleeing the war in Ukraine"
-        if relation in ("to", "towards", "toward", "into") or (relation == "dobj" and head in REACH_FORMS):
+        if relation in ("to", "towards", "toward", "into") or (relation == "dobj" and head in _REACHED):
             return "destination"
         if (relation == "nsubj" and head in HOST_FORMS) or (relation == "in" and head in ARRIVE_FORMS):
             return "destination"
@@ -437,7 +439,8 @@ def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Cand
     effective, vague = _effective(place_token)
     relation, head = _relation(effective)
     place = candidate.place
-    blocked = (relation in ("of", "from") and any(u.lower_ in DISTANCE_WORDS for u in up)) or any(
+    reference = relation in ("of", "from") and any(u.lower_ in DISTANCE_WORDS for u in up)
+    blocked = (reference and not _near_reference(up)) or any(
         u.lower_ == "according" for u in up
     ) or (place is not None and place.feature_code == "CONT")  # fmt: skip
     self_speaker = (
@@ -449,8 +452,31 @@ def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Cand
         cost += 2  # "the West Bank city of Nablus": the city is Nablus
     conjuncts = tuple(c.toponym for c in candidates if doc[c.token].dep_ == "conj" and doc[c.token].head == place_token)
     precision = 2 if vague or bool(preps & VAGUE_PREPS) or relation in VAGUE_PREPS else 1
+    via = frozenset(TRIGGER_FORMS[u.lower_] for u in up[1:] if u.lower_ in TRIGGER_FORMS and u.dep_ != "compound")
     return Link(candidate, cost, relation, head, preps, precision, blocked, speaker or self_speaker, self_speaker,
-                container, conjuncts, effective.i)  # fmt: skip
+                container, conjuncts, effective.i, via)  # fmt: skip
+
+
+_UNIT_KM = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "miles": 1.609, "mile": 1.609, "metres": 0.001,
+            "meters": 0.001}  # fmt: skip
+
+
+def _near_reference(up: list[Any]) -> bool:
+    """ "15 km north of X" stands for X when the distance is under 50 km (the events guide); a
+    bare "north of X" or a longer distance is a reference point."""
+    for token in up:
+        factor = _UNIT_KM.get(token.lower_)
+        if factor is None:
+            continue
+        if token.nbor(-1).lower_ == "nautical" if token.i > 0 else False:
+            factor = 1.852
+        numbers = [c for c in token.subtree if c.like_num and c.i < token.i]
+        try:
+            value = float(numbers[-1].text.replace(",", "")) if numbers else None
+        except ValueError:
+            return False  # "dozens of km"
+        return value is not None and value * factor < 50.0
+    return False
 
 
 def _names_place(prep: Any) -> bool:
