@@ -50,6 +50,7 @@ _CLIMBING = ("shelling", "military", "talks")  # these may take their places fro
 _PHYSICAL = ("shelling", "military")  # "residents of X reported shelling": a speaker's place may be the site
 _VENUE = frozenset({"in", "at", "near", "outside", "around", "inside", "compound"})
 _DECISIONS = ("agreed", "rejected", "failed")
+_PLACELESS = ("talks", "ceasefire")  # kinds whose decisions are events with no place (events guide)
 #: A name followed by one of these is a speaker, not a site ("Moscow said", "Ukraine's military").
 _SPEAKER_AFTER = re.compile(
     r"(?:'s|’s|\s+(?:has\s+|had\s+|have\s+|also\s+)?(?:said|says|denied|denies|rejected|dismissed|warned|reacted|"
@@ -393,7 +394,7 @@ class EventExtractor:
             seen_place = seen_place or bool(sites)
             sites = [i for i in sites if not _speaker(document, document.toponyms[i].mention)]
             anaphor = self.anaphora and seen_before and words.ANAPHOR_RE.search(text) is not None
-            if (sites or anaphor) and words.find_triggers(text):
+            if ((sites or anaphor) and words.find_triggers(text)) or words.find_decision(text, _PLACELESS):
                 selected.append(((start, end), indices))
         return selected
 
@@ -576,7 +577,12 @@ def _assign_roles(
         return bool(draft.areas)
     best = _location(trigger, draft.category, links)
     if best is None:
-        return False
+        # "Arab governments demanded an immediate ceasefire": a decision about talks or a truce
+        # is news with no place; a plain mention ("the truce held") restates an event told before.
+        return (
+            draft.category in _PLACELESS and draft.status != "reported" and trigger.dep_ != "compound"
+            and trigger.lower_ not in words.AGREEMENT_NOUNS and not trigger.is_upper  # "Under the deal", headlines
+        )  # fmt: skip
     draft.location, draft.geo_precision = best.candidate.toponym, best.precision
     return True
 
@@ -806,6 +812,8 @@ def _merge(document: Document, drafts: list[_Draft]) -> list[_Draft]:
                     kept[k] = draft
                     break
             placed = any(key[1:4]) or bool(key[4])
+            if not placed and other.category == draft.category and _overlap(draft, other):
+                break  # "monitoring the ceasefire": a placeless mention restates the event told before
             if key == other_key and placed and _overlap(draft, other):
                 if draft.strength > other.strength:
                     kept[k] = draft

@@ -16,8 +16,8 @@ from typing import Any
 from placemap.types import ACLED_TYPES, Place
 
 __all__ = [
-    "ACLED_TYPES", "Candidate", "Link", "acled_types", "background_tokens", "clause_head", "dominates", "find_triggers",
-    "link", "scope_tokens", "status", "trigger_category",
+    "ACLED_TYPES", "Candidate", "Link", "acled_types", "background_tokens", "clause_head", "dominates", "find_decision",
+    "find_triggers", "link", "scope_tokens", "status", "trigger_category",
 ]  # fmt: skip
 
 
@@ -81,7 +81,7 @@ PARTICLE_STATUS = {
     ("called", "off"): "failed", ("turned", "back"): "failed", ("turn", "back"): "failed",
     ("called", "for"): "demanded", ("call", "for"): "demanded", ("calls", "for"): "demanded",
 }  # fmt: skip
-AGREEMENT_NOUNS = _forms("agreement deal accord understanding compromise")
+AGREEMENT_NOUNS = _forms("agreement agreements deal accord accords memorandum understanding compromise")
 REACH_FORMS = _forms("reach reached reaches reaching")
 ENTER_FORMS = _verbs("enter")
 _REACHED = REACH_FORMS | ENTER_FORMS  # "reached Zaporizhzhia", "entered the Gaza Strip": a destination
@@ -198,6 +198,20 @@ def find_triggers(text: str) -> bool:
         if (needed is None or needed.search(text)) and not aside:
             return True
     return False
+
+
+_STATUS_RE = re.compile(
+    rf"\b(?:{'|'.join(sorted(STATUS_FORMS, key=len, reverse=True))}|called\s+for|calls?\s+for)\b", re.I
+)
+
+
+def find_decision(text: str, categories: Iterable[str]) -> bool:
+    """Whether ``text`` holds a trigger of ``categories`` and a status word ("demanded a ceasefire"):
+    a sentence worth parsing even when it names no place."""
+    wanted = set(categories)
+    return bool(_STATUS_RE.search(text)) and any(
+        TRIGGER_FORMS.get(m.group(0).lower()) in wanted for m in _TRIGGER_RE.finditer(text)
+    )
 
 
 # -- triggers and statuses in a parsed sentence ----------------------------------------------------
