@@ -57,14 +57,15 @@ _CATEGORY_FORMS = {
     "warships activity pullout enter entered entering occupy occupied occupying control retake retook retaken "
     "retaking recapture recaptured recapturing liberate liberated liberating encircle encircled encircling surround "
     "surrounded surrounding storm stormed storming overran overrun pushed pushing offensive incursion siege besieged "
-    "assault assaulted attacked",
+    "assault assaulted attacked seizure fell fallen",
 }
 #: Trigger word form -> event category.
 TRIGGER_FORMS: dict[str, str] = {form: cat for cat, forms in _CATEGORY_FORMS.items() for form in forms.split()}
 TRIGGER_WORDS = frozenset(TRIGGER_FORMS) | _forms("leave head flee move")  # all words trigger_category may accept
 _MILITARY_VERBS = _forms(_CATEGORY_FORMS["military"]) - _forms(
-    "naval column columns tanks warships activity control offensive incursion siege"
+    "naval column columns tanks warships activity control offensive incursion siege seizure fell fallen"
 )
+FALL_FORMS = _forms("fell fallen")  # a fall needs the place as its subject ("Kupiansk had fallen")
 
 #: Status word forms (see :func:`status`).
 STATUS_FORMS: dict[str, str] = {
@@ -233,6 +234,8 @@ def trigger_category(token: Any, text: str) -> str | None:
         return "military" if taken and _MILITARY_RE.search(text) else None
     if form.startswith("cross") and not children & {"into", "over"}:
         return None
+    if form.startswith("cross") and any(c.dep_ == "nsubj" and c.lower_ in MILITARY_NOUNS for c in token.children):
+        return "military"  # "Turkish troops crossed into Idlib province"
     if form in _PEOPLE_VERBS and not _people_involved(token):
         return None  # "the delegation left for Minsk", "received a letter": only people leaving or taken in
     if token.dep_ == "amod" and (form in _MILITARY_VERBS or category in ("talks", "ceasefire")):
@@ -345,6 +348,8 @@ def background_tokens(doc: Any, text: str) -> set[int]:
         for follower in doc[token.i + 1 :]:
             if follower.text in (",", ";", ":") or follower.lower_ == "as":
                 break
+            if follower.dep_ == "cc" and follower.head.i < token.i:
+                break  # "... as an occupying power and renews its call": "and" joins the main clause again
             window.append(follower)
         if any(w.dep_ in _CLAUSE_DEPS - {"ROOT"} or (w.dep_ == "conj" and is_clause_head(w)) for w in window):
             background.update(range(token.i, token.i + 1 + len(window)))
@@ -478,19 +483,16 @@ _UNIT_KM = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "miles": 1.609, "mi
 def _near_reference(up: list[Any]) -> bool:
     """ "15 km north of X" stands for X when the distance is under 50 km (the events guide); a
     bare "north of X" or a longer distance is a reference point."""
-    for token in up:
-        factor = _UNIT_KM.get(token.lower_)
-        if factor is None:
-            continue
-        if token.nbor(-1).lower_ == "nautical" if token.i > 0 else False:
-            factor = 1.852
-        numbers = [c for c in token.subtree if c.like_num and c.i < token.i]
-        try:
-            value = float(numbers[-1].text.replace(",", "")) if numbers else None
-        except ValueError:
-            return False  # "dozens of km"
-        return value is not None and value * factor < 50.0
-    return False
+    units = [t for u in up for t in (u, *u.children) if t.lower_ in _UNIT_KM]
+    if not units:
+        return False
+    unit = units[0]
+    factor = 1.852 if unit.i > 0 and unit.nbor(-1).lower_ == "nautical" else _UNIT_KM[unit.lower_]
+    numbers = [t for t in unit.subtree if t.like_num and t.i < unit.i]
+    try:
+        return bool(numbers) and float(numbers[-1].text.replace(",", "")) * factor < 50.0
+    except ValueError:
+        return False  # "dozens of km"
 
 
 def _names_place(prep: Any) -> bool:
