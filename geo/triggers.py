@@ -470,7 +470,7 @@ def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Cand
     if named and any(c.dep_ == "prep" and c.lower_ == "of" for c in place_token.head.children):
         cost += 2  # "the West Bank city of Nablus": the city is Nablus
     conjuncts = tuple(c.toponym for c in candidates if doc[c.token].dep_ == "conj" and doc[c.token].head == place_token)
-    precision = 2 if vague or bool(preps & VAGUE_PREPS) or relation in VAGUE_PREPS else 1
+    precision = 2 if vague or reference or bool(preps & VAGUE_PREPS) or relation in VAGUE_PREPS else 1
     via = frozenset(TRIGGER_FORMS[u.lower_] for u in up[1:] if u.lower_ in TRIGGER_FORMS and u.dep_ != "compound")
     return Link(candidate, cost, relation, head, preps, precision, blocked, speaker or self_speaker, self_speaker,
                 container, conjuncts, effective.i, via)  # fmt: skip

@@ -145,8 +145,12 @@ def test_the_city_refers_back_and_repeats_merge(extract):
 def test_background_clauses_and_reference_points_are_left_out(extract):
     doc = document("The talks were held in Istanbul as shelling continued in Kharkiv.")
     assert summary(doc, extract(doc)) == [("talks", "reported", "Istanbul", None, None)]
-    doc = document("Russian forces shelled a village about 30 km north of Kharkiv.")
+    doc = document("Russian forces shelled a village about 80 km north of Kharkiv.")
     assert extract(doc) == []
+    # Under 50 km the named place stands for the site, as an approximate one (events guide).
+    doc = document("Russian forces shelled a village about 30 km north of Kharkiv.")
+    [event] = extract(doc)
+    assert (event.category, name(doc, event.location), event.geo_precision) == ("shelling", "Kharkiv", 2)
 
 
 def test_the_dateline_is_no_event_site(extract):
