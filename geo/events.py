@@ -205,7 +205,7 @@ class EventExtractor:
                     continue
                 trigger = self._trigger(document, doc, draft, span)
                 if draft.category not in ("shelling", "refugees"):
-                    draft.status = words.status(trigger)
+                    draft.status = words.event_status(trigger, draft.category)
                 if draft.category == "refugees":
                     draft.count = _count(trigger)
                 draft.date, draft.strength = trigger_date(
@@ -455,9 +455,9 @@ class EventExtractor:
     ) -> bool:  # fmt: skip
         """Status and places of one trigger's event; ``False`` when it lacks the places it needs."""
         if draft.category not in ("shelling", "refugees"):
-            draft.status = words.status(trigger)
-        if trigger.lower_ in words.WITHDRAW_FORMS:  # demanded: a claim on the areas; carried out: a troop move
-            draft.category = "claim" if draft.status in ("demanded", "proposed") else "military"
+            draft.status = words.event_status(trigger, draft.category)
+        if trigger.lower_ in words.WITHDRAW_FORMS:  # demanded: a claim on the areas; else a troop move
+            draft.category = "claim" if draft.status == "demanded" else "military"
         called = trigger.dep_ == "xcomp" and trigger.head.lower_ in words.CALL_FORMS  # "urged residents of X to leave"
         climbing = draft.category in _CLIMBING and trigger.lower_ not in words.AGREEMENT_NOUNS
         levels = 3 if climbing else 1 + called
