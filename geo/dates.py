@@ -64,14 +64,15 @@ _PHRASE_PATTERNS = [
     rf"\b{_COUNT}\s+days?\s+ago\b",
     r"\b(?:a\s+day|two\s+days)\s+(?:earlier|before|later)\b|\bthe\s+(?:previous|preceding|next|following)\s+day\b"
     r"|\bthe\s+day\s+(?:before|after)\b",
-    rf"\bin\s+(?:early\s+|late\s+|mid-)?{_MONTH}(?!\s+\d)\b",
+    rf"\b(?:in\s+(?:early\s+|late\s+|mid-)?|last\s+){_MONTH}(?:\s+\d{{4}})?(?!\s*\d)\b",
+    r"\b(?:last|this|next)\s+weekend\b",
 ]
 _PHRASE_RE = re.compile("|".join(f"(?:{p})" for p in _PHRASE_PATTERNS), re.IGNORECASE)
 _CUE_RE = re.compile(
     r"\d|day|week|month|night|today|morning|evening|afternoon|ago|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
     re.IGNORECASE,
 )
-_MONTH_ONLY_RE = re.compile(rf"^in\s+(?:early\s+|late\s+|mid-)?({_MONTH})$", re.IGNORECASE)
+_MONTH_ONLY_RE = re.compile(rf"^(?:in\s+(?:early\s+|late\s+|mid-)?|last\s+)({_MONTH}(?:\s+\d{{4}})?)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,8 @@ def resolve_date(
     if value is None:
         value = _calendar(words, base, future)
     if value is not None and since:
-        value = _span(value.first, base.isoformat(), 2)
+        # A running total "since March 14": dated, as ACLED does, by its last day (the publication).
+        value = DateValue(base.isoformat(), 2, value.first, base.isoformat())
     return value
 
 
@@ -217,6 +219,9 @@ def _period(words: str, base: date) -> DateValue | None:
         return _span(start, start + timedelta(days=6), 2)
     if re.fullmatch(r"(earlier |later )?this month|(earlier|later) in the month", words):
         return _month(base)
+    if words in ("last weekend", "this weekend", "next weekend"):
+        saturday = monday + timedelta(days={"last weekend": -2, "this weekend": 5, "next weekend": 12}[words])
+        return _span(saturday, saturday + timedelta(days=1), 2)
     if words in ("last month", "next month"):
         return _month(base + relativedelta(months=-1 if words == "last month" else 1))
     if words == "in recent days":

@@ -49,8 +49,12 @@ def test_weeks_and_months_are_coarser():
 
 
 def test_ranges_start_where_they_start_and_end_at_publication():
+    # A running total "since Thursday" is dated by its end, as the annotated dispatches date it.
     value = resolve_date("since Thursday", "2022-03-01")
-    assert (value.iso, value.precision, value.last) == ("2022-02-24", 2, "2022-03-01")
+    assert (value.iso, value.precision, value.first, value.last) == ("2022-03-01", 2, "2022-02-24", "2022-03-01")
+    assert iso("last September", "2023-05-21") == ("2022-09-01", 3)
+    assert iso("in May 2023", "2024-02-18") == ("2023-05-01", 3)
+    assert iso("last weekend", "2017-10-21") == ("2017-10-14", 2)
     value = resolve_date("over the past two days", "2022-03-17")
     assert (value.first, value.last) == ("2022-03-16", "2022-03-17")
 
