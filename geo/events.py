@@ -446,7 +446,7 @@ class EventExtractor:
                 if draft.strength == 2 and draft.date is not None:
                     context.anchor = draft.date.iso
                 draft.attribution = according or _speaker_of(trigger)
-                drafts.append(draft)
+                drafts += _coordinated(draft, candidates, doc)
         return drafts
 
     def _roles(
@@ -685,6 +685,28 @@ def _focus_country(context: _Context, destination: Place | None) -> int | None:
 def _in_relative_clause(token: Any, trigger: Any) -> bool:
     """Inside a relative clause the trigger is not in ("the Houthis, which hold Sanaa, ...")."""
     return any(a.dep_ == "relcl" and not dominates(a, trigger) for a in token.ancestors)
+
+
+def _coordinated(draft: _Draft, candidates: list[Candidate], doc: Any) -> list[_Draft]:
+    """The draft, and one copy per place coordinated with one of its places ("strikes on
+    Kharkiv, Sumy and Poltava", "fled towards Aksum and Adwa"): one event each (events guide)."""
+    token_of = {c.toponym: c.token for c in candidates if not c.anaphor}
+    by_token = {c.token: c.toponym for c in candidates if not c.anaphor}
+    copies = [draft]
+    for role in ("location", "origin", "destination"):
+        index = getattr(draft, role)
+        if index is None or index not in token_of:
+            continue
+        pending, seen = [doc[token_of[index]]], set()
+        while pending:
+            token = pending.pop()
+            for child in token.children:
+                if child.dep_ == "conj" and child.i not in seen:
+                    seen.add(child.i)
+                    pending.append(child)
+                    if child.i in by_token and by_token[child.i] != index:
+                        copies.append(replace(draft, **{role: by_token[child.i]}))
+    return copies
 
 
 def _best(links: Iterable[Link | None]) -> Link | None:
