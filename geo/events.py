@@ -706,7 +706,24 @@ def _coordinated(draft: _Draft, candidates: list[Candidate], doc: Any) -> list[_
                     pending.append(child)
                     if child.i in by_token and by_token[child.i] != index:
                         copies.append(replace(draft, **{role: by_token[child.i]}))
+    if draft.origin is not None and draft.origin in token_of:
+        ends = [doc[token_of[i]] for i in (draft.origin, draft.destination) if i in token_of]
+        copies += _coordinated_routes(draft, ends, by_token)
     return copies
+
+
+def _coordinated_routes(draft: _Draft, ends: list[Any], by_token: dict[int, int]) -> list[_Draft]:
+    """ "corridors from Kyiv to Belarus and from Kharkiv to Russia": a route per "from" phrase
+    coordinated with the route's "from" or "to"."""
+    preps = [t.head for t in ends if t.dep_ == "pobj" and t.head.dep_ == "prep"]
+    routes = []
+    for other in (c for p in preps for c in p.children if c.dep_ == "conj" and c.lower_ == "from"):
+        start = next((by_token[t.i] for t in other.children if t.dep_ == "pobj" and t.i in by_token), None)
+        ends = [t for p in other.children if p.dep_ == "prep" and p.lower_ in ("to", "towards", "into")
+                for t in p.children if t.dep_ == "pobj" and t.i in by_token]  # fmt: skip
+        if start is not None:
+            routes.append(replace(draft, origin=start, destination=by_token[ends[0].i] if ends else None))
+    return routes
 
 
 def _best(links: Iterable[Link | None]) -> Link | None:

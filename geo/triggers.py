@@ -273,6 +273,8 @@ def is_background(trigger: Any) -> bool:
 def status(trigger: Any) -> str:
     """Status from the wording: the trigger's relative clause, the words governing it (not past a
     "when ..." boundary), a "would", then a subordinate clause of those words; else ``reported``."""
+    if _condition(trigger):
+        return "demanded"  # "the fighting would stop only if Ukraine recognised Crimea": a condition set
     path = [c for c in trigger.children if c.dep_ in ("relcl", "acl")] + [trigger]
     for ancestor in trigger.ancestors:
         if path[-1].dep_ == "advcl" and subordinate(path[-1]):
@@ -291,6 +293,18 @@ def status(trigger: Any) -> str:
 
 
 _FUTURE = _forms("would will shall 'll")
+
+
+def _condition(trigger: Any) -> bool:
+    """Whether ``trigger`` is in an "only if ..." or "unless ..." clause."""
+    for token in [trigger, *trigger.ancestors]:
+        if token.dep_ == "advcl":
+            marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
+            only = any(c.lower_ == "only" for c in token.children if c.dep_ == "advmod")
+            return "unless" in marks or ("if" in marks and only)
+    return False
+
+
 #: The status of an event whose wording has none, where the annotation convention is not
 #: "reported": the development sets mark a corridor in use as agreed (19 of 36, none reported).
 _DEFAULT_STATUS = {"corridor": "agreed"}

@@ -1,6 +1,7 @@
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -236,3 +237,26 @@ def test_dispatches_dev_events_are_found(shared_file, embedded_gazetteer, parser
     documents = [geoparser(g["text"], doc_id=g["id"], published=g["published"]) for g in gold_docs]
     scores = score_events(Matcher(embedded_gazetteer), gold_docs, documents)
     assert scores["recall"] >= 0.8 and scores["precision"] >= 0.7
+
+
+@pytest.mark.slow
+def test_a_story_like_the_seed_story(embedded_gazetteer, parser_nlp):
+    """Our own retelling of the March 2022 story the project began with (issue 17, point 4):
+    talks, corridors into Belarus and Russia, the shelling of Chernihiv, the failed Mariupol
+    ceasefire and the claims; no event at a speaker (Moscow, the Kremlin) or at a whole country."""
+    text = (Path(__file__).parents[1] / "fixtures" / "seed_like_story.txt").read_text(encoding="utf-8")
+    geoparser = Geoparser(embedded_gazetteer, event_extractor=EventExtractor(parser_nlp, embedded_gazetteer))
+    doc = geoparser(text, doc_id="seed", published="2022-03-08")
+    found = {(e.category, name(doc, e.location), name(doc, e.origin), name(doc, e.destination)) for e in doc.events}
+    assert {
+        ("talks", "Brest region", None, None),
+        ("corridor", None, "Kyiv", "Belarus"),
+        ("corridor", None, "Kharkiv", "Russia"),
+        ("shelling", "Chernihiv", None, None),
+        ("ceasefire", "Mariupol", None, None),
+    } <= found
+    claimed = {name(doc, i) for e in doc.events if e.category == "claim" for i in e.areas}
+    assert {"Crimea", "Donetsk", "Luhansk"} <= claimed
+    assert {e.status for e in doc.events if e.category == "claim"} == {"demanded"}
+    sites = {name(doc, e.location) for e in doc.events}
+    assert not sites & {"Moscow", "Kremlin", "Russia", "Ukraine"}
