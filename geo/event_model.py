@@ -85,19 +85,28 @@ class EventModel:
         }
         return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
 
+    def __post_init__(self) -> None:
+        # Feature -> its (role, weight) pairs: a row's features are looked up once, not once per role.
+        by_feature: dict[str, list[tuple[str, float]]] = {}
+        for role, weights in self.weights.items():
+            for feature, weight in weights.items():
+                by_feature.setdefault(feature, []).append((role, weight))
+        object.__setattr__(self, "_by_feature", {f: tuple(pairs) for f, pairs in by_feature.items()})
+
     @property
     def roles(self) -> tuple[str, ...]:
         return tuple(self.bias)
 
     def probabilities(self, features: Iterable[str], roles: Iterable[str] | None = None) -> dict[str, float]:
         """P(role) for one row of features, for every role (or those given)."""
-        present = set(features)
-        out = {}
-        for role in self.roles if roles is None else roles:
-            weights = self.weights.get(role, {})
-            z = self.bias.get(role, -10.0) + sum(weights.get(f, 0.0) for f in present)
-            out[role] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return out
+        wanted = self.roles if roles is None else tuple(roles)
+        z = {role: self.bias.get(role, -10.0) for role in wanted}
+        by_feature: dict[str, tuple[tuple[str, float], ...]] = self._by_feature  # type: ignore[attr-defined]
+        for feature in set(features):
+            for role, weight in by_feature.get(feature, ()):
+                if role in z:
+                    z[role] += weight
+        return {role: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for role, v in z.items()}
 
     def calibrated(self, probability: float) -> float:
         """The chance that a role the parse rules proposed is right, given the model's probability."""
