@@ -420,10 +420,12 @@ class EventExtractor:
     def _sentence_events(self, context: _Context, span: tuple[int, int], indices: list[int], doc: Any) -> list[_Draft]:
         text = context.document.text[span[0] : span[1]]
         background = words.background_tokens(doc, text)
+        phrases = phrase_positions(doc, text)
+        dated = [position for position, _ in phrases]
         found, asides = [], []
         for token in doc:
             category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_WORDS else None
-            if category and words.is_background(token):
+            if category and words.is_background(token, dated):
                 asides.append(clause_head(token))
             elif category:
                 found.append((token, category))
@@ -433,7 +435,6 @@ class EventExtractor:
             return []
         according = _according(doc, text)
         candidates = self._candidates(context, doc, span[0], indices)
-        phrases = phrase_positions(doc, text)
         heads = [clause_head(token) for token, _ in found]
         drafts = []
         for (trigger, category), head in zip(found, heads, strict=True):

@@ -261,11 +261,15 @@ def _people_involved(token: Any) -> bool:
     return False
 
 
-def is_background(trigger: Any) -> bool:
+def is_background(trigger: Any, dated: Iterable[int] = ()) -> bool:
     """Relative clauses, predicates ("the bridge was the main route") and topics of discussion
-    ("came to discuss a truce") are not events of their own."""
+    ("came to discuss a truce") are not events of their own; a relative clause with a date of
+    its own is ("M23, which entered Bukavu on 16 February, ..."; ``dated``: the token indices of
+    the sentence's date phrases)."""
     head = clause_head(trigger)
-    if head.dep_ == "relcl" or head.lower_ in DISCUSS_FORMS:
+    if head.dep_ == "relcl" and not any(t.i in set(dated) for t in head.subtree):
+        return True
+    if head.lower_ in DISCUSS_FORMS:
         return True
     return any(t.dep_ == "attr" for t in [trigger, *trigger.ancestors])
 
