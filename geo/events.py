@@ -601,6 +601,8 @@ def _location(trigger: Any, category: str, links: list[Link]) -> Link | None:
             continue  # "a ceasefire agreed at talks in Moscow": the venue of the talks
         if category == "talks" and x.relation not in _VENUE:
             continue
+        if trigger.lower_ in words.AGREEMENT_NOUNS and x.meet > 1:
+            continue  # "the deal was signed in Jeddah", not "driven to Rastan under a deal"
         if trigger.lower_ in words.FALL_FORMS and x.relation != "nsubj":
             continue
         if x.speaker:  # inside a speaker's phrase: "officials in Donetsk reported shelling"

@@ -453,6 +453,7 @@ class Link:
     conjuncts: tuple[int, ...] = ()
     anchor: int = -1  # the word carrying the role: "city" in "left the city of Sumy"; shared by conjuncts
     via: frozenset[str] = frozenset()  # categories of other event words on the path ("talks in Moscow")
+    meet: int = 0  # how far above the trigger the paths of trigger and place meet (0: on the trigger)
 
     @property
     def is_country(self) -> bool:
@@ -509,7 +510,7 @@ def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Cand
     precision = 2 if vague or reference or bool(preps & VAGUE_PREPS) or relation in VAGUE_PREPS else 1
     via = frozenset(TRIGGER_FORMS[u.lower_] for u in up[1:] if u.lower_ in TRIGGER_FORMS and u.dep_ != "compound")
     return Link(candidate, cost, relation, head, preps, precision, blocked, speaker or self_speaker, self_speaker,
-                container, conjuncts, effective.i, via)  # fmt: skip
+                container, conjuncts, effective.i, via, chain[token.i])  # fmt: skip
 
 
 _UNIT_KM = {"km": 1.0, "kilometres": 1.0, "kilometers": 1.0, "miles": 1.609, "mile": 1.609, "metres": 0.001,
