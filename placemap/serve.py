@@ -234,7 +234,12 @@ class ResultStore:
 
 # -- inputs ------------------------------------------------------------------------------------
 def split_stories(text: str) -> list[str]:
-    """The stories of a pasted text: separated by a line of three or more dashes."""
+    """The stories of a pasted text: separated by a line of three or more dashes.
+
+    >>> split_stories("Talks in Antalya.\r\n---\r\nShelling in Kharkiv.")
+    ['Talks in Antalya.', 'Shelling in Kharkiv.']
+    """
+    text = text.replace("\r\n", "\n")  # a form's textarea sends CRLF
     return [story.strip() for story in _STORY_BREAK.split(text) if story.strip()]
 
 
