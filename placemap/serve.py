@@ -255,9 +255,9 @@ def _iso_day(value: str | None) -> str | None:
         raise PlacemapError(f"{value[:40]!r} is not a day written YYYY-MM-DD") from None
 
 
-def _safe_file_name(name: str, index: int) -> str:
-    stem = _SAFE_NAME.sub("_", Path(name.replace("\\", "/")).name).strip("._") or "upload"
-    return f"{index:02d}-{stem[-100:]}"
+def _safe_file_name(name: str) -> str:
+    """A file name that is only a name (no folder, no odd character), keeping its suffix."""
+    return _SAFE_NAME.sub("_", Path(name.replace("\\", "/")).name).strip("._")[-100:] or "upload"
 
 
 def _read_uploads(folder: Path, names: list[str], gazetteer: Any, min_score: float) -> tuple[list[Any], list[str]]:
@@ -268,9 +268,9 @@ def _read_uploads(folder: Path, names: list[str], gazetteer: Any, min_score: flo
 
     items: list[Any] = []
     problems: list[str] = []
-    for name in names:
+    for name in names:  # each in its own folder, so that its id is its own name
         path = folder / name
-        shown = name.split("-", 1)[1]
+        shown = path.name
         if looks_like_event_table(path):
             table_problems: list[Any] = []
             items.extend(events_from_table(path, gazetteer, table_problems))
@@ -614,11 +614,13 @@ async def _uploads(state: _State, uploads: list[UploadFile], warnings: list[str]
             original = upload.filename or "upload"
             if Path(original).suffix.lower() not in UPLOAD_SUFFIXES:
                 raise PlacemapError(f"{original}: not one of the files taken ({', '.join(UPLOAD_SUFFIXES)})")
-            name = _safe_file_name(original, index)
+            name = _safe_file_name(original)
             if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
                 name += Path(original).suffix.lower()
-            (Path(folder) / name).write_bytes(await upload.read())
-            names.append(name)
+            path = Path(folder) / f"{index:02d}" / name
+            path.parent.mkdir()
+            path.write_bytes(await upload.read())
+            names.append(str(path.relative_to(folder)))
         items, problems = await asyncio.to_thread(
             _read_uploads, Path(folder), names, state.gazetteer, state.settings.min_score
         )
