@@ -545,8 +545,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    import importlib
+
     try:
-        from placemap import serve
+        serve = importlib.import_module("placemap.serve")
     except ImportError as err:
         print(
             f"placemap: error: placemap serve needs the serve extra ({err.name} is missing): "
