@@ -575,6 +575,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             max_body_bytes=int(args.max_body_mb * 1_000_000),
             allow_private_urls=args.allow_private_urls,
             min_score=args.min_score,
+            allowed_hosts=serve.LOOPBACK_HOSTS if serve.is_loopback(args.host) else None,
         )
         app = serve.create_app(gazetteer, workers, settings)
         print(f"placemap: serving on {url} (Ctrl-C stops)", file=sys.stderr)

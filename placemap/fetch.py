@@ -152,7 +152,7 @@ def fetch_url(
                     continue
                 if response.status_code >= 400:
                     raise FetchError(f"{current}: HTTP {response.status_code} {response.reason_phrase}")
-                body = _read_limited(response, max_bytes, current)
+                body = _read_limited(response, max_bytes, current, deadline=4 * timeout)
                 content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
                 return FetchedPage(url=current, content_type=content_type, body=body)
             except httpx.HTTPError as err:
@@ -192,7 +192,11 @@ def _pinned_request(client, url: str, *, allowed: Callable[[IPAddress], bool], r
     return client.build_request("GET", target, headers=headers, extensions=extensions)
 
 
-def _read_limited(response, max_bytes: int, url: str) -> bytes:
+def _read_limited(response, max_bytes: int, url: str, *, deadline: float) -> bytes:
+    """The body, refused past ``max_bytes`` or when it takes over ``deadline`` seconds in all."""
+    import time
+
+    stop_at = time.monotonic() + deadline
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{url}: the page is over the {max_bytes:,} byte limit")
@@ -202,5 +206,7 @@ def _read_limited(response, max_bytes: int, url: str) -> bytes:
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(f"{url}: the page is over the {max_bytes:,} byte limit")
+        if time.monotonic() > stop_at:
+            raise FetchError(f"{url}: the page took over {deadline:g} s to arrive")
         chunks.append(chunk)
     return b"".join(chunks)

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -67,6 +68,7 @@ from placemap.types import Document
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "LOOPBACK_HOSTS",
     "MAX_BODY_BYTES",
     "UPLOAD_SUFFIXES",
     "GeoparseWorkers",
@@ -127,6 +129,9 @@ class ServeSettings:
         Applied to geoparse output that is uploaded (texts get it from the geoparser).
     results_kept : int
         Maps kept for their download links; the oldest goes first.
+    allowed_hosts : tuple of str or None
+        The ``Host`` names answered (others get 400: a web page that rebinds its own name
+        to 127.0.0.1 cannot reach the app); ``None`` answers any.
     """
 
     max_body_bytes: int = MAX_BODY_BYTES
@@ -134,6 +139,11 @@ class ServeSettings:
     fetch_timeout: float = 15.0
     min_score: float = 0.0
     results_kept: int = 16
+    allowed_hosts: tuple[str, ...] | None = None
+
+
+#: The names a server bound to a loopback address answers to.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 # -- the geoparser, off the event loop ---------------------------------------------------------
@@ -454,6 +464,10 @@ def create_app(
     )
     app.state.placemap = state
     app.add_middleware(SecurityHeaders)
+    if settings.allowed_hosts is not None:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.mount("/static", StaticFiles(packages=[("placemap", "static")]), name="static")
     app.add_exception_handler(RequestValidationError, _validation_error)
     _page_routes(app, state)
@@ -481,6 +495,9 @@ def _page_routes(app: FastAPI, state: _State) -> None:
 
     @app.post("/map", include_in_schema=False)
     async def make_map(request: Request) -> Response:
+        origin = request.headers.get("origin")
+        if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+            return JSONResponse({"detail": "the form is taken from this server's own page only"}, status_code=403)
         fields = {"text": "", "published": "", "url": ""}
         try:
             form = await request.form(max_files=50, max_fields=20, max_part_size=state.settings.max_body_bytes)

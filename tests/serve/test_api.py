@@ -265,3 +265,22 @@ def test_hostile_text_is_escaped_by_the_one_sanitiser(client, tmp_path) -> None:
     assert payload not in client.get(f"{location}/map.html").text
     answer = client.post("/map", data={"text": "", "url": f"javascript:{payload}"})
     assert payload not in answer.text and answer.status_code == 400
+
+
+def test_only_its_own_names_are_answered(make_app) -> None:
+    from fastapi.testclient import TestClient
+
+    from placemap.serve import LOOPBACK_HOSTS
+
+    with TestClient(make_app(allowed_hosts=LOOPBACK_HOSTS), base_url="http://127.0.0.1:8765") as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/healthz", headers={"Host": "localhost:8765"}).status_code == 200
+        # A page whose name was rebound to 127.0.0.1 sends its own name: refused.
+        assert client.get("/healthz", headers={"Host": "evil.example:8765"}).status_code == 400
+
+
+def test_the_form_is_taken_from_its_own_page_only(client) -> None:
+    answer = client.post("/map", data={"text": STORY}, headers={"Origin": "https://evil.example"})
+    assert answer.status_code == 403
+    answer = client.post("/map", data={"text": STORY}, headers={"Origin": "http://testserver"})
+    assert answer.status_code == 303
