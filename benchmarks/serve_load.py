@@ -5,10 +5,10 @@
 
 Starts ``placemap serve`` on a free port of 127.0.0.1 (unless ``--url``), waits for
 ``/healthz``, then for each endpoint sends ``--requests`` requests, ``--concurrency`` at a
-time, and prints a table: seconds, requests per second, median and 95th-percentile latency,
-failures. Every request has a timeout and the whole run a deadline; only 127.0.0.1 is
-contacted. ``tests/serve/test_server.py`` runs :func:`load` on a small scale (no timing
-asserted there).
+time (after ``--concurrency`` warm-up requests, not counted), and prints a table: seconds,
+requests per second, median and 95th-percentile latency, failures. Every request has a
+timeout and the whole run a deadline; only 127.0.0.1 is contacted.
+``tests/serve/test_server.py`` runs :func:`load` (no timing asserted there).
 """
 
 from __future__ import annotations
@@ -150,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     if base is None:
         process, base = start_server(args.jobs)
     try:
+        for endpoint in args.endpoints:  # warm-up, not counted: first calls of each code path
+            load(base, endpoint, requests=args.concurrency, concurrency=args.concurrency)
         results = [
             load(base, endpoint, requests=args.requests, concurrency=args.concurrency) for endpoint in args.endpoints
         ]

@@ -187,6 +187,10 @@ class GeoparseWorkers:
             initializer=_init_worker,
             initargs=(partial(build_geoparser, settings),),
         )
+        # One empty task per worker: every process is started, and has built its geoparser (or
+        # raised why it could not), before the first request.
+        for ready in [executor.submit(_parse_chunk, []) for _ in range(jobs)]:
+            ready.result()
         return cls(executor, jobs=jobs)
 
     @classmethod
