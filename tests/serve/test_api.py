@@ -69,6 +69,11 @@ def test_geoparse_refuses_bad_bodies(client, body: bytes, status: int) -> None:
     assert "detail" in answer.json()
 
 
+def test_geoparse_takes_json_only(client) -> None:
+    body = json.dumps({"text": STORY})  # a browser may send text/plain to another site unasked: not taken
+    assert client.post("/api/geoparse", content=body, headers={"Content-Type": "text/plain"}).status_code == 422
+
+
 def test_geoparse_refuses_binary_text(client) -> None:
     answer = client.post("/api/geoparse", json={"text": "\x00\x01\x02 Kharkiv"})
     assert answer.status_code in (200, 422)  # the geoparser's own validation decides; never a 500
