@@ -411,7 +411,17 @@ class _State:
     results: ResultStore
     templates: Jinja2Templates
     fetch: Callable[..., Any]
-    render_slots: asyncio.Semaphore | None = field(default=None)
+    #: Maps drawn at once (each holds its layers and page in memory); the rest wait their turn.
+    render_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
+
+    async def draw(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(*args)`` in a thread, at most two at a time, off the event loop."""
+
+        def bounded() -> Any:
+            with self.render_slots:
+                return function(*args)
+
+        return await asyncio.to_thread(bounded)
 
 
 def _templates() -> Jinja2Templates:
@@ -592,7 +602,7 @@ async def _make_result(state: _State, fields: dict[str, str], uploads: list[Uplo
             documents.append(found[item.id])
     if not documents:
         raise PlacemapError("nothing to map: " + ("; ".join(warnings) or "no document could be read"))
-    files = await asyncio.to_thread(_outputs, documents, state.gazetteer, title)
+    files = await state.draw(_outputs, documents, state.gazetteer, title)
     summary = {
         "title": title,
         "documents": len(documents),
@@ -684,7 +694,7 @@ def _api_routes(app: FastAPI, state: _State) -> None:
             return JSONResponse({"detail": "; ".join(errors)}, status_code=422)
         documents = iter(parsed)
         ordered = [item if isinstance(item, Document) else next(documents) for item in items]
-        payload = await asyncio.to_thread(_map_geojson, ordered, state.gazetteer)
+        payload = await state.draw(_map_geojson, ordered, state.gazetteer)
         return Response(payload, media_type="application/geo+json")
 
 
