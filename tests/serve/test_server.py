@@ -104,18 +104,18 @@ def test_port_in_use_is_one_line(capsys) -> None:
     assert err.startswith("placemap: error:") and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_other_hosts_are_warned_about(monkeypatch, capsys, embedded_gazetteer) -> None:
+def test_other_hosts_are_warned_about(monkeypatch, capsys, tiny_store) -> None:
     from placemap import serve
     from placemap.cli import main
 
     served = {}
     monkeypatch.setattr(serve.GeoparseWorkers, "start", classmethod(lambda cls, *a, **k: cls.in_thread(len)))
     monkeypatch.setattr(serve, "run_server", lambda app, sock, **k: served.update(app=app, address=sock.getsockname()))
-    assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--gazetteer", str(embedded_gazetteer.path)]) == 0
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--gazetteer", str(tiny_store)]) == 0
     err = capsys.readouterr().err
     assert "warning: listening on 0.0.0.0: anyone on that network can use this server" in err
     assert served["address"][0] == "0.0.0.0"
-    assert main(["serve", "--port", "0", "--gazetteer", str(embedded_gazetteer.path)]) == 0
+    assert main(["serve", "--port", "0", "--gazetteer", str(tiny_store)]) == 0
     err = capsys.readouterr().err
     assert "warning" not in err and "serving on http://127.0.0.1:" in err  # 127.0.0.1 by default
 
