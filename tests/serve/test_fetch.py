@@ -145,9 +145,11 @@ def test_limits_and_errors(site) -> None:
 
 
 def test_offline_is_said_plainly(network_attempts) -> None:
+    before = len(network_attempts)
     with pytest.raises(FetchError, match=r"could not look up news\.example\.org \(are you offline\?"):
         fetch_url("https://news.example.org/2022/03/01/kharkiv")
-    assert "news.example.org" in network_attempts
+    assert network_attempts[before:] == ["news.example.org"]
+    del network_attempts[before:]  # tried on purpose: tests/test_offline.py counts the others
 
 
 def test_the_name_goes_in_the_host_header(site) -> None:
