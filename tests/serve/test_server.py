@@ -127,3 +127,27 @@ def test_missing_extra_is_one_line(monkeypatch, capsys) -> None:
     assert main(["serve"]) == 1
     err = capsys.readouterr().err
     assert "placemap[serve]" in err and err.count("\n") == 1
+
+
+def test_worker_processes_geoparse_in_order(tiny_store) -> None:
+    import asyncio
+
+    from placemap.docformat import InputDocument
+    from placemap.gazetteer import Gazetteer
+    from placemap.geo.pipeline import GeoparserSettings
+    from placemap.serve import GeoparseWorkers
+
+    # The gazetteer matcher: no model to load in each process, the same code path otherwise.
+    settings = GeoparserSettings(gazetteer=str(tiny_store), recognizer="gazetteer", events=False)
+    with Gazetteer.open(tiny_store) as gazetteer:
+        workers = GeoparseWorkers.start(settings, gazetteer=gazetteer, jobs=2)
+    try:
+        items = [InputDocument(f"d{n}", f"Talks in Kyiv, day {n}.") for n in range(5)]
+        items.append(InputDocument("bad", "\x00\x01 binary"))
+        documents, errors = asyncio.run(workers.geoparse(items))
+    finally:
+        workers.close()
+    assert workers.jobs == 2
+    assert [document.id for document in documents][:5] == [f"d{n}" for n in range(5)]
+    assert all(document.toponyms for document in documents[:5])
+    assert len(documents) + len(errors) == 6
