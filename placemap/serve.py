@@ -662,13 +662,13 @@ async def _uploads(state: _State, uploads: list[UploadFile], warnings: list[str]
 def _api_routes(app: FastAPI, state: _State) -> None:
     @app.get("/healthz", summary="Is the server up?", tags=["api"])
     async def healthz() -> dict[str, Any]:
-        """``{"status": "ok"}`` while the server answers."""
+        """`{"status": "ok"}` while the server answers (OpenAPI descriptions are Markdown)."""
         return {"status": "ok", "version": __version__, "jobs": state.workers.jobs}
 
     @app.post("/api/geoparse", summary="Geoparse one text", tags=["api"])
     async def api_geoparse(body: GeoparseRequest) -> Response:
-        """The places and events of one text: the JSON object ``placemap geoparse`` writes per line
-        (``docs/document.schema.json``)."""
+        """The places and events of one text: the JSON object `placemap geoparse` writes per line
+        (`docs/document.schema.json`)."""
         doc_id = body.id or hashlib.sha1(body.text.encode("utf-8", "replace")).hexdigest()[:12]
         documents, errors = await state.workers.geoparse([InputDocument(doc_id, body.text, body.published)])
         if errors:
@@ -678,7 +678,7 @@ def _api_routes(app: FastAPI, state: _State) -> None:
     @app.post("/api/map", summary="Map documents as GeoJSON", tags=["api"], response_class=Response)
     async def api_map(body: MapRequest) -> Response:
         """GeoJSON (RFC 7946) of the events and places of the documents: texts are geoparsed,
-        geoparse output is taken as it is. One FeatureCollection; ``layer`` names the category."""
+        geoparse output is taken as it is. One FeatureCollection; `layer` names the category."""
         items: list[Any] = []
         try:
             for number, obj in enumerate(body.documents, start=1):
