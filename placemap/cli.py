@@ -235,6 +235,26 @@ def _positive(value: str) -> int:
     return number
 
 
+def _port(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
+    return number
+
+
+def _megabytes(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0.001 <= number <= 10_000:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a size in MB (0.001 to 10000)")
+    return number
+
+
 def _settings(args: argparse.Namespace, gazetteer: Any, *, events: bool) -> GeoparserSettings:
     """The geoparser the options ask for, on the store already opened (and built) here."""
     from placemap.geo.pipeline import GeoparserSettings
@@ -524,6 +544,57 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_ERROR if errors else 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import importlib
+
+    try:
+        serve = importlib.import_module("placemap.serve")
+    except ImportError as err:
+        print(
+            f"placemap: error: placemap serve needs the serve extra ({err.name} is missing): "
+            "pip install -c requirements/constraints.txt 'placemap[serve]'",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    sock = serve.bind_socket(args.host, args.port)  # a port in use: one line, before the model loads
+    try:
+        host, port = sock.getsockname()[:2]
+        url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+        if not serve.is_loopback(args.host):
+            print(
+                f"placemap: warning: listening on {args.host}: anyone on that network can use this server "
+                "(and have it fetch web pages)",
+                file=sys.stderr,
+            )
+        gazetteer = _open_gazetteer(args)
+        print("placemap: loading the geoparser...", file=sys.stderr)
+        workers = serve.GeoparseWorkers.start(
+            _settings(args, gazetteer, events=True), gazetteer=gazetteer, jobs=args.jobs
+        )
+        settings = serve.ServeSettings(
+            max_body_bytes=int(args.max_body_mb * 1_000_000),
+            allow_private_urls=args.allow_private_urls,
+            min_score=args.min_score,
+            allowed_hosts=serve.LOOPBACK_HOSTS if serve.is_loopback(args.host) else None,
+        )
+        app = serve.create_app(gazetteer, workers, settings)
+        print(f"placemap: serving on {url} (Ctrl-C stops)", file=sys.stderr)
+        if args.open:
+            import threading
+            import webbrowser
+
+            opener = threading.Timer(1.0, webbrowser.open, args=(url,))  # once uvicorn listens
+            opener.daemon = True
+            opener.start()
+        try:
+            serve.run_server(app, sock, log_level="warning" if args.quiet else "info")
+        finally:
+            workers.close()
+    finally:
+        sock.close()
+    return 0
+
+
 def _report(errors: list[str]) -> None:
     for error in errors:
         print(f"placemap: {error}", file=sys.stderr)
@@ -630,6 +701,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--open", action="store_true", help="open the map in a browser")
     _gazetteer_option(demo)
     demo.set_defaults(handler=_cmd_demo)
+
+    serving = commands.add_parser("serve", help="a local web app: paste a story or a link, get the map")
+    serving.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    serving.add_argument("--port", type=_port, default=8765, help="port (default 8765; 0: any free port)")
+    serving.add_argument("--open", action="store_true", help="open the page in a browser")
+    serving.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let the URL field fetch loopback and private addresses (refused by default)",
+    )
+    serving.add_argument(
+        "--max-body-mb", type=_megabytes, default=10.0, metavar="MB", help="larger requests get 413 (default 10)"
+    )
+    serving.add_argument("--quiet", action="store_true", help="no line per request")
+    _geoparser_options(serving)
+    _gazetteer_option(serving)
+    serving.set_defaults(handler=_cmd_serve)
     return parser
 
 

