@@ -741,23 +741,25 @@ def _overlap(a: _Draft, b: _Draft) -> bool:
 def _merge(document: Document, drafts: list[_Draft]) -> list[_Draft]:
     """One event per category, places and date: repeated mentions keep the best-dated one."""
     kept: list[_Draft] = []
+    keys: list[tuple[Any, ...]] = []  # the key of each kept draft, not made again for every new one
     for draft in drafts:
         key = _key(document, draft)
         for k, other in enumerate(kept):
-            other_key = _key(document, other)
+            other_key = keys[k]
             if other.sentence == draft.sentence and other.category == draft.category:
                 if _roles_within(key, other_key):
                     break
                 if _roles_within(other_key, key):
-                    kept[k] = draft
+                    kept[k], keys[k] = draft, key
                     break
             placed = any(key[1:4]) or bool(key[4])
             if key == other_key and placed and _overlap(draft, other):
                 if draft.strength > other.strength:
-                    kept[k] = draft
+                    kept[k], keys[k] = draft, key
                 break
         else:
             kept.append(draft)
+            keys.append(key)
     return kept
 
 
