@@ -90,10 +90,11 @@ class Gazetteer:
             path = os.environ[ENV_VAR]
         if path is None:
             store = default_store_path()
-            if not store.exists() and build_if_missing:
+            # Empty: another process is building it (its lock's file); wait for it, then build it again.
+            if build_if_missing and (not store.exists() or store.stat().st_size == 0):
                 from .build import build_embedded
 
-                build_embedded(store)
+                build_embedded(store, wait=True)
                 for stale in store.parent.glob("gazetteer-v*.sqlite"):
                     if stale != store:
                         stale.unlink(missing_ok=True)  # built by an earlier version of placemap

@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -388,6 +389,15 @@ def test_a_store_damaged_mid_file_is_a_one_line_error_with_quick_check(capsys, t
         assert code == 1 and len(err.splitlines()) == 1 and "quick_check" in err, (argv, err)
 
 
+def _tiny_writer():
+    from placemap.gazetteer.build import StoreWriter
+    from placemap.gazetteer.sources import read_places_csv
+
+    writer = StoreWriter()
+    writer.add(read_places_csv(Path(__file__).parent / "fixtures" / "tiny_places.csv", source="geonames"), "tiny")
+    return writer
+
+
 def test_gazetteer_build_says_it_drops_added_places(capsys, tiny_store, tmp_path, monkeypatch):
     import placemap.gazetteer.build
 
@@ -396,11 +406,24 @@ def test_gazetteer_build_says_it_drops_added_places(capsys, tiny_store, tmp_path
     places = tmp_path / "mine.csv"
     places.write_text("name,lat,lon\nCheckpoint 7,48.1,37.7\n", encoding="utf-8")
     assert run(capsys, "gazetteer", "add", "--gazetteer", str(store), str(places))[0] == 0
-    monkeypatch.setattr(
-        placemap.gazetteer.build, "build_embedded", lambda target: target
-    )  # the build is not tested here
+    monkeypatch.setattr(placemap.gazetteer.build, "_embedded_writer", _tiny_writer)  # a real build, of the fixture
     code, _, err = run(capsys, "gazetteer", "build", "-o", str(store))
     assert code == 0 and "lacks the places added with gazetteer add; add them again (mine.csv)" in err
+    code, _, err = run(capsys, "gazetteer", "build", "-o", str(store))  # the places were dropped once, not again
+    assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("command", [["build"], ["download", "UA", "--base-url", "file:///nowhere/"]])
+def test_a_store_being_written_is_refused_in_one_line(capsys, tiny_store, tmp_path, command):
+    from placemap.atomic import locked
+
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())
+    with locked(store):  # another run writing it (flock: a second open file is refused in one process too)
+        code, out, err = run(capsys, "gazetteer", *command, "-o", str(store))
+    assert code == 1 and out == "" and len(err.splitlines()) == 1
+    assert "is being written by another placemap run" in err
+    assert store.read_bytes() == tiny_store.read_bytes()
 
 
 @pytest.mark.parametrize("published", ["07/03/2022", "2022-13-45", "2022-3-7", "20220307"])
