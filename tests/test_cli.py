@@ -102,6 +102,24 @@ def test_geoparse_with_given_spans_and_a_malformed_line(capsys, tiny_store, tmp_
     )
 
 
+def test_geoparse_reads_a_line_whose_published_is_no_date_without_a_date(capsys, tiny_store, tmp_path):
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "a", "text": "Talks resumed in Brest on Sunday.", "published": value}
+        for value in ("2022-13-45", "2022-03-08")
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out_path = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "geoparse", "--gazetteer", str(tiny_store), str(source), "-o", str(out_path))
+    assert code == 1 and err.splitlines() == [
+        f'placemap: {source}:1: "published" "2022-13-45" is not a day written YYYY-MM-DD; geoparsed without a date'
+    ]
+    bad, good = (json.loads(line) for line in out_path.read_text(encoding="utf-8").splitlines())
+    assert (bad["published"], good["published"]) == (None, "2022-03-08")
+    assert bad["toponyms"][0]["text"] == "Brest" and bad["events"][0]["date"] is None
+    assert good["events"][0]["date"] == "2022-03-06"
+
+
 def test_geoparse_min_score_leaves_doubtful_names_unplaced(capsys, tiny_store, tmp_path):
     source = tmp_path / "a.txt"
     source.write_text("Talks in Brest resumed.", encoding="utf-8")
