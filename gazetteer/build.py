@@ -356,16 +356,20 @@ def store_lock(store: Path, *, wait: bool = False) -> Iterator[None]:
                 store.unlink()  # only the lock's empty file: the build failed
 
 
-def build_embedded(target: Path, *, wait: bool = False) -> Path:
+def build_embedded(target: Path, *, wait: bool = False, if_missing: bool = False) -> Path:
     """Build the embedded default store at ``target`` from installed package data.
 
     The store is locked while it is built (:func:`store_lock`): a second build or download is
     refused with ``FileBusy``, or waits its turn with ``wait=True``; an ``add`` waits. The places
     added to the store it replaces are listed in the new store's ``DROPPED_KEY`` record.
+    ``if_missing`` builds nothing when, the lock taken, a store is there (another run built or
+    downloaded one while this one waited).
     """
     started = time.perf_counter()
     target = Path(target)
     with store_lock(target, wait=wait):
+        if if_missing and target.is_file() and target.stat().st_size > 0:
+            return target
         writer = _embedded_writer()
         writer.write(target, _meta(writer, "embedded", started, target))
     return target

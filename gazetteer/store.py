@@ -90,11 +90,11 @@ class Gazetteer:
             path = os.environ[ENV_VAR]
         if path is None:
             store = default_store_path()
-            # Empty: another process is building it (its lock's file); wait for it, then build it again.
+            # Empty: another process is building (or downloading) it, and holds its lock: wait for that.
             if build_if_missing and (not store.exists() or store.stat().st_size == 0):
                 from .build import build_embedded
 
-                build_embedded(store, wait=True)
+                build_embedded(store, wait=True, if_missing=True)
                 for stale in store.parent.glob("gazetteer-v*.sqlite"):
                     if stale != store:
                         stale.unlink(missing_ok=True)  # built by an earlier version of placemap

@@ -325,3 +325,14 @@ def test_a_failed_build_of_a_new_store_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         build_embedded(tmp_path / "new.sqlite")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_built_while_a_first_use_waited_is_not_built_again(tiny_store, tmp_path, monkeypatch):
+    import placemap.gazetteer.build
+    from placemap.gazetteer.build import build_embedded
+
+    monkeypatch.setattr(placemap.gazetteer.build, "_embedded_writer", lambda: pytest.fail("built again"))
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())  # what the run it waited for (a download, say) wrote
+    assert build_embedded(store, wait=True, if_missing=True) == store
+    assert store.read_bytes() == tiny_store.read_bytes()
