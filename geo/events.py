@@ -742,24 +742,40 @@ def _merge(document: Document, drafts: list[_Draft]) -> list[_Draft]:
     """One event per category, places and date: repeated mentions keep the best-dated one."""
     kept: list[_Draft] = []
     keys: list[tuple[Any, ...]] = []  # the key of each kept draft, not made again for every new one
+    # Only a kept draft of the same sentence and category, or with the same key, can take a new one:
+    # the others are skipped, not compared one by one (quadratic in a long document's events).
+    by_sentence: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+    by_key: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+
+    def keep(k: int, draft: _Draft, key: tuple[Any, ...]) -> None:
+        if k == len(kept):
+            kept.append(draft)
+            keys.append(key)
+        else:
+            by_sentence[(kept[k].sentence, kept[k].category)].discard(k)
+            by_key[keys[k]].discard(k)
+            kept[k], keys[k] = draft, key
+        by_sentence[(draft.sentence, draft.category)].add(k)
+        by_key[key].add(k)
+
     for draft in drafts:
         key = _key(document, draft)
-        for k, other in enumerate(kept):
-            other_key = keys[k]
+        placed = any(key[1:4]) or bool(key[4])
+        rivals = by_sentence.get((draft.sentence, draft.category), set())
+        for k in sorted(rivals | by_key.get(key, set()) if placed else rivals):
+            other, other_key = kept[k], keys[k]
             if other.sentence == draft.sentence and other.category == draft.category:
                 if _roles_within(key, other_key):
                     break
                 if _roles_within(other_key, key):
-                    kept[k], keys[k] = draft, key
+                    keep(k, draft, key)
                     break
-            placed = any(key[1:4]) or bool(key[4])
             if key == other_key and placed and _overlap(draft, other):
                 if draft.strength > other.strength:
-                    kept[k], keys[k] = draft, key
+                    keep(k, draft, key)
                 break
         else:
-            kept.append(draft)
-            keys.append(key)
+            keep(len(kept), draft, key)
     return kept
 
 
