@@ -21,7 +21,7 @@ from placemap.exc import FileBusy, GazetteerCorrupt, GazetteerNotFound, InputFor
 from . import sources
 from .fold import fold_name, name_key
 from .geometry import unit_vectors
-from .schema import CREATE_INDEXES, CREATE_TABLES, PLACE_COLUMNS, SCHEMA_VERSION
+from .schema import CREATE_INDEXES, CREATE_TABLES, PLACE_COLUMNS, SCHEMA_VERSION, stored_meta
 from .sources import PlaceRecord
 
 __all__ = [
@@ -304,8 +304,6 @@ def _embedded_writer() -> StoreWriter:
 
 
 def _meta(writer: StoreWriter, kind: str, started: float, replaced: Path) -> dict[str, str]:
-    from .store import stored_meta
-
     meta = {
         "schema_version": SCHEMA_VERSION,
         "kind": kind,

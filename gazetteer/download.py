@@ -31,6 +31,8 @@ from typing import BinaryIO
 from placemap.atomic import atomic_path
 from placemap.exc import ConfigurationError, DownloadError, InputFormatError
 
+from .build import DROPPED_KEY, store_lock
+from .schema import stored_meta
 from .sources import read_geonames_dump
 
 __all__ = [
@@ -326,8 +328,6 @@ def download_store(
     list of DumpFile
         The files the store was built from, as recorded in its ``downloads`` metadata.
     """
-    from .build import store_lock
-
     base = _base_url(base_url)
     folder = Path(download_dir) if download_dir is not None else default_download_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -369,9 +369,6 @@ def _download_and_build(
 
 
 def _record(store: Path, files: list[DumpFile], *, replaced: Path) -> None:
-    from .build import DROPPED_KEY
-    from .store import stored_meta
-
     db = sqlite3.connect(store)
     try:
         db.execute(
