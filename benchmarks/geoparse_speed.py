@@ -9,6 +9,9 @@ NER-only pipeline placemap loads, over whole texts) and for placemap end to end
 context resolution), their ratio, start-up time and peak memory; also placemap with the
 NER over whole texts, to show what the windows save.
 ``--events`` adds event extraction (the parser on the sentences with a place and a trigger).
+``--long-line CHARS`` times, instead, one document of CHARS characters on a single line with no
+sentence end (``long_text.py``: dispatch-like clauses of our own words), without and with events
+in the same run (issue 20, item 6: at least 5,000 words/s with events).
 """
 
 from __future__ import annotations
@@ -42,11 +45,61 @@ def words_per_second(run, texts: list[str], words: int, repeat: int) -> float:
     return words / best
 
 
+def long_line_case(chars: int, repeat: int) -> int:
+    """Words/s of one long single-line document, geoparsed without and with events, interleaved."""
+    from long_text import long_line
+
+    from placemap.gazetteer import Gazetteer
+    from placemap.geo.events import EventExtractor, sentence_spans
+    from placemap.geo.pipeline import GeoparserSettings, build_geoparser
+    from placemap.geo.windows import MAX_PARSE_CHARS
+
+    gazetteer = Gazetteer.open()
+    geoparser = build_geoparser(GeoparserSettings(events=False), gazetteer=gazetteer)
+    extractor = EventExtractor.from_model(gazetteer)
+    text = long_line(chars)
+    words = len(text.split())
+    geoparser.event_extractor = None
+    list(geoparser.pipe([("warm", long_line(20_000, seed=1), None)]))
+    best = {"without events": float("inf"), "with events": float("inf"), "parser alone": float("inf")}
+    counts = {}
+    for _ in range(repeat):
+        for label, events in (("without events", None), ("with events", extractor)):
+            geoparser.event_extractor = events
+            started = time.process_time()  # CPU seconds: steadier than wall time on a shared machine
+            [document] = geoparser.pipe([("line", text, None)])
+            best[label] = min(best[label], time.process_time() - started)
+            counts[label] = (len(document.toponyms), len(document.events))
+        # The event parser alone over the pieces the rules read (here every piece has a trigger and a
+        # place): no rules, no model, so what events cost at the least.
+        pieces = [text[start:end] for start, end in sentence_spans(document)]
+        started = time.process_time()
+        for _ in extractor.nlp.pipe(pieces, batch_size=extractor.batch_size):
+            pass
+        best["parser alone"] = min(best["parser alone"], time.process_time() - started)
+        counts["parser alone"] = (len(pieces), 0)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"one line of {len(text):,} characters, {words:,} words, no sentence end; best of {repeat}")
+    print(f"{'pipeline':16} {'CPU s':>8} {'words/s':>9} {'names':>7} {'events':>7}")
+    for label in ("without events", "with events"):
+        names, events = counts[label]
+        print(f"{label:16} {best[label]:8.1f} {words / best[label]:9,.0f} {names:7,} {events:7,}")
+    floor = best["without events"] + best["parser alone"]
+    print(f"{'parser alone':16} {best['parser alone']:8.1f} {words / best['parser alone']:9,.0f}"
+          f"   ({counts['parser alone'][0]:,} pieces of at most {MAX_PARSE_CHARS:,} characters)")  # fmt: skip
+    print(f"{'without + parser':16} {floor:8.1f} {words / floor:9,.0f}   (events with free rules and model)")
+    print(f"peak memory {peak_mb:,.0f} MB")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is reported")
     parser.add_argument("--events", action="store_true", help="also time geoparsing with event extraction")
+    parser.add_argument("--long-line", type=int, metavar="CHARS", help="time one line of CHARS characters instead")
     args = parser.parse_args()
+    if args.long_line:
+        return long_line_case(args.long_line, args.repeat)
 
     started = time.perf_counter()
     from placemap.gazetteer import Gazetteer

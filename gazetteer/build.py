@@ -10,20 +10,29 @@ import math
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from placemap.atomic import atomic_path, locked
-from placemap.exc import GazetteerCorrupt, GazetteerNotFound, InputFormatError
+from placemap.exc import FileBusy, GazetteerCorrupt, GazetteerNotFound, InputFormatError
 
 from . import sources
 from .fold import fold_name, name_key
 from .geometry import unit_vectors
-from .schema import CREATE_INDEXES, CREATE_TABLES, PLACE_COLUMNS, SCHEMA_VERSION
+from .schema import CREATE_INDEXES, CREATE_TABLES, PLACE_COLUMNS, SCHEMA_VERSION, stored_meta
 from .sources import PlaceRecord
 
-__all__ = ["StoreWriter", "add_places", "build_embedded", "build_with_geonames", "importance"]
+__all__ = [
+    "DROPPED_KEY",
+    "StoreWriter",
+    "add_places",
+    "build_embedded",
+    "build_with_geonames",
+    "importance",
+    "store_lock",
+]
 
 #: Importance = log10(population + 1) + this bonus, in "orders of magnitude of people".
 #: Units a reader knows without population figures get the weight of a city of that size:
@@ -84,6 +93,9 @@ SOURCE_BONUS = {"user": 50.0, "curated": 0.0}
 #: alternate names, some of them historic names of other towns.
 NAME_BONUS = {"curated": (1.5, 1.0), "user": (1.5, 1.0)}
 DEFAULT_NAME_BONUS = (0.5, 0.0)
+#: Key of a rebuilt store's ``meta`` table listing the files of places that ``gazetteer add`` had
+#: put in the store it replaced (a build starts from the sources: they must be added again).
+DROPPED_KEY = "user_places_dropped"
 
 
 def importance(record: PlaceRecord) -> float:
@@ -291,52 +303,106 @@ def _embedded_writer() -> StoreWriter:
     return writer
 
 
-def _meta(writer: StoreWriter, kind: str, started: float) -> dict[str, str]:
-    return {
+def _meta(writer: StoreWriter, kind: str, started: float, replaced: Path) -> dict[str, str]:
+    meta = {
         "schema_version": SCHEMA_VERSION,
         "kind": kind,
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": f"{time.perf_counter() - started:.1f}",
         "sources": "\n".join(writer.sources),
     }
+    if dropped := stored_meta(replaced, "user_places"):
+        meta[DROPPED_KEY] = dropped
+    return meta
 
 
-def build_embedded(target: Path) -> Path:
-    """Build the embedded default store at ``target`` from installed package data."""
+@contextmanager
+def store_lock(store: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the lock of ``store`` while it is written, so that one run writes it at a time.
+
+    Builds, downloads and ``add`` all take it, on the store file itself
+    (:func:`placemap.atomic.locked`): without it, a build renamed into place while ``add`` ran
+    lost the added rows, and two builds raced to their renames.
+
+    Parameters
+    ----------
+    store : Path
+        The store to write. One that does not exist yet is created empty to be locked, and
+        removed again when the block fails (a failed build leaves no store, as before).
+    wait : bool
+        Wait for the run holding the lock (``add``: it takes a moment) instead of refusing.
+
+    Raises
+    ------
+    FileBusy
+        Another run holds the lock and ``wait`` is False.
+    """
+    store = Path(store)
+    existed = store.exists()
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(locked(store, wait=wait))
+        except BlockingIOError as err:
+            raise FileBusy(
+                f"{store} is being written by another placemap run (gazetteer build, download or add); "
+                "run this again when it has finished"
+            ) from err
+        try:
+            yield
+        finally:
+            if not existed and store.is_file() and store.stat().st_size == 0:
+                store.unlink()  # only the lock's empty file: the build failed
+
+
+def build_embedded(target: Path, *, wait: bool = False, if_missing: bool = False) -> Path:
+    """Build the embedded default store at ``target`` from installed package data.
+
+    The store is locked while it is built (:func:`store_lock`): a second build or download is
+    refused with ``FileBusy``, or waits its turn with ``wait=True``; an ``add`` waits. The places
+    added to the store it replaces are listed in the new store's ``DROPPED_KEY`` record.
+    ``if_missing`` builds nothing when, the lock taken, a store is there (another run built or
+    downloaded one while this one waited).
+    """
     started = time.perf_counter()
-    writer = _embedded_writer()
-    writer.write(Path(target), _meta(writer, "embedded", started))
-    return Path(target)
+    target = Path(target)
+    with store_lock(target, wait=wait):
+        if if_missing and target.is_file() and target.stat().st_size > 0:
+            return target
+        writer = _embedded_writer()
+        writer.write(target, _meta(writer, "embedded", started, target))
+    return target
 
 
-def build_with_geonames(target: Path, dumps: Iterable[str | Path]) -> Path:
+def build_with_geonames(target: Path, dumps: Iterable[str | Path], *, wait: bool = False) -> Path:
     """Build the embedded default plus official GeoNames dumps (``UA.zip``, ``no-country.txt`` ...).
 
     Dump rows replace cities500 rows with the same id and add everything cities500 lacks
     (villages, rivers, seas, facilities). The curated supplement is applied again last so
-    that its aliases still attach.
+    that its aliases still attach. Locked as :func:`build_embedded` is.
     """
     started = time.perf_counter()
-    writer = _embedded_writer()
-    for dump in dumps:
-        writer.add(sources.read_geonames_dump(dump), f"GeoNames dump {Path(dump).name}")
-    writer.add(sources.read_places_csv(None, source="curated"), "placemap curated supplement (again, after dumps)")
-    writer.write(Path(target), _meta(writer, "extended", started))
-    return Path(target)
+    target = Path(target)
+    with store_lock(target, wait=wait):
+        writer = _embedded_writer()
+        for dump in dumps:
+            writer.add(sources.read_geonames_dump(dump), f"GeoNames dump {Path(dump).name}")
+        writer.add(sources.read_places_csv(None, source="curated"), "placemap curated supplement (again, after dumps)")
+        writer.write(target, _meta(writer, "extended", started, target))
+    return target
 
 
 def add_places(store: Path, csv_path: str | Path) -> int:
     """Add a user's places and aliases from ``csv_path`` to ``store`` (atomically).
 
     Returns the number of rows added. User places outrank every default place. Two runs
-    on one store take turns (the store is locked while it is updated), so neither's rows
-    are lost.
+    on one store take turns, and an ``add`` during a build or download waits for it (the
+    store is locked while it is written, :func:`store_lock`), so no run's rows are lost.
     """
     store = Path(store)
     if not store.is_file():
         raise GazetteerNotFound(f"no gazetteer at {store}")
     records = list(sources.read_places_csv(csv_path, source="user"))
-    with locked(store, wait=True), atomic_path(store) as temporary:
+    with store_lock(store, wait=True), atomic_path(store) as temporary:
         shutil.copyfile(store, temporary)
         db = sqlite3.connect(temporary)
         try:

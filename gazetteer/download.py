@@ -31,6 +31,8 @@ from typing import BinaryIO
 from placemap.atomic import atomic_path
 from placemap.exc import ConfigurationError, DownloadError, InputFormatError
 
+from .build import DROPPED_KEY, store_lock
+from .schema import stored_meta
 from .sources import read_geonames_dump
 
 __all__ = [
@@ -294,6 +296,7 @@ def download_store(
     download_dir: Path | None = None,
     progress: Progress | None = None,
     build: Builder | None = None,
+    wait: bool = False,
 ) -> list[DumpFile]:
     """Download ``names`` from ``base_url``, check them, and build the store at ``target``.
 
@@ -314,6 +317,11 @@ def download_store(
     build : callable, optional
         ``build(path, dumps)`` writes a store; default the embedded default plus the dumps
         (:func:`placemap.gazetteer.build.build_with_geonames`).
+    wait : bool
+        Wait for another run writing ``target`` to finish instead of refusing (``FileBusy``):
+        the store is locked from the first byte downloaded to the last one written
+        (:func:`placemap.gazetteer.build.store_lock`), so two downloads or a download and a
+        build never race, and an ``add`` meanwhile waits and keeps its rows.
 
     Returns
     -------
@@ -323,6 +331,17 @@ def download_store(
     base = _base_url(base_url)
     folder = Path(download_dir) if download_dir is not None else default_download_dir()
     folder.mkdir(parents=True, exist_ok=True)
+    target = Path(target)
+    with store_lock(target, wait=wait):  # a second download or build of the store is refused
+        files = _download_and_build(target, names, base, folder, progress, build)
+        for file in files:
+            _remove(folder / file.name)
+    return files
+
+
+def _download_and_build(
+    target: Path, names: Sequence[str], base: str, folder: Path, progress: Progress | None, build: Builder | None
+) -> list[DumpFile]:
     files: list[DumpFile] = []
     for name in names:
         url = urllib.parse.urljoin(base, urllib.parse.quote(name))
@@ -345,18 +364,18 @@ def download_store(
         build = build_with_geonames
     with atomic_path(target) as temporary:
         build(temporary, [folder / file.name for file in files])
-        _record(temporary, files)
-    for file in files:
-        _remove(folder / file.name)
+        _record(temporary, files, replaced=target)
     return files
 
 
-def _record(store: Path, files: list[DumpFile]) -> None:
+def _record(store: Path, files: list[DumpFile], *, replaced: Path) -> None:
     db = sqlite3.connect(store)
     try:
         db.execute(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_KEY, "\n".join(file.describe() for file in files))
         )
+        if dropped := stored_meta(replaced, "user_places"):
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (DROPPED_KEY, dropped))
         db.commit()
     finally:
         db.close()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["CREATE_INDEXES", "CREATE_TABLES", "PLACE_COLUMNS", "SCHEMA_VERSION"]
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CREATE_INDEXES", "CREATE_TABLES", "PLACE_COLUMNS", "SCHEMA_VERSION", "read_one", "stored_meta"]
 
 #: Bumped whenever the layout or the meaning of a column changes; a store of another
 #: version is rebuilt (embedded default) or refused (user stores).
@@ -59,3 +64,25 @@ CREATE_INDEXES = """
 CREATE INDEX places_geonameid ON places (geonameid);
 CREATE INDEX places_admin ON places (country_code, admin1_code, feature_code);
 """
+
+
+def stored_meta(path: str | os.PathLike[str], key: str) -> str:
+    """The ``meta`` record ``key`` of the store at ``path``, whatever its schema version ("" when
+    the store, the key or a readable file is missing): what a rebuild is about to replace."""
+    if not Path(path).is_file():
+        return ""
+    try:
+        row = read_one(Path(path), "SELECT value FROM meta WHERE key = ?", (key,))
+    except sqlite3.DatabaseError:
+        return ""
+    return row[0] if row else ""
+
+
+def read_one(path: Path, query: str, parameters: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """The first row of one query on the store at ``path``, opened read-only and closed again
+    (here, beside the layout, so that the builder and the reader share it without importing each other)."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return connection.execute(query, parameters).fetchone()
+    finally:
+        connection.close()

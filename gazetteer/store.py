@@ -20,7 +20,7 @@ from placemap.types import Candidate, Place
 from .fold import MAX_NAME_LENGTH, fold_name
 from .geometry import unit_vectors
 from .query import name_keys, parse_query
-from .schema import PLACE_COLUMNS, SCHEMA_VERSION
+from .schema import PLACE_COLUMNS, SCHEMA_VERSION, read_one, stored_meta
 
 __all__ = ["ENV_VAR", "Gazetteer", "damaged", "default_store_path", "quick_check", "stored_meta"]
 
@@ -90,10 +90,11 @@ class Gazetteer:
             path = os.environ[ENV_VAR]
         if path is None:
             store = default_store_path()
-            if not store.exists() and build_if_missing:
+            # Empty: another process is building (or downloading) it, and holds its lock: wait for that.
+            if build_if_missing and (not store.exists() or store.stat().st_size == 0):
                 from .build import build_embedded
 
-                build_embedded(store)
+                build_embedded(store, wait=True, if_missing=True)
                 for stale in store.parent.glob("gazetteer-v*.sqlite"):
                     if stale != store:
                         stale.unlink(missing_ok=True)  # built by an earlier version of placemap
@@ -289,31 +290,10 @@ def quick_check(path: str | os.PathLike[str]) -> str:
     (rebuild it) or something else went wrong. Only the first problem is returned.
     """
     try:
-        row = _read_one(Path(path), "PRAGMA quick_check(1)")
+        row = read_one(Path(path), "PRAGMA quick_check(1)")
     except sqlite3.DatabaseError as err:
         return str(err)
     return " ".join(str(row[0]).split()) if row else "no answer"  # one line: it ends up in one message
-
-
-def stored_meta(path: str | os.PathLike[str], key: str) -> str:
-    """The ``meta`` record ``key`` of the store at ``path``, whatever its schema version ("" when
-    the store, the key or a readable file is missing): what a rebuild is about to replace."""
-    if not Path(path).is_file():
-        return ""
-    try:
-        row = _read_one(Path(path), "SELECT value FROM meta WHERE key = ?", (key,))
-    except sqlite3.DatabaseError:
-        return ""
-    return row[0] if row else ""
-
-
-def _read_one(path: Path, query: str, parameters: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
-    """The first row of one query on the store at ``path``, opened read-only and closed again."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return connection.execute(query, parameters).fetchone()
-    finally:
-        connection.close()
 
 
 def damaged(path: Path, err: sqlite3.DatabaseError) -> GazetteerCorrupt:

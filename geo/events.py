@@ -845,32 +845,57 @@ def _overlap(a: _Draft, b: _Draft) -> bool:
 def _merge(document: Document, drafts: list[_Draft]) -> list[_Draft]:
     """One event per category, places and date: repeated mentions keep the best-dated one."""
     kept: list[_Draft] = []
+    keys: list[tuple[Any, ...]] = []  # the key of each kept draft, not made again for every new one
+    # Only a kept draft of the same sentence and category, or with the same key, can take a new one:
+    # the others are skipped, not compared one by one (quadratic in a long document's events).
+    by_sentence: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+    by_key: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+    # A placeless mention or a flow may restate any event of its category told before.
+    by_category: dict[str, set[int]] = defaultdict(set)
+
+    def keep(k: int, draft: _Draft, key: tuple[Any, ...]) -> None:
+        if k == len(kept):
+            kept.append(draft)
+            keys.append(key)
+        else:
+            by_sentence[(kept[k].sentence, kept[k].category)].discard(k)
+            by_key[keys[k]].discard(k)
+            by_category[kept[k].category].discard(k)
+            kept[k], keys[k] = draft, key
+        by_sentence[(draft.sentence, draft.category)].add(k)
+        by_key[key].add(k)
+        by_category[draft.category].add(k)
+
     for draft in drafts:
         key = _key(document, draft)
-        for k, other in enumerate(kept):
-            other_key = _key(document, other)
+        placed = any(key[1:4]) or bool(key[4])
+        if not placed or draft.category in ("corridor", "refugees"):
+            rivals = by_category.get(draft.category, set())
+        else:
+            rivals = by_sentence.get((draft.sentence, draft.category), set()) | by_key.get(key, set())
+        for k in sorted(rivals):
+            other, other_key = kept[k], keys[k]
             if other.sentence == draft.sentence and other.category == draft.category:
                 if _roles_within(key, other_key):
                     break
                 if _roles_within(other_key, key):
-                    kept[k] = draft
+                    keep(k, draft, key)
                     break
-            placed = any(key[1:4]) or bool(key[4])
             if not placed and other.category == draft.category and _overlap(draft, other):
                 break  # "monitoring the ceasefire": a placeless mention restates the event told before
             if key == other_key and placed and _overlap(draft, other):
                 if draft.strength > other.strength:
-                    kept[k] = draft
+                    keep(k, draft, key)
                 break
             if draft.category in ("corridor", "refugees") and other.category == draft.category and placed:
                 # "300,000 have fled Ukraine ... 200,000 of them have crossed into Poland": one flow told twice
                 if _roles_within(key, other_key) and _overlap(draft, other):
                     break
                 if _roles_within(other_key, key) and _overlap(draft, other):
-                    kept[k] = draft
+                    keep(k, draft, key)
                     break
         else:
-            kept.append(draft)
+            keep(len(kept), draft, key)
     return kept
 
 

@@ -203,6 +203,7 @@ class SpacyRecognizer:
         ents = doc.ents  # spaCy builds new Span objects on every access
         person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
         spans: list[tuple[int, int, str]] = []
+        ends: set[int] = set()  # where the spans so far end, kept as they grow (rebuilt per name: quadratic)
         for ent in ents:
             start, end = _strip_article(ent)
             if start >= end:
@@ -210,17 +211,21 @@ class SpacyRecognizer:
             if ent.label_ in ("NORP", "GPE") and self._gazetteer.demonym(ent.text) is not None:
                 if self.adjectives:  # "Ukrainian forces": kept, labelled NORP, only on request
                     spans.append((start, end, "NORP"))
+                    ends.add(end)
                 continue
+            found: list[tuple[int, int, str]] = []
             if ent.label_ in PLACE_LABELS:
                 dropped = (self.rules.filters and self._is_not_a_place(doc, start, end, person_words)) or (
                     self.rules.unknown and self._is_unknown(doc, start, end, ent.label_)
                 )
                 if not dropped:
-                    spans.extend(self._split_at_commas(doc, start, end, ent.label_))
+                    found = self._split_at_commas(doc, start, end, ent.label_)
             elif ent.label_ in PROMOTABLE_LABELS and self.rules.promote:
-                listed = _follows_a_place(doc, start, {e for _, e, _ in spans})
+                listed = _follows_a_place(doc, start, ends)
                 promoted = self._promoted(doc, start, end, ent.label_, listed=listed)
-                spans.extend(p for p in promoted if not self._is_not_a_place(doc, p[0], p[1], person_words))
+                found = [p for p in promoted if not self._is_not_a_place(doc, p[0], p[1], person_words)]
+            spans.extend(found)
+            ends.update(e for _, e, _ in found)
         if self.rules.datelines:
             spans.extend(self._dateline(doc))
         if self.rules.gazetteer_fill or self.rules.major_names or self.rules.subjects:

@@ -9,7 +9,7 @@ lets through. :func:`link` reads the parse path from a trigger to a place as a r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -407,17 +407,73 @@ def scope_tokens(
         if head.head.i == head.i or (parent := clause_head(head.head)).lower_ in SPEECH_FORMS - CALL_FORMS:
             break
         head = parent
-    inside = {t.i for t in head.subtree}
+    facts = _facts(trigger.doc)
+    whole = facts.subtree(head)
+    inside = set(whole)
+    lineage = {trigger.i, *(a.i for a in trigger.ancestors)}  # what dominates the trigger
     for other in others:
-        if other.i in inside and other.i != head.i and not dominates(other, trigger):
-            inside -= {t.i for t in other.subtree}
+        if other.i in inside and other.i != head.i and other.i not in lineage:
+            inside -= facts.subtree(other)
+    below = facts.subtree(trigger)
     for aside in asides:
-        if aside.i in inside and not dominates(aside, trigger) and not dominates(trigger, aside):
-            inside -= {t.i for t in aside.subtree}
-    for token in head.subtree:
-        if token.lower_ == "according" and not dominates(token, trigger):
-            inside -= {t.i for t in token.subtree}
+        if aside.i in inside and aside.i not in lineage and aside.i not in below:
+            inside -= facts.subtree(aside)
+    for index in facts.according:
+        if index in whole and index not in lineage:
+            inside -= facts.subtree(trigger.doc[index])
     return inside if trigger.i in background else inside - background
+
+
+class _Facts:
+    """What the rules ask of one parse again and again, each found once: the words under a word
+    (its subtree) and where "according" stands. Computed afresh for every trigger, they made the
+    rules quadratic in a sentence's length (a 2,000-character piece of a line without full stops
+    holds dozens of triggers and names)."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.according = [token.i for token in doc if token.lower_ == "according"]
+        self._subtrees: dict[int, frozenset[int]] = {}
+        self.candidates: tuple[Any, int, frozenset[int], dict[int, tuple[int, ...]]] | None = None
+        self._chain: tuple[int, dict[int, int]] | None = None
+
+    def subtree(self, token: Any) -> frozenset[int]:
+        found = self._subtrees.get(token.i)
+        if found is None:
+            found = self._subtrees[token.i] = frozenset(t.i for t in token.subtree)
+        return found
+
+    def chain(self, trigger: Any) -> dict[int, int]:
+        """The trigger and its ancestors, each with its distance from the trigger."""
+        if self._chain is None or self._chain[0] != trigger.i:
+            self._chain = (trigger.i, {t.i: k for k, t in enumerate([trigger, *trigger.ancestors])})
+        return self._chain[1]
+
+    def candidate_index(self, candidates: Any) -> tuple[frozenset[int], dict[int, tuple[int, ...]]]:
+        """The candidates' words, and the toponyms of those joined ("conj") to each word, in order."""
+        known = self.candidates
+        if known is not None and known[0] is candidates and known[1] == len(candidates):
+            return known[2], known[3]
+        conjuncts: dict[int, list[int]] = {}
+        for candidate in candidates:
+            token = self.doc[candidate.token]
+            if token.dep_ == "conj":
+                conjuncts.setdefault(token.head.i, []).append(candidate.toponym)
+        tokens = frozenset(c.token for c in candidates)
+        by_head = {head: tuple(toponyms) for head, toponyms in conjuncts.items()}
+        self.candidates = (candidates, len(candidates), tokens, by_head)
+        return tokens, by_head
+
+
+_FACTS = "placemap.facts"
+
+
+def _facts(doc: Any) -> _Facts:
+    """The facts of ``doc``, kept with the parse itself (``Doc.user_data``), not in the module."""
+    facts = doc.user_data.get(_FACTS)
+    if facts is None:
+        facts = doc.user_data[_FACTS] = _Facts(doc)
+    return facts
 
 
 def dominates(token: Any, other: Any) -> bool:
@@ -475,21 +531,22 @@ class Link:
         return "waypoint" if relation in ("through", "via") else None
 
 
-def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Candidate]) -> Link | None:
+def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Sequence[Candidate]) -> Link | None:
     """The parse path from ``trigger`` to ``candidate``'s word, read as a relation with a cost."""
     place_token = doc[candidate.token]
-    chain = {t.i: k for k, t in enumerate([trigger, *trigger.ancestors])}
+    chain = _facts(doc).chain(trigger)
     up, token = [], place_token
     while token.i not in chain:
         up.append(token)
         if token.head.i == token.i:
             return None
         token = token.head
-    others = {c.token for c in candidates} - {candidate.token}
+    tokens, conjoined = _facts(doc).candidate_index(candidates)
     container = any(
-        u.i in others and up[k].dep_ not in ("conj", "appos", "cc") and up[k].lower_ not in _INCLUSIVE
+        u.i in tokens and u.i != candidate.token and up[k].dep_ not in ("conj", "appos", "cc")
+        and up[k].lower_ not in _INCLUSIVE
         for k, u in enumerate(up[1:])
-    ) or (place_token.dep_ == "poss" and place_token.head.lower_ in PLACE_NOUNS)
+    ) or (place_token.dep_ == "poss" and place_token.head.lower_ in PLACE_NOUNS)  # fmt: skip
     speaker = any(u.dep_ == "nsubj" and u.head.lower_ in SPEAKER_FORMS and u.head.i != trigger.i for u in up)
     preps = frozenset(_prep_name(u) for u in up if u.dep_ in ("prep", "agent") and not _names_place(u))
     effective, vague = _effective(place_token)
@@ -506,7 +563,7 @@ def link(trigger: Any, candidate: Candidate, doc: Any, candidates: Iterable[Cand
     named = place_token.dep_ == "compound" and place_token.head.lower_ in PLACE_NOUNS
     if named and any(c.dep_ == "prep" and c.lower_ == "of" for c in place_token.head.children):
         cost += 2  # "the West Bank city of Nablus": the city is Nablus
-    conjuncts = tuple(c.toponym for c in candidates if doc[c.token].dep_ == "conj" and doc[c.token].head == place_token)
+    conjuncts = conjoined.get(place_token.i, ())
     precision = 2 if vague or reference or bool(preps & VAGUE_PREPS) or relation in VAGUE_PREPS else 1
     via = frozenset(TRIGGER_FORMS[u.lower_] for u in up[1:] if u.lower_ in TRIGGER_FORMS and u.dep_ != "compound")
     return Link(candidate, cost, relation, head, preps, precision, blocked, speaker or self_speaker, self_speaker,

@@ -97,20 +97,26 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
 def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
     from placemap.gazetteer import default_store_path
     from placemap.gazetteer.build import build_embedded, build_with_geonames
-    from placemap.gazetteer.store import stored_meta
 
     target = Path(args.output or args.gazetteer or default_store_path())
-    added = stored_meta(target, "user_places")
     if args.geonames:
         build_with_geonames(target, args.geonames)
     else:
         build_embedded(target)
     print(f"wrote {target}")
-    if added:
-        files = ", ".join(line.split(":")[0] for line in added.splitlines())
+    _warn_dropped(target)
+    return 0
+
+
+def _warn_dropped(store: Path) -> None:
+    """Say which files of added places the store just rebuilt no longer holds (read under its lock)."""
+    from placemap.gazetteer.build import DROPPED_KEY
+    from placemap.gazetteer.store import stored_meta
+
+    if dropped := stored_meta(store, DROPPED_KEY):
+        files = ", ".join(line.split(":")[0] for line in dropped.splitlines())
         print(f"placemap: the rebuilt store lacks the places added with gazetteer add; add them again ({files})",
               file=sys.stderr)  # fmt: skip
-    return 0
 
 
 def _cmd_gazetteer_info(args: argparse.Namespace) -> int:
@@ -142,6 +148,7 @@ def _cmd_gazetteer_download(args: argparse.Namespace) -> int:
     for file in files:
         print(f"{file.name}: {file.rows:,} rows, sha256 {file.sha256}")
     print(f"wrote {target}")
+    _warn_dropped(target)
     return 0
 
 

@@ -18,8 +18,11 @@ True
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from placemap.exc import InputFormatError
@@ -34,6 +37,7 @@ __all__ = [
     "document_to_json",
     "input_from_json",
     "is_geoparsed",
+    "publication_date",
 ]
 
 #: The version written in every geoparsed object's ``"placemap"`` key; readers refuse newer ones.
@@ -270,14 +274,18 @@ def _event_from_json(obj: Any, doc_id: str) -> Event:
     )
 
 
-def input_from_json(obj: Any, *, number: int) -> InputDocument:
+def input_from_json(obj: Any, *, number: int, problems: list[str] | None = None) -> InputDocument:
     """Read an input object ``{"id", "text", "published"?, "spans"?}`` (line ``number`` of its file).
+
+    A ``published`` that is no date (:func:`publication_date`) costs the document its date, not the
+    document: it is read without one, and the reason appended to ``problems``. Without
+    ``problems`` to report it in, it is an ``InputFormatError``.
 
     Raises
     ------
     InputFormatError
         When it has no text (or only spaces), its text is over :data:`MAX_TEXT_CHARS`, or its spans are not
-        ``[start, end]`` pairs inside the text.
+        ``[start, end]`` pairs inside the text (or its ``published`` is no date and ``problems`` is None).
     """
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise InputFormatError('expected an object with a "text" string')
@@ -295,12 +303,51 @@ def input_from_json(obj: Any, *, number: int) -> InputDocument:
             raise InputFormatError('a span in "spans" lies outside the text')
         spans = tuple(sorted((int(s), int(e)) for s, e in spans))
     published = obj.get("published")
-    return InputDocument(
-        id=str(obj.get("id", f"line-{number}")),
-        text=obj["text"],
-        published=str(published) if published is not None else None,
-        spans=spans,
-    )
+    if published is not None:
+        try:
+            published = publication_date(published)
+        except InputFormatError as err:
+            if problems is None:
+                raise
+            problems.append(f"{err}; geoparsed without a date")
+            published = None
+    return InputDocument(id=str(obj.get("id", f"line-{number}")), text=obj["text"], published=published, spans=spans)
+
+
+#: A day as ISO 8601 writes it, the only way the date of a JSON line is read: "07/03/2022" is
+#: the 7th of March in Kyiv and the 3rd of July in Washington.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def publication_date(value: Any) -> str:
+    """The ``published`` value of an input as placemap reads it: a real day ``YYYY-MM-DD``,
+    optionally with an ISO 8601 time after it (``2022-03-07T09:30:00Z``); the date the text's
+    "on Sunday" and "last week" count from.
+
+    Raises
+    ------
+    InputFormatError
+        ``value`` is not a string, or not such a day ("2022-13-45", "=1+2", "07/03/2022").
+
+    Examples
+    --------
+    >>> publication_date(" 2022-03-07T09:30:00Z")
+    '2022-03-07T09:30:00Z'
+    >>> publication_date("2022-02-30")
+    Traceback (most recent call last):
+    ...
+    placemap.exc.InputFormatError: "published" "2022-02-30" is not a day written YYYY-MM-DD
+    """
+    text = value.strip() if isinstance(value, str) else None
+    if text and _ISO_DAY.fullmatch(text[:10]):
+        try:
+            datetime.fromisoformat(text)
+            return text
+        except ValueError:
+            pass
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    raise InputFormatError(f'"published" {shown} is not a day written YYYY-MM-DD')
 
 
 # -- a threshold on saved decisions ------------------------------------------------------------

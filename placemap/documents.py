@@ -160,17 +160,21 @@ def _read_jsonl(
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        problems: list[str] = []  # what costs the line less than itself (a "published" that is no date)
         try:
-            yield _parse_line(line.removeprefix(_BOM) if number == 1 else line, number, geoparsed)
+            item = _parse_line(line.removeprefix(_BOM) if number == 1 else line, number, geoparsed, problems)
         except InputFormatError as err:
             errors.append(f"{label}:{number}: {err}")
+            continue
+        errors.extend(f"{label}:{number}: {problem}" for problem in problems)
+        yield item
 
 
 #: UTF-8's byte order mark, which some editors put at the start of a file.
 _BOM = b"\xef\xbb\xbf"
 
 
-def _parse_line(data: bytes, number: int, geoparsed: bool) -> InputDocument | Document:
+def _parse_line(data: bytes, number: int, geoparsed: bool, problems: list[str]) -> InputDocument | Document:
     try:
         line = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -181,4 +185,4 @@ def _parse_line(data: bytes, number: int, geoparsed: bool) -> InputDocument | Do
         raise InputFormatError(f"not JSON ({err.msg})") from err
     if geoparsed and isinstance(obj, dict) and is_geoparsed(obj):
         return document_from_json(obj)
-    return input_from_json(obj, number=number)
+    return input_from_json(obj, number=number, problems=problems)

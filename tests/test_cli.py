@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -99,6 +100,24 @@ def test_geoparse_with_given_spans_and_a_malformed_line(capsys, tiny_store, tmp_
         0,
         len(text),
     )
+
+
+def test_geoparse_reads_a_line_whose_published_is_no_date_without_a_date(capsys, tiny_store, tmp_path):
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "a", "text": "Talks resumed in Brest on Sunday.", "published": value}
+        for value in ("2022-13-45", "2022-03-08")
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    out_path = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "geoparse", "--gazetteer", str(tiny_store), str(source), "-o", str(out_path))
+    assert code == 1 and err.splitlines() == [
+        f'placemap: {source}:1: "published" "2022-13-45" is not a day written YYYY-MM-DD; geoparsed without a date'
+    ]
+    bad, good = (json.loads(line) for line in out_path.read_text(encoding="utf-8").splitlines())
+    assert (bad["published"], good["published"]) == (None, "2022-03-08")
+    assert bad["toponyms"][0]["text"] == "Brest" and bad["events"][0]["date"] is None
+    assert good["events"][0]["date"] == "2022-03-06"
 
 
 def test_geoparse_min_score_leaves_doubtful_names_unplaced(capsys, tiny_store, tmp_path):
@@ -388,6 +407,15 @@ def test_a_store_damaged_mid_file_is_a_one_line_error_with_quick_check(capsys, t
         assert code == 1 and len(err.splitlines()) == 1 and "quick_check" in err, (argv, err)
 
 
+def _tiny_writer():
+    from placemap.gazetteer.build import StoreWriter
+    from placemap.gazetteer.sources import read_places_csv
+
+    writer = StoreWriter()
+    writer.add(read_places_csv(Path(__file__).parent / "fixtures" / "tiny_places.csv", source="geonames"), "tiny")
+    return writer
+
+
 def test_gazetteer_build_says_it_drops_added_places(capsys, tiny_store, tmp_path, monkeypatch):
     import placemap.gazetteer.build
 
@@ -396,11 +424,24 @@ def test_gazetteer_build_says_it_drops_added_places(capsys, tiny_store, tmp_path
     places = tmp_path / "mine.csv"
     places.write_text("name,lat,lon\nCheckpoint 7,48.1,37.7\n", encoding="utf-8")
     assert run(capsys, "gazetteer", "add", "--gazetteer", str(store), str(places))[0] == 0
-    monkeypatch.setattr(
-        placemap.gazetteer.build, "build_embedded", lambda target: target
-    )  # the build is not tested here
+    monkeypatch.setattr(placemap.gazetteer.build, "_embedded_writer", _tiny_writer)  # a real build, of the fixture
     code, _, err = run(capsys, "gazetteer", "build", "-o", str(store))
     assert code == 0 and "lacks the places added with gazetteer add; add them again (mine.csv)" in err
+    code, _, err = run(capsys, "gazetteer", "build", "-o", str(store))  # the places were dropped once, not again
+    assert code == 0 and err == ""
+
+
+@pytest.mark.parametrize("command", [["build"], ["download", "UA", "--base-url", "file:///nowhere/"]])
+def test_a_store_being_written_is_refused_in_one_line(capsys, tiny_store, tmp_path, command):
+    from placemap.atomic import locked
+
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())
+    with locked(store):  # another run writing it (flock: a second open file is refused in one process too)
+        code, out, err = run(capsys, "gazetteer", *command, "-o", str(store))
+    assert code == 1 and out == "" and len(err.splitlines()) == 1
+    assert "is being written by another placemap run" in err
+    assert store.read_bytes() == tiny_store.read_bytes()
 
 
 @pytest.mark.parametrize("published", ["07/03/2022", "2022-13-45", "2022-3-7", "20220307"])

@@ -28,6 +28,25 @@ def test_a_bad_byte_costs_its_line_only(tmp_path):
     assert len(errors) == 1 and errors[0].startswith(f"{source}:301: not UTF-8")
 
 
+BAD_DATES = ["2022-13-45", "=1+2", 12345, [1, 2], "07/03/2022", "2022-02-30", "", {"day": 7}, "2022-03-07 noon"]
+
+
+def test_a_published_that_is_no_date_costs_the_date_not_the_document(tmp_path):
+    good = [None, "2022-03-07", "2022-03-07T09:30:00Z"]
+    objects = [{"id": str(n), "text": "Shelling hit Kharkiv.", "published": value} for n, value in enumerate(good)]
+    objects += [{"id": f"bad{n}", "text": "Shelling hit Kharkiv.", "published": v} for n, v in enumerate(BAD_DATES)]
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(jsonl(*objects))
+    errors: list[str] = []
+    items = list(read_inputs([str(source)], errors))
+    assert [item.id for item in items] == [obj["id"] for obj in objects]  # every document is still geoparsed
+    assert [item.published for item in items] == [*good, *[None] * len(BAD_DATES)]
+    assert [error.split(":")[1] for error in errors] == [str(n) for n in range(4, 4 + len(BAD_DATES))]
+    assert all(error.startswith(f"{source}:") and "\n" not in error for error in errors)
+    assert errors[0].endswith(': "published" "2022-13-45" is not a day written YYYY-MM-DD; geoparsed without a date')
+    assert '"published" 12345 is not a day' in errors[2] and '"published" [1, 2] is not a day' in errors[3]
+
+
 def test_a_byte_order_mark_is_not_a_bad_line(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"\xef\xbb\xbf" + jsonl({"id": "a", "text": "x"}, {"id": "b", "text": "y"}))

@@ -38,7 +38,7 @@ def _is_good(line: bytes, number: int) -> bool:
     if number == 1:
         line = line.removeprefix(b"\xef\xbb\xbf")
     try:
-        input_from_json(json.loads(line.decode("utf-8")), number=number)
+        input_from_json(json.loads(line.decode("utf-8")), number=number, problems=[])
     except (UnicodeDecodeError, json.JSONDecodeError, InputFormatError):
         return False
     return True

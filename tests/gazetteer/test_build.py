@@ -242,3 +242,97 @@ def test_concurrent_adds_to_one_store_lose_no_row(tiny_store, tmp_path):
         assert [worker.exitcode for worker in workers] == [0, 0]
         with Gazetteer.open(store) as gazetteer:
             assert gazetteer.lookup("Checkpoint A") and gazetteer.lookup("Checkpoint B"), f"attempt {attempt}"
+
+
+def _slow_tiny_writer() -> StoreWriter:
+    """The fixture's places, built slowly enough that a second run surely comes while it builds."""
+    import time
+
+    time.sleep(1.0)
+    writer = StoreWriter()
+    writer.add(read_places_csv(Path(__file__).parents[1] / "fixtures" / "tiny_places.csv", source="geonames"), "tiny")
+    return writer
+
+
+def _build_when_released(store, barrier) -> None:
+    import os
+
+    from placemap.exc import FileBusy
+    from placemap.gazetteer.build import build_embedded
+
+    barrier.wait()
+    try:
+        build_embedded(store)
+    except FileBusy:
+        os._exit(3)
+
+
+def _add_after_a_moment(store, places, barrier) -> None:
+    import time
+
+    barrier.wait()
+    time.sleep(0.3)  # the build has the store by now
+    add_places(store, places)
+
+
+def _run_together(targets) -> list[int | None]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")  # the test's imports and patches are shared
+    barrier = context.Barrier(len(targets))
+    workers = [context.Process(target=target, args=(*args, barrier)) for target, *args in targets]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    return [worker.exitcode for worker in workers]
+
+
+def test_two_builds_of_one_store_at_once_refuse_the_second(tiny_store, tmp_path, monkeypatch):
+    import placemap.gazetteer.build
+
+    monkeypatch.setattr(placemap.gazetteer.build, "_embedded_writer", _slow_tiny_writer)
+    store = tmp_path / "new.sqlite"  # none yet: the lock's empty file must not be taken for a store
+    codes = _run_together([(_build_when_released, store), (_build_when_released, store)])
+    assert sorted(codes) == [0, 3]
+    with Gazetteer.open(store) as gazetteer:
+        assert gazetteer.lookup("Kyiv") and gazetteer.meta["kind"] == "embedded"
+
+
+def test_an_add_during_a_build_waits_and_keeps_its_rows(tiny_store, tmp_path, monkeypatch):
+    import placemap.gazetteer.build
+
+    monkeypatch.setattr(placemap.gazetteer.build, "_embedded_writer", _slow_tiny_writer)
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())
+    places = tmp_path / "mine.csv"
+    places.write_text("name,lat,lon\nCheckpoint A,48.1,37.7\n", encoding="utf-8")
+    # Unlocked, the add finished first and the build's rename then dropped its row.
+    assert _run_together([(_build_when_released, store), (_add_after_a_moment, store, places)]) == [0, 0]
+    with Gazetteer.open(store) as gazetteer:
+        assert gazetteer.meta["kind"] == "embedded" and "mine.csv: 1 rows" in gazetteer.meta["user_places"]
+        assert gazetteer.lookup("Checkpoint A")
+
+
+def test_a_failed_build_of_a_new_store_leaves_no_file(tmp_path, monkeypatch):
+    import placemap.gazetteer.build
+    from placemap.gazetteer.build import build_embedded
+
+    def broken() -> StoreWriter:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(placemap.gazetteer.build, "_embedded_writer", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build_embedded(tmp_path / "new.sqlite")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_built_while_a_first_use_waited_is_not_built_again(tiny_store, tmp_path, monkeypatch):
+    import placemap.gazetteer.build
+    from placemap.gazetteer.build import build_embedded
+
+    monkeypatch.setattr(placemap.gazetteer.build, "_embedded_writer", lambda: pytest.fail("built again"))
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())  # what the run it waited for (a download, say) wrote
+    assert build_embedded(store, wait=True, if_missing=True) == store
+    assert store.read_bytes() == tiny_store.read_bytes()

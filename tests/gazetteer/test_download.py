@@ -282,3 +282,59 @@ def test_the_command_builds_an_extended_store_that_info_shows(server, tmp_path, 
     assert "UA.zip: 2 rows" in out
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT count(*) FROM places WHERE geonameid = 1").fetchone()[0] == 1
+
+
+def _slow_tiny_build(target: Path, dumps) -> None:
+    import time
+
+    time.sleep(1.0)  # long enough for the other download to come while this one builds
+    tiny_build(target, dumps)
+
+
+def _download_when_released(store: Path, url: str, downloads: Path, barrier) -> None:
+    import os
+
+    from placemap.exc import FileBusy
+
+    barrier.wait()
+    try:
+        download_store(store, ["UA.zip"], base_url=url, download_dir=downloads, build=_slow_tiny_build)
+    except FileBusy:
+        os._exit(3)
+
+
+def test_two_downloads_into_one_store_at_once_refuse_the_second(tmp_path):
+    import multiprocessing
+
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "UA.zip").write_bytes(zipped(UA_ROWS))
+    store, downloads = tmp_path / "store.sqlite", tmp_path / "downloads"
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(2)
+    args = (store, mirror.as_uri() + "/", downloads, barrier)
+    workers = [context.Process(target=_download_when_released, args=args) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert sorted(worker.exitcode for worker in workers) == [0, 3]
+    with Gazetteer.open(store) as gazetteer:
+        assert gazetteer.lookup("Krynky")[0].place.geonameid == 2 and "UA.zip: 2 rows" in gazetteer.meta["downloads"]
+    assert list(downloads.iterdir()) == []
+
+
+def test_a_download_over_a_store_with_added_places_says_they_are_dropped(tiny_store, tmp_path):
+    from placemap.gazetteer.build import DROPPED_KEY, add_places
+
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / "UA.zip").write_bytes(zipped(UA_ROWS))
+    store = tmp_path / "store.sqlite"
+    store.write_bytes(tiny_store.read_bytes())
+    places = tmp_path / "mine.csv"
+    places.write_text("name,lat,lon\nCheckpoint 7,48.1,37.7\n", encoding="utf-8")
+    add_places(store, places)
+    download_store(store, ["UA.zip"], base_url=mirror.as_uri() + "/", download_dir=tmp_path / "d", build=tiny_build)
+    with Gazetteer.open(store) as gazetteer:
+        assert gazetteer.meta[DROPPED_KEY] == "mine.csv: 1 rows\n" and not gazetteer.lookup("Checkpoint 7")
