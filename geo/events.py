@@ -110,6 +110,7 @@ class _Context:
     anchor: str | None = None
     by_start: list[int] | None = None  # toponym indices in text order, made on first use
     starts: list[int] | None = None  # their start offsets
+    countries: list[tuple[str, int]] | None = None  # (country code, first country mention), most named first
 
 
 class EventExtractor:
@@ -672,17 +673,20 @@ def _apposed_destination(trigger: Any, usable: list[Link]) -> Link | None:
 def _focus_country(context: _Context, destination: Place | None) -> int | None:
     """The first mention of the country the document names most (not the destination's): where a
     flow into another country comes from when the sentence does not say ("crossed into Egypt")."""
-    toponyms = context.document.toponyms
-    counts: dict[str, int] = defaultdict(int)
-    for toponym in toponyms:
-        if toponym.place is not None and toponym.place.country_code:
-            counts[toponym.place.country_code] += 1
+    if context.countries is None:  # once per document: a long one has many flows
+        toponyms = context.document.toponyms
+        counts: dict[str, int] = defaultdict(int)
+        first: dict[str, int] = {}
+        for i, toponym in enumerate(toponyms):
+            place = toponym.place
+            if place is not None and place.country_code:
+                counts[place.country_code] += 1
+                if place.feature_code.startswith("PCL"):
+                    first.setdefault(place.country_code, i)
+        ranked = sorted(counts, key=lambda code: -counts[code])
+        context.countries = [(code, first[code]) for code in ranked if code in first]
     excluded = destination.country_code if destination is not None else None
-    ranked = sorted((c for c in counts if c != excluded), key=lambda c: -counts[c])
-    if not ranked:
-        return None
-    return next((i for i, t in enumerate(toponyms) if t.place is not None and t.place.country_code == ranked[0]
-                 and t.place.feature_code.startswith("PCL")), None)  # fmt: skip
+    return next((i for code, i in context.countries if code != excluded), None)
 
 
 def _in_relative_clause(token: Any, trigger: Any) -> bool:
