@@ -183,7 +183,7 @@ def check_examples(browser: Any, path: Path, screenshot: Path) -> dict[str, Any]
     page.wait_for_timeout(500)  # the popup's fade-in and the map's pan
     popup = page.inner_text(".leaflet-popup-content")
     report["popup"] = popup
-    for expected in ("Kharkiv", "3 reports", "2022-03-01", "Artillery shelled residential districts", "governor"):
+    for expected in ("Kharkiv", "3 events here", "2022-03-07", "Artillery shelled residential districts", "governor"):
         if expected not in popup:
             problems.append(f"popup lacks {expected!r}: {popup!r}")
     popup_shot = screenshot.with_name(screenshot.stem + "-popup.png")

@@ -6,8 +6,8 @@ to the right of the map, below it on narrow screens, and folds away with one but
 
 The items are built in the page from the features the layers carry already (their text
 was escaped in Python by :mod:`placemap.maps.sanitize`), so the page holds each event once.
-A shelling place is one feature (its reports are aggregated by place) and so one item,
-naming how many reports it stands for.
+Every event is its own feature and item, the shelling reports at one place too (the map
+draws them as one marker): an item's popup opens with its event first, then the others there.
 """
 
 from __future__ import annotations

@@ -245,8 +245,11 @@ class PlacemapStyle(MacroElement):
                 var c = categories[name][1];
                 var style = {radius: 8, color: "#ffffff", weight: 2, fillColor: c, fillOpacity: 0.9, opacity: 1};
                 if (name === "shelling") {
-                    style.radius = Math.min(6 + 4 * Math.sqrt((p.reports || 1) - 1), 26);
-                    style.fillOpacity = 0.75;
+                    // The reports at one place are drawn on top of each other: one marker sized
+                    // by their number, each so faint that the stack shows the opacity of one.
+                    var here = Math.max(p.here || 1, p.reports || 1);
+                    style.radius = Math.min(6 + 4 * Math.sqrt(here - 1), 26);
+                    style.fillOpacity = 1 - Math.pow(0.25, 1 / (p.here || 1));
                 } else if (name === "mentioned") {
                     style = {radius: 4, color: c, weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.8};
                 }
@@ -361,8 +364,8 @@ class PlacemapStyle(MacroElement):
             }
             // Points drawn within a few pixels of this one (on any shown layer): events at one
             // place would hide each other, so one popup lists them all.
-            function colocated(name, layer) {
-                var map = layer._map;
+            function colocated(name, layer, map) {
+                map = layer._map || map;
                 if (!map || !layer.getLatLng) { return [[name, layer.feature.properties]]; }
                 var here = map.latLngToContainerPoint(layer.getLatLng()), found = [];
                 registry.forEach(function (entry) {
@@ -376,8 +379,8 @@ class PlacemapStyle(MacroElement):
                 });
                 return found.length ? found : [[name, layer.feature.properties]];
             }
-            function popupFor(name, layer) {
-                var here = colocated(name, layer);
+            function popupFor(name, layer, map) {
+                var here = colocated(name, layer, map);
                 if (here.length < 2) { return popup(name, layer.feature.properties); }
                 return '<div class="pm-stack"><div class="pm-stack-head">' + here.length + " events here</div>"
                     + here.map(function (h) { return popup(h[0], h[1]); }).join("") + "</div>";
@@ -397,21 +400,30 @@ class PlacemapStyle(MacroElement):
             // number of reports; they split apart on zoom, and from zoom 9 every place shows.
             // Only numbers and fixed markup go into the icon. No animation: bubbles would fly
             // out from the middle after the opening fitBounds, and 10,000 points redraw faster.
+            // A bubble whose reports are all at one place opens their popup: zooming in would
+            // never split it.
             function cluster(name, layer) {
                 var group = L.markerClusterGroup({
                     disableClusteringAtZoom: 9, maxClusterRadius: 45, showCoverageOnHover: false,
-                    spiderfyOnMaxZoom: false, animate: false,
+                    spiderfyOnMaxZoom: false, animate: false, zoomToBoundsOnClick: false,
                     iconCreateFunction: function (c) {
-                        var markers = c.getAllChildMarkers(), n = 0;
-                        markers.forEach(function (m) { n += m.feature.properties.reports || 1; });
+                        var markers = c.getAllChildMarkers(), n = 0, places = {};
+                        markers.forEach(function (m) {
+                            n += m.feature.properties.reports || 1;
+                            places[m.getLatLng().toString()] = true;
+                        });
                         var size = Math.round(Math.min(28 + 7 * Math.log10(n), 50));
                         return L.divIcon({
                             html: '<div style="--pm-c:' + categories[name][1] + '" title="' + n + " reports, "
-                                + markers.length + ' places"><span>' + n + "</span></div>",
+                                + Object.keys(places).length + ' places"><span>' + n + "</span></div>",
                             className: "marker-cluster pm-cluster", iconSize: L.point(size, size)});
                     }
                 });
                 group.addLayers(layer.getLayers());
+                group.on("clusterclick", function (e) {
+                    if (!onePlace(e.layer)) { e.layer.zoomToBounds(); return; }
+                    openPopup(group._map, name, e.layer.getAllChildMarkers()[0]);
+                });
                 return group;
             }
             function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }
@@ -469,15 +481,24 @@ class PlacemapStyle(MacroElement):
                 apply();
             }
             function onFilter(watch) { watchers.push(watch); }
-            // Show a feature: pan (or zoom a cluster apart) and open its popup.
+            function onePlace(bubble) {
+                var bounds = bubble.getBounds();
+                return bounds.getNorthEast().equals(bounds.getSouthWest());
+            }
+            function openPopup(map, name, layer) {
+                var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+                L.popup({maxWidth: 320, autoPanPaddingTopLeft: [60, 110]}).setLatLng(at)
+                    .setContent(popupFor(name, layer, map)).openOn(map);
+            }
+            // Show a feature: pan (or zoom a cluster apart) and open its popup, which lists the
+            // feature first and then the events at the same spot.
             function reveal(entry, layer, map) {
-                function open() {
-                    var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
-                    L.popup({maxWidth: 320, autoPanPaddingTopLeft: [60, 110]}).setLatLng(at)
-                        .setContent(popupFor(entry.name, layer)).openOn(map);
-                }
+                function open() { openPopup(map, entry.name, layer); }
                 if (layer.getLatLng && entry.layer.zoomToShowLayer) {
-                    entry.layer.zoomToShowLayer(layer, open);
+                    map.setView(layer.getLatLng(), map.getZoom(), {animate: false});
+                    var shown = entry.layer.getVisibleParent(layer);
+                    if (shown === layer || (shown && shown.getBounds && onePlace(shown))) { open(); }
+                    else { entry.layer.zoomToShowLayer(layer, open); }
                 } else if (layer.getLatLng) {
                     map.setView(layer.getLatLng(), Math.max(map.getZoom(), 7), {animate: false});
                     open();
