@@ -120,8 +120,11 @@ class PlacemapStyle(MacroElement):
         .pm-slider-moved { display: none; }
         /* The event list: right of the map, below it on narrow screens. */
         html, body { height: 100%; margin: 0; }
-        body.pm-with-events { display: flex; }
-        body.pm-with-events > .folium-map { flex: 1 1 auto; min-width: 0; width: auto !important; }
+        /* :has() lays the page out before any script runs, so the map opens at its final size
+           (the class is for browsers without it). */
+        body.pm-with-events, body:has(> .pm-events) { display: flex; }
+        body.pm-with-events > .folium-map, body:has(> .pm-events) > .folium-map { flex: 1 1 auto; min-width: 0;
+            width: auto !important; }
         .pm-events { flex: 0 0 340px; height: 100%; display: flex; flex-direction: column; box-sizing: border-box;
             border-left: 1px solid #bbb; background: #fafafa; color: #222;
             font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
@@ -165,8 +168,9 @@ class PlacemapStyle(MacroElement):
             .pm-title h1 { font-size: 14px; }
             .pm-legend { min-width: 0; }
             .pm-slider { min-width: 200px; }
-            body.pm-with-events { flex-direction: column; height: auto; min-height: 100%; }
-            body.pm-with-events > .folium-map { flex: 0 0 auto; height: 70vh !important; width: 100% !important; }
+            body.pm-with-events, body:has(> .pm-events) { flex-direction: column; height: auto; min-height: 100%; }
+            body.pm-with-events > .folium-map, body:has(> .pm-events) > .folium-map { flex: 0 0 auto;
+                height: 70vh !important; width: 100% !important; }
             .pm-events { flex: 0 0 auto; height: auto; border-left: 0; border-top: 1px solid #bbb; }
             .pm-events.pm-collapsed .pm-events-toggle { writing-mode: horizontal-tb; padding: 2px 8px; }
             .pm-events-body { overflow: visible; }

@@ -281,6 +281,26 @@ def _overlap(a: dict, b: dict) -> bool:
     )
 
 
+_EVENT_SPAN = """
+() => {
+    // The box of every event feature in map pixels, and the map's size.
+    const map = window[document.querySelector('.folium-map').id];
+    let bounds = null;
+    placemap.registry.forEach(entry => {
+        if (entry.name === "mentioned") { return; }
+        (entry.all || entry.layer.getLayers()).forEach(layer => {
+            const b = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
+            bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+        });
+    });
+    const nw = map.latLngToContainerPoint(bounds.getNorthWest());
+    const se = map.latLngToContainerPoint(bounds.getSouthEast());
+    const size = map.getSize();
+    return {left: nw.x, top: nw.y, right: se.x, bottom: se.y, width: size.x, height: size.y};
+}
+"""
+
+
 def test_phone_layout(bench, browser, tmp_path) -> None:
     path = bench.example_map(tmp_path)
     page = browser.new_page(viewport={"width": 390, "height": 844})
@@ -301,6 +321,11 @@ def test_phone_layout(bench, browser, tmp_path) -> None:
             assert not _overlap(boxes[a], boxes[b]), (a, b, boxes)
     map_box = page.locator(".folium-map").bounding_box()
     assert page.locator(".pm-events").bounding_box()["y"] >= map_box["y"] + map_box["height"] - 1  # below the map
+    # The opening view fits the events to the phone's map: all inside, and filling it in one direction.
+    span = page.evaluate(_EVENT_SPAN)
+    assert span["left"] >= 0 and span["top"] >= 0
+    assert span["right"] <= span["width"] and span["bottom"] <= span["height"]
+    assert max((span["right"] - span["left"]) / span["width"], (span["bottom"] - span["top"]) / span["height"]) > 0.6
     assert not page.is_visible(".leaflet-control-layers-list")  # folded
     page.click(".leaflet-control-layers-toggle")
     assert page.is_visible(".leaflet-control-layers-list")
