@@ -113,8 +113,10 @@ _SHAPE_PIXELS = """
             latlng = layer.getCenter();
         } else if (layer instanceof L.Polyline) {
             const ends = layer.getLatLngs().map(ll => map.latLngToContainerPoint(ll));
-            const p = ends[0].add(ends[ends.length - 1]).divideBy(2);
-            out.push({name: entry.name, label: layer.feature.properties.label, x: box.left + p.x, y: box.top + p.y});
+            const a = ends[0], b = ends[ends.length - 1], p = a.add(b).divideBy(2);
+            const length = Math.max(a.distanceTo(b), 1e-9);  // the unit normal, for near misses
+            out.push({name: entry.name, label: layer.feature.properties.label, x: box.left + p.x, y: box.top + p.y,
+                      nx: (a.y - b.y) / length, ny: (b.x - a.x) / length});
             return;
         }
         if (latlng) {
@@ -127,12 +129,18 @@ _SHAPE_PIXELS = """
 """
 
 
-def click_shapes(page: Any) -> list[str]:
-    """Click the middle of every line and area with the mouse; return what went wrong."""
+def click_shapes(page: Any, *, miss: float = 0) -> list[str]:
+    """Click the middle of every line and area with the mouse; return what went wrong.
+
+    ``miss``: click that many pixels beside each line's middle (square to it) instead.
+    """
     problems = []
     for index in range(len(page.evaluate(_SHAPE_PIXELS))):
         # Measured again each time: an opened popup may have panned the map.
         shape = page.evaluate(_SHAPE_PIXELS)[index]
+        if miss and "nx" in shape:
+            shape["x"] += miss * shape["nx"]
+            shape["y"] += miss * shape["ny"]
         page.mouse.move(shape["x"], shape["y"])
         try:
             page.wait_for_selector(".leaflet-tooltip", timeout=2000)

@@ -1,6 +1,6 @@
 """How long Chromium takes to open a map of N events: placemap's offline page against plain folium.
 
-    .venv/bin/python benchmarks/map_load.py [--events 10000] [--repeat 5] [--profile]
+    .venv/bin/python benchmarks/map_load.py [--events 10000] [--repeat 5] [--profile] [--page LABEL=PATH ...]
 
 Writes two self-contained pages of the same synthetic events (``map_speed.synthetic_documents``):
 placemap's offline map (``render_map(..., offline=True)``: layers, list, filters, slider,
@@ -11,8 +11,10 @@ that a busy machine slows both alike; a load is timed from navigation to the pag
 event (every script of the page has run) and two animation frames (the map is drawn). Prints a
 table (median and best seconds, HTML size). Target: placemap under 3 s for 10,000 events.
 
-``--profile`` adds, for one more placemap load, the JavaScript functions that took the most
-time (Chromium's sampling profiler, self time).
+``--page LABEL=PATH`` times a page saved elsewhere in the same run (say, the same events
+drawn by an older checkout), alternating with the others. ``--profile`` adds, for one more
+placemap load, the JavaScript functions that took the most time (Chromium's sampling
+profiler, self time).
 """
 
 from __future__ import annotations
@@ -85,11 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="also print the slowest JavaScript functions")
+    parser.add_argument("--page", action="append", default=[], metavar="LABEL=PATH", help="also time this page")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as scratch:
         paths = pages(args.events, Path(scratch))
+        paths.update((label, Path(path)) for label, path in (page.split("=", 1) for page in args.page))
         times: dict[str, list[float]] = {name: [] for name in paths}
         errors: list[str] = []
         with sync_playwright() as playwright:
@@ -106,10 +110,10 @@ def main(argv: list[str] | None = None) -> int:
 
     plain = statistics.median(times["plain folium"])
     print(f"{args.events} synthetic events, Chromium headless, {args.repeat} loads each (alternating)")
-    print(f"{'page':<20}{'median s':>10}{'best s':>9}{'HTML MB':>9}{'x plain':>9}")
+    print(f"{'page':<28}{'median s':>10}{'best s':>9}{'HTML MB':>9}{'x plain':>9}")
     for name, values in times.items():
         median = statistics.median(values)
-        print(f"{name:<20}{median:10.2f}{min(values):9.2f}{sizes[name]:9.2f}{median / plain:9.2f}")
+        print(f"{name:<28}{median:10.2f}{min(values):9.2f}{sizes[name]:9.2f}{median / plain:9.2f}")
     if hot:
         print("placemap page, JavaScript self time while loading (ms):")
         for ms, name in hot:

@@ -311,12 +311,16 @@ class PlacemapStyle(MacroElement):
                 el.pmForwarding = true;
                 var below = null;
                 function underneath(e) {
-                    el.style.pointerEvents = "none";
                     var target = document.elementFromPoint(e.clientX, e.clientY);
-                    el.style.pointerEvents = "";
                     var usable = target && (target.tagName === "CANVAS"
                         || (target.classList && target.classList.contains("leaflet-interactive")));
                     return usable ? target : null;
+                }
+                // The canvas stays out of the way until the event has been handed on, so what lies
+                // beneath (another canvas forwarding in turn) never hands it back.
+                function handOn(e, act) {
+                    el.style.pointerEvents = "none";
+                    try { act(underneath(e)); } finally { el.style.pointerEvents = ""; }
                 }
                 function send(target, type, e, related) {
                     target.dispatchEvent(new MouseEvent(type, {
@@ -333,37 +337,54 @@ class PlacemapStyle(MacroElement):
                     }
                 }
                 el.addEventListener("mousemove", function (e) {
-                    var target = e === claimed ? null : underneath(e);
-                    leave(e, target);
-                    if (!target) { return; }
-                    if (target !== below) { send(target, "mouseover", e, el); below = target; }
-                    el.style.cursor = "pointer";
-                    send(target, "mousemove", e);
+                    // Over one of its own features (Leaflet marks the canvas so; its hover test
+                    // runs at most every 32 ms, so this move may not have claimed it): keep it.
+                    if (e === claimed || el.classList.contains("leaflet-interactive")) { leave(e, null); return; }
+                    handOn(e, function (target) {
+                        leave(e, target);
+                        if (!target) { return; }
+                        if (target !== below) { send(target, "mouseover", e, el); below = target; }
+                        el.style.cursor = "pointer";
+                        send(target, "mousemove", e);
+                    });
                 });
                 el.addEventListener("mouseout", function (e) { leave(e, e.relatedTarget); });
                 // Not mousedown/mouseup: the map drags on the canvas's own, and twice would not do.
                 ["click", "dblclick", "contextmenu"].forEach(function (type) {
                     el.addEventListener(type, function (e) {
                         if (e === claimed) { return; }
-                        var target = underneath(e);
-                        if (target) { send(target, type, e); }
+                        handOn(e, function (target) { if (target) { send(target, type, e); } });
                     });
                 });
             }
             // A thin or dotted line is hard to hit (its gaps take no clicks): each line gets a
-            // wider, invisible twin carrying the same feature, so popups, tooltips and filters
-            // treat the two as one.
+            // twin carrying the same feature, so popups, tooltips and filters treat the two as
+            // one. The twins are never drawn: they live on a canvas of their own, which finds the
+            // line within a few pixels of the mouse from the geometry (no SVG element each: they
+            // would double the lines' share of the page). That canvas lies under the pane's SVG,
+            // so a line hit squarely is always that line.
+            var hitCanvases = {};
+            function hitCanvas(pane) {
+                if (hitCanvases[pane]) { return hitCanvases[pane]; }
+                var renderer = L.canvas({pane: pane, padding: 0.3, tolerance: 7});
+                renderer.on("add", function () {
+                    var host = renderer.getPane(), el = renderer.getContainer ? renderer.getContainer()
+                        : renderer._container;
+                    host.insertBefore(el, host.firstChild);
+                    forward(el);
+                });
+                hitCanvases[pane] = renderer;
+                return renderer;
+            }
             function widen(group) {
                 group.getLayers().forEach(function (layer) {
                     if (!(layer instanceof L.Polyline) || layer instanceof L.Polygon) { return; }
                     var twin = L.polyline(layer.getLatLngs(), {
-                        pane: layer.options.pane, weight: Math.max(14, layer.options.weight + 8), opacity: 0,
-                        lineCap: "round", fill: false});
+                        pane: layer.options.pane, renderer: hitCanvas(layer.options.pane), stroke: false,
+                        fill: false});
                     twin.feature = layer.feature;
                     twin.pmTwin = true;
                     group.addLayer(twin);
-                    // Under the drawn lines, so one line's twin never hides another line.
-                    if (twin.bringToBack) { group.once("add", function () { twin.bringToBack(); }); }
                 });
             }
             // Points drawn within a few pixels of this one (on any shown layer): events at one
