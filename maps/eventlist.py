@@ -43,7 +43,10 @@ class EventList(MacroElement):
             var panel = document.getElementById({{ this.get_name()|tojson }});
             var list = panel.querySelector(".pm-event-items"), count = panel.querySelector(".pm-events-count");
             var toggle = panel.querySelector(".pm-events-toggle");
-            document.body.classList.add("pm-with-events");
+            // CSS lays the page out with :has(); the class and a new map size only where it cannot
+            // (a forced layout of thousands of features otherwise, for nothing).
+            var laidOut = window.CSS && CSS.supports && CSS.supports("selector(body:has(> aside))");
+            if (!laidOut) { document.body.classList.add("pm-with-events"); }
             var items = [];
             placemap.registry.forEach(function (entry) {
                 if (entry.name === "mentioned") { return; }
@@ -135,7 +138,7 @@ class EventList(MacroElement):
                 toggle.setAttribute("aria-expanded", folded ? "false" : "true");
                 map.invalidateSize();
             });
-            map.invalidateSize();
+            if (!laidOut) { map.invalidateSize(); }
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
