@@ -55,8 +55,8 @@ class EventList(MacroElement):
                 });
             });
             // Oldest first (undated last): the order a reader follows a story in.
-            function day(item) { return item.p.date_first || item.p.date || "\\uffff"; }
-            items.sort(function (a, b) { return day(a) < day(b) ? -1 : day(a) > day(b) ? 1 : 0; });
+            items.forEach(function (item) { item.day = item.p.date_first || item.p.date || "\\uffff"; });
+            items.sort(function (a, b) { return a.day < b.day ? -1 : a.day > b.day ? 1 : 0; });
             function row(cls, text) { return text ? '<div class="' + cls + '">' + text + "</div>" : ""; }
             // Every property was escaped in Python; only fixed markup is added here.
             function itemHTML(item, index) {

@@ -412,11 +412,24 @@ class PlacemapStyle(MacroElement):
             }
             // One popup and one tooltip per layer, not per feature: Leaflet opens them on
             // the feature clicked or hovered, and 10,000 features cost no extra objects.
+            // The tooltip follows the mouse over a feature. One tooltip per layer, opened by the
+            // layer's own mouse events: Leaflet's bindTooltip would also hang focus listeners on
+            // each of thousands of SVG paths, none of which can take the focus.
             function bind(name, group) {
-                group.bindTooltip(function (layer) {
-                    var p = layer.feature.properties;
-                    return p.label || p.place || "";
-                }, {sticky: true});
+                var tip = L.tooltip({direction: "auto", offset: [12, 0]}), shownOn = null;
+                group.on("mouseover mousemove", function (e) {
+                    var map = group._map, p = e.layer && e.layer.feature && e.layer.feature.properties;
+                    if (!map || !p) { return; }
+                    tip.setLatLng(e.latlng);
+                    if (e.type === "mouseover" || !map.hasLayer(tip)) {
+                        tip.setContent(p.label || p.place || "");
+                        map.openTooltip(tip);
+                        shownOn = map;
+                    }
+                });
+                group.on("mouseout remove", function () {
+                    if (shownOn) { shownOn.closeTooltip(tip); shownOn = null; }
+                });
                 group.bindPopup(function (layer) { return popupFor(name, layer); },
                                 {maxWidth: 320, autoPanPaddingTopLeft: [60, 110]});
                 group.on("click dblclick contextmenu mousemove", function (e) { claimed = e.originalEvent; });
