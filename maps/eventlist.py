@@ -98,6 +98,9 @@ class EventList(MacroElement):
                 var item = items[+li.getAttribute("data-index")];
                 list.querySelectorAll(".pm-active").forEach(function (el) { el.classList.remove("pm-active"); });
                 li.classList.add("pm-active");
+                // Below the map (a phone), the list may have scrolled the map away: bring it back.
+                var box = map.getContainer().getBoundingClientRect();
+                if (box.top < 0 || box.bottom > window.innerHeight) { map.getContainer().scrollIntoView(); }
                 placemap.reveal(item.entry, item.layer, map);
             }
             list.addEventListener("click", function (e) {

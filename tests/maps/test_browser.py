@@ -331,6 +331,13 @@ def test_phone_layout(bench, browser, tmp_path) -> None:
     assert span["right"] <= span["width"] and span["bottom"] <= span["height"]
     assert max((span["right"] - span["left"]) / span["width"], (span["bottom"] - span["top"]) / span["height"]) > 0.6
     assert not page.is_visible(".leaflet-control-layers-list")  # folded
+    last = page.locator(_ITEMS).last
+    last.scroll_into_view_if_needed()
+    assert page.locator(".folium-map").bounding_box()["y"] < 0  # scrolled away
+    last.click()  # a tap on an item below the map brings the map back, its popup open
+    page.wait_for_selector(".leaflet-popup-content")
+    assert page.locator(".folium-map").bounding_box()["y"] >= -1
+    page.evaluate("() => window[document.querySelector('.folium-map').id].closePopup() && 0")
     page.click(".leaflet-control-layers-toggle")
     assert page.is_visible(".leaflet-control-layers-list")
     page.click(".pm-legend summary")
