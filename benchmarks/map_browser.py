@@ -156,7 +156,7 @@ def click_shapes(page: Any, *, miss: float = 0) -> list[str]:
         label = shape["label"].replace("&#x27;", "'")
         if label not in popup:
             problems.append(f"clicking {shape['name']} {label} opened {popup!r}")
-        page.evaluate("() => window[document.querySelector('.folium-map').id].closePopup()")
+        page.evaluate("() => { window[document.querySelector('.folium-map').id].closePopup(); }")
         page.wait_for_selector(".leaflet-popup", state="detached")  # it fades out first
     return problems
 

@@ -244,7 +244,7 @@ def test_each_report_at_one_place_has_its_item_and_popup(bench, browser, tmp_pat
         )
         assert "3 events here" in page.inner_text(".leaflet-popup-content")
     # The map's one marker at Kharkiv opens all three as well.
-    page.evaluate("() => window[document.querySelector('.folium-map').id].closePopup()")
+    page.evaluate("() => { window[document.querySelector('.folium-map').id].closePopup(); }")
     point = page.evaluate(bench._FIND_FEATURE, ["shelling", "Kharkiv"])
     page.mouse.click(point["x"], point["y"])
     page.wait_for_selector(".leaflet-popup-content")
@@ -337,7 +337,7 @@ def test_phone_layout(bench, browser, tmp_path) -> None:
     last.click()  # a tap on an item below the map brings the map back, its popup open
     page.wait_for_selector(".leaflet-popup-content")
     assert page.locator(".folium-map").bounding_box()["y"] >= -1
-    page.evaluate("() => window[document.querySelector('.folium-map').id].closePopup() && 0")
+    page.evaluate("() => { window[document.querySelector('.folium-map').id].closePopup(); }")
     page.click(".leaflet-control-layers-toggle")
     assert page.is_visible(".leaflet-control-layers-list")
     page.click(".pm-legend summary")
