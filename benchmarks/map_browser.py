@@ -132,13 +132,16 @@ _SHAPE_PIXELS = """
 def click_shapes(page: Any, *, miss: float = 0) -> list[str]:
     """Click the middle of every line and area with the mouse; return what went wrong.
 
-    ``miss``: click that many pixels beside each line's middle (square to it) instead.
+    ``miss``: click that many pixels beside each line's middle (square to it) instead, and
+    only the lines.
     """
     problems = []
     for index in range(len(page.evaluate(_SHAPE_PIXELS))):
         # Measured again each time: an opened popup may have panned the map.
         shape = page.evaluate(_SHAPE_PIXELS)[index]
-        if miss and "nx" in shape:
+        if miss and "nx" not in shape:
+            continue
+        if miss:
             shape["x"] += miss * shape["nx"]
             shape["y"] += miss * shape["ny"]
         page.mouse.move(shape["x"], shape["y"])

@@ -245,6 +245,7 @@ def test_each_report_at_one_place_has_its_item_and_popup(bench, browser, tmp_pat
         assert "3 events here" in page.inner_text(".leaflet-popup-content")
     # The map's one marker at Kharkiv opens all three as well.
     page.evaluate("() => { window[document.querySelector('.folium-map').id].closePopup(); }")
+    page.wait_for_selector(".leaflet-popup", state="detached")  # it fades out first
     point = page.evaluate(bench._FIND_FEATURE, ["shelling", "Kharkiv"])
     page.mouse.click(point["x"], point["y"])
     page.wait_for_selector(".leaflet-popup-content")
@@ -338,6 +339,7 @@ def test_phone_layout(bench, browser, tmp_path) -> None:
     page.wait_for_selector(".leaflet-popup-content")
     assert page.locator(".folium-map").bounding_box()["y"] >= -1
     page.evaluate("() => { window[document.querySelector('.folium-map').id].closePopup(); }")
+    page.wait_for_selector(".leaflet-popup", state="detached")
     page.click(".leaflet-control-layers-toggle")
     assert page.is_visible(".leaflet-control-layers-list")
     page.click(".pm-legend summary")
