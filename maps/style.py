@@ -411,10 +411,10 @@ class PlacemapStyle(MacroElement):
                     + here.map(function (h) { return popup(h[0], h[1]); }).join("") + "</div>";
             }
             // One popup and one tooltip per layer, not per feature: Leaflet opens them on
-            // the feature clicked or hovered, and 10,000 features cost no extra objects.
-            // The tooltip follows the mouse over a feature. One tooltip per layer, opened by the
-            // layer's own mouse events: Leaflet's bindTooltip would also hang focus listeners on
-            // each of thousands of SVG paths, none of which can take the focus.
+            // the feature clicked or hovered, and 10,000 features cost no extra objects. The
+            // tooltip, which follows the mouse, is opened from the layer's own mouse events:
+            // Leaflet's bindTooltip would also hang focus listeners on each of thousands of SVG
+            // paths, none of which can take the focus.
             function bind(name, group) {
                 var tip = L.tooltip({direction: "auto", offset: [12, 0]}), shownOn = null;
                 group.on("mouseover mousemove", function (e) {
