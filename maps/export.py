@@ -39,8 +39,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A plain number, which a leading sign does not make a formula ("-12.5", "+3e4").
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 #: What XML 1.0 cannot hold even as a character reference: C0 controls but tab, LF and CR,
-#: lone surrogates, U+FFFE and U+FFFF. GDAL's KML driver copies them through, and one of
-#: them in a quote would make the whole file unreadable.
+#: lone surrogates, U+FFFE and U+FFFF. XML escaping copies them through, and one of them in
+#: a quote would make the whole file unreadable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
