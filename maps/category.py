@@ -51,8 +51,9 @@ MAP_PROPERTIES = (
     "attribution",
     "source",
     "note",
+    "here",
 )
-_NUMBERS = ("reports", "count")
+_NUMBERS = ("reports", "count", "here")
 #: Map coordinates are rounded to 5 decimals (about a metre): enough for a page, and small.
 MAP_DECIMALS = 5
 
@@ -60,13 +61,15 @@ MAP_DECIMALS = 5
 def map_properties(layer: gpd.GeoDataFrame) -> pd.DataFrame:
     """The escaped properties a page shows, one row per feature (see :data:`MAP_PROPERTIES`).
 
-    ``label`` is the tooltip: the place, or "origin → destination" for a flow.
+    ``label`` is the tooltip: the place, or "origin → destination" for a flow. ``here`` is
+    how many of the layer's points share this one's point (the map draws a place's shelling
+    reports as one marker sized by their number); empty for lines and areas.
     """
     import pandas as pd
 
     out = pd.DataFrame(index=layer.index)
     for column in MAP_PROPERTIES:
-        if column == "label":
+        if column in ("label", "here"):
             continue
         if column in _NUMBERS:
             out[column] = layer[column] if column in layer else pd.array([pd.NA] * len(layer), dtype="Int64")
@@ -78,7 +81,23 @@ def map_properties(layer: gpd.GeoDataFrame) -> pd.DataFrame:
         out.loc[flows, "label"] = (
             escape_series(layer.loc[flows, "origin_name"]) + " → " + escape_series(layer.loc[flows, "destination_name"])
         )
+    out["here"] = _points_here(layer)
     return out[list(MAP_PROPERTIES)]
+
+
+def _points_here(layer: gpd.GeoDataFrame) -> pd.Series:
+    """For each point, how many points of ``layer`` fall on it (at the page's precision)."""
+    import pandas as pd
+
+    here = pd.Series(pd.array([pd.NA] * len(layer), dtype="Int64"), index=layer.index)
+    if not len(layer):
+        return here
+    points = (layer.geom_type == "Point").to_numpy()
+    if points.any():
+        located = layer.geometry[points]
+        x, y = located.x.round(MAP_DECIMALS), located.y.round(MAP_DECIMALS)
+        here[points] = pd.DataFrame({"x": x, "y": y}).groupby(["x", "y"])["x"].transform("size").to_numpy()
+    return here
 
 
 def feature_collection_js(properties: pd.DataFrame, geometry: Any) -> str:

@@ -6,8 +6,8 @@ to the right of the map, below it on narrow screens, and folds away with one but
 
 The items are built in the page from the features the layers carry already (their text
 was escaped in Python by :mod:`placemap.maps.sanitize`), so the page holds each event once.
-A shelling place is one feature (its reports are aggregated by place) and so one item,
-naming how many reports it stands for.
+Every event is its own feature and item, the shelling reports at one place too (the map
+draws them as one marker): an item's popup opens with its event first, then the others there.
 """
 
 from __future__ import annotations
@@ -43,7 +43,10 @@ class EventList(MacroElement):
             var panel = document.getElementById({{ this.get_name()|tojson }});
             var list = panel.querySelector(".pm-event-items"), count = panel.querySelector(".pm-events-count");
             var toggle = panel.querySelector(".pm-events-toggle");
-            document.body.classList.add("pm-with-events");
+            // CSS lays the page out with :has(); the class and a new map size only where it cannot
+            // (a forced layout of thousands of features otherwise, for nothing).
+            var laidOut = window.CSS && CSS.supports && CSS.supports("selector(body:has(> aside))");
+            if (!laidOut) { document.body.classList.add("pm-with-events"); }
             var items = [];
             placemap.registry.forEach(function (entry) {
                 if (entry.name === "mentioned") { return; }
@@ -52,8 +55,8 @@ class EventList(MacroElement):
                 });
             });
             // Oldest first (undated last): the order a reader follows a story in.
-            function day(item) { return item.p.date_first || item.p.date || "\\uffff"; }
-            items.sort(function (a, b) { return day(a) < day(b) ? -1 : day(a) > day(b) ? 1 : 0; });
+            items.forEach(function (item) { item.day = item.p.date_first || item.p.date || "\\uffff"; });
+            items.sort(function (a, b) { return a.day < b.day ? -1 : a.day > b.day ? 1 : 0; });
             function row(cls, text) { return text ? '<div class="' + cls + '">' + text + "</div>" : ""; }
             // Every property was escaped in Python; only fixed markup is added here.
             function itemHTML(item, index) {
@@ -95,6 +98,9 @@ class EventList(MacroElement):
                 var item = items[+li.getAttribute("data-index")];
                 list.querySelectorAll(".pm-active").forEach(function (el) { el.classList.remove("pm-active"); });
                 li.classList.add("pm-active");
+                // Below the map (a phone), the list may have scrolled the map away: bring it back.
+                var box = map.getContainer().getBoundingClientRect();
+                if (box.top < 0 || box.bottom > window.innerHeight) { map.getContainer().scrollIntoView(); }
                 placemap.reveal(item.entry, item.layer, map);
             }
             list.addEventListener("click", function (e) {
@@ -135,7 +141,7 @@ class EventList(MacroElement):
                 toggle.setAttribute("aria-expanded", folded ? "false" : "true");
                 map.invalidateSize();
             });
-            map.invalidateSize();
+            if (!laidOut) { map.invalidateSize(); }
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """

@@ -6,7 +6,7 @@ sees half a file and a failed export leaves the old one. Text is written raw (ex
 data, not pages); every column of the layers is kept. The one exception is the CSV, which
 spreadsheets open: a text cell that a spreadsheet would run as a formula is neutralised
 (:func:`neutralise_formula`). The other is KML, whose descriptions Google Earth shows as
-HTML: see :func:`write_kml`.
+HTML and whose placemarks take the map's category colours: see :func:`write_kml`.
 """
 
 from __future__ import annotations
@@ -23,15 +23,24 @@ from placemap.atomic import atomic_open, atomic_path
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["combined", "kml_placemarks", "neutralise_formula", "write_csv", "write_geojson", "write_gpkg", "write_kml"]
+__all__ = [
+    "combined",
+    "kml_colour",
+    "kml_placemarks",
+    "neutralise_formula",
+    "write_csv",
+    "write_geojson",
+    "write_gpkg",
+    "write_kml",
+]
 
 #: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A plain number, which a leading sign does not make a formula ("-12.5", "+3e4").
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 #: What XML 1.0 cannot hold even as a character reference: C0 controls but tab, LF and CR,
-#: lone surrogates, U+FFFE and U+FFFF. GDAL's KML driver copies them through, and one of
-#: them in a quote would make the whole file unreadable.
+#: lone surrogates, U+FFFE and U+FFFF. XML escaping copies them through, and one of them in
+#: a quote would make the whole file unreadable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -148,7 +157,7 @@ def _text(value: object) -> str:
 
 
 def kml_placemarks(layers: Mapping[str, gpd.GeoDataFrame], names: Iterable[str] | None = None) -> gpd.GeoDataFrame:
-    """The features of ``layers`` as KML placemarks: ``Name``, ``Description`` and geometry.
+    """The features of ``layers`` as KML placemarks: ``Name``, ``Description``, ``Layer`` and geometry.
 
     The name is plain text ("Shelling: Kharkiv", "Evacuation corridors: Mariupol → Zaporizhzhia",
     a mentioned place's own name). The description is HTML, which Google Earth renders in the
@@ -156,6 +165,7 @@ def kml_placemarks(layers: Mapping[str, gpd.GeoDataFrame], names: Iterable[str] 
     sentence, attribution and source, each passed once through
     :func:`placemap.maps.sanitize.escape` so that article text shows as text and never runs.
     Characters XML cannot hold are dropped from both. Escaping for XML is the writer's job.
+    ``Layer`` names the feature's layer, which picks its style (colour).
 
     Parameters
     ----------
@@ -206,6 +216,7 @@ def kml_placemarks(layers: Mapping[str, gpd.GeoDataFrame], names: Iterable[str] 
         {
             "Name": [_NOT_XML.sub("", t) for t in titles],
             "Description": [_NOT_XML.sub("", d) for d in descriptions],
+            "Layer": frame["layer"].astype(str).to_numpy(),
         },
         geometry=frame.geometry.to_numpy(),
         crs="EPSG:4326",
@@ -217,37 +228,72 @@ def write_kml(
 ) -> Path:
     """Write the layers as KML for Google Earth: one placemark per feature (:func:`kml_placemarks`).
 
-    GDAL's KML driver writes it when this GDAL build has one, else :func:`_write_kml_document`
-    does; either gives a ``Folder`` named ``placemap`` of placemarks with points, lines for
-    corridors and flows, polygons for claimed areas, longitude first. Only the name and the
-    description are written, no ``ExtendedData``: Google Earth shows those fields in the
-    balloon too, and raw article text must not reach it.
+    A ``Document`` with one ``Style`` per layer, in the map's colours
+    (:data:`placemap.maps.style.CATEGORY_STYLES`: a tinted circle for points, the line's
+    colour, a translucent fill for areas), and a ``Folder`` named ``placemap`` of placemarks,
+    each pointing at its layer's style: points, lines for corridors and flows, polygons for
+    claimed areas, longitude first. Only the name and the description are written, no
+    ``ExtendedData``: Google Earth shows those fields in the balloon too, and raw article text
+    must not reach it. The standard library's XML escaping is applied here, and only here
+    (GDAL's KML driver cannot take styles from pyogrio, so the file is written directly).
     """
-    import pyogrio
-
     frame = kml_placemarks(layers, names)
-    if "KML" in pyogrio.list_drivers(write=True):
-        with atomic_path(path) as temporary:
-            # The driver takes the "Name" and "Description" columns as the placemarks' own.
-            frame.to_file(temporary, driver="KML", layer="placemap", engine="pyogrio")
-    else:
-        with atomic_open(path) as handle:
-            _write_kml_document(frame, handle)
+    with atomic_open(path) as handle:
+        _write_kml_document(frame, handle)
     return Path(path)
 
 
+#: The circle Google Earth tints in a style's colour (its own icon set).
+KML_ICON = "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"
+
+
+def kml_colour(colour: str, opacity: float = 1.0) -> str:
+    """A ``#rrggbb`` colour as KML's ``aabbggrr``.
+
+    Examples
+    --------
+    >>> kml_colour("#d7301f"), kml_colour("#d7301f", 0.25)
+    ('ff1f30d7', '401f30d7')
+    """
+    red, green, blue = colour[1:3], colour[3:5], colour[5:7]
+    return f"{round(opacity * 255):02x}{blue}{green}{red}".lower()
+
+
+def _kml_styles(layer_names: Iterable[str]) -> str:
+    """One ``Style`` per layer (``id`` = the layer's name), from the map's palette."""
+    from .style import CATEGORY_STYLES
+
+    styles = []
+    for name in layer_names:
+        if name not in CATEGORY_STYLES:
+            continue
+        colour = CATEGORY_STYLES[name][1]
+        styles.append(
+            f'<Style id="{name}"><IconStyle><color>{kml_colour(colour)}</color><scale>0.9</scale>'
+            f"<Icon><href>{KML_ICON}</href></Icon></IconStyle>"
+            f"<LineStyle><color>{kml_colour(colour)}</color><width>3</width></LineStyle>"
+            f"<PolyStyle><color>{kml_colour(colour, 0.25)}</color></PolyStyle></Style>\n"
+        )
+    return "".join(styles)
+
+
 def _write_kml_document(frame: gpd.GeoDataFrame, handle: IO[str]) -> None:
-    """Write the placemarks of :func:`kml_placemarks` as a KML document, for a GDAL without KML.
+    """Write the placemarks of :func:`kml_placemarks` as a KML document with the layers' styles.
 
     The text of names and descriptions goes through the standard library's XML escaping here,
-    and only here; coordinates are numbers this function formats.
+    and only here; coordinates are numbers this function formats; style ids are layer names.
     """
+    layer_names = list(dict.fromkeys(frame["Layer"])) if "Layer" in frame else []
     handle.write('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">\n')
-    handle.write("<Document><Folder><name>placemap</name>\n")
-    for name, description, geometry in zip(frame["Name"], frame["Description"], frame.geometry, strict=True):
+    handle.write(f"<Document><name>placemap</name>\n{_kml_styles(layer_names)}<Folder><name>placemap</name>\n")
+    styles = frame["Layer"] if "Layer" in frame else [None] * len(frame)
+    for name, description, style, geometry in zip(
+        frame["Name"], frame["Description"], styles, frame.geometry, strict=True
+    ):
+        style_url = f"<styleUrl>#{xml_escape(style)}</styleUrl>" if style else ""
         handle.write(
             f"<Placemark><name>{xml_escape(name)}</name><description>{xml_escape(description)}</description>"
-            f"{_kml_geometry(geometry)}</Placemark>\n"
+            f"{style_url}{_kml_geometry(geometry)}</Placemark>\n"
         )
     handle.write("</Folder></Document></kml>\n")
 

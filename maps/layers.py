@@ -4,9 +4,9 @@
 (``talks``, ``shelling``, ``corridor``, ``claim``, ``refugees``, ``ceasefire``,
 ``military``) and ``mentioned`` (places a document names but no event uses), in EPSG:4326:
 
-- points for located events (talks venues, ceasefires, military presence); shelling
-  aggregated by place, with ``reports`` (how many events) and ``count`` (their summed
-  ``Event.count``);
+- points for located events (talks venues, shelling, ceasefires, military presence), one
+  row per event like every other category (the map draws the shelling reports at one
+  place as one marker, sized by their number);
 - lines origin → destination for corridors and refugee flows; when the destination is a
   country, the line ends where that country's polygon is nearest to the origin (a flow
   "to Poland" ends at the border, not in Warsaw's suburbs); a point when only one end is
@@ -124,9 +124,7 @@ def build_layers(documents: Sequence[Document], *, gazetteer: AreaSource | None 
     for category in CATEGORIES:
         subset = table[table["category"] == category].reset_index(drop=True)
         subset_places = [places[i] for i in table.index[table["category"] == category]]
-        if category == "shelling":
-            layers[category] = _shelling_layer(subset)
-        elif category in _LINE_CATEGORIES:
+        if category in _LINE_CATEGORIES:
             layers[category] = _flow_layer(subset, subset_places, areas, category)
         elif category == "claim":
             layers[category] = _claim_layer(subset, subset_places, areas)
@@ -145,7 +143,7 @@ def empty_layer(name: str) -> gpd.GeoDataFrame:
 
 # -- rows ---------------------------------------------------------------------------------
 #: Working columns dropped before a layer is returned: the (lon, lat) of the event's point
-#: and of its origin and destination, and the aggregation key of its place.
+#: and of its origin and destination, and the key a mentioned place is grouped by.
 _HIDDEN = ("_x", "_y", "_ox", "_oy", "_dx", "_dy", "_key")
 
 
@@ -217,11 +215,6 @@ def _event_row(
         x, y = event.lon, event.lat
     else:
         x, y = _xy(location or origin or destination or (area_places[0] if area_places else None))
-    key = str(main.geonameid) if main is not None and main.geonameid is not None else None
-    if key is None and main is not None:
-        key = f"{main.name}|{main.lat:.5f}|{main.lon:.5f}"
-    elif key is None and not np.isnan(x):
-        key = f"|{y:.5f}|{x:.5f}"
     event_type, sub_event_type = ACLED_TYPES[event.category]
     country_code = main.country_code if main is not None else ""
     return (
@@ -252,7 +245,7 @@ def _event_row(
         y,
         *_xy(origin),
         *_xy(destination),
-        key,
+        None,  # _key: only mentioned places are grouped by place
     )
 
 
@@ -286,19 +279,6 @@ def _point_layer(table: Any, name: str) -> gpd.GeoDataFrame:
     located = _located(table)
     kept = table[located]
     return _finish(kept, _points(kept), name, unlocated=int((~located).sum()))
-
-
-def _shelling_layer(table: Any) -> gpd.GeoDataFrame:
-    located = _located(table)
-    kept = table[located].sort_values("date", na_position="first", kind="stable")
-    groups = kept.groupby("_key", sort=False)
-    latest = groups.tail(1).set_index("_key")
-    latest["reports"] = groups.size()
-    latest["count"] = groups["count"].sum(min_count=1)
-    latest["date_first"] = groups["date"].min()
-    latest["event_ids"] = groups["id"].agg(",".join)
-    latest = latest.sort_values("reports", ascending=False, kind="stable").reset_index()
-    return _finish(latest, _points(latest), "shelling", unlocated=int((~located).sum()))
 
 
 def _flow_layer(table: Any, places: list[Any], areas: _AreaCache, name: str) -> gpd.GeoDataFrame:

@@ -20,7 +20,7 @@ from .category import CategoryLayer
 from .eventlist import EventList
 from .labels import PlaceLabels, place_labels
 from .layers import LAYER_NAMES
-from .layout import PageLayout
+from .layout import FitView, PageLayout
 from .legend import Legend, MapTitle
 from .offline import inline_assets, online_assets
 from .style import CATEGORY_STYLES
@@ -100,6 +100,7 @@ def render_map(
     m.options["max_zoom"] = 18  # with no tile layer Leaflet knows none; the shelling clusters need one
     for name, z_index in PANES.items():
         m.add_child(CustomPane(name, z_index=z_index, pointer_events=name not in _PASSIVE_PANES))
+    m.add_child(FitView(_bounds(layers), max_zoom=9))  # before the layers: drawn once, at this view
     if not offline:
         folium.TileLayer("OpenStreetMap", control=False).add_to(m)
     if basemap is not None and len(basemap):
@@ -123,7 +124,6 @@ def render_map(
         m.add_child(TimeSlider(days))
     m.add_child(folium.LayerControl(collapsed=False, position="topright"))
     m.add_child(PageLayout(title))
-    _fit(m, layers)
     if offline:
         inline_assets(m)
     else:
@@ -146,23 +146,17 @@ def _corridor_statuses(layers: Mapping[str, Any]) -> list[str] | None:
     return list(corridor["status"].dropna().unique())
 
 
-def _fit(m: folium.Map, layers: Mapping[str, Any]) -> None:
-    """Fit the view to the events (to the mentioned places when there are none)."""
+def _bounds(layers: Mapping[str, Any]) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of the events (of the mentioned places when there
+    are none; most of the world when there is nothing)."""
     import numpy as np
 
     frames = [layer for name, layer in layers.items() if name != "mentioned" and not layer.empty]
     if not frames and "mentioned" in layers and not layers["mentioned"].empty:
         frames = [layers["mentioned"]]
     if not frames:
-        m.fit_bounds([[-50.0, -150.0], [70.0, 160.0]])
-        return
+        return [[-50.0, -150.0], [70.0, 160.0]]
     bounds = np.array([frame.total_bounds for frame in frames])
     west, south = bounds[:, 0].min(), bounds[:, 1].min()
     east, north = bounds[:, 2].max(), bounds[:, 3].max()
-    # Room for the title (top), the layer control and legend (right) and the slider (left).
-    m.fit_bounds(
-        [[float(south), float(west)], [float(north), float(east)]],
-        padding_top_left=(40, 70),
-        padding_bottom_right=(250, 60),
-        max_zoom=9,
-    )
+    return [[float(south), float(west)], [float(north), float(east)]]

@@ -120,8 +120,11 @@ class PlacemapStyle(MacroElement):
         .pm-slider-moved { display: none; }
         /* The event list: right of the map, below it on narrow screens. */
         html, body { height: 100%; margin: 0; }
-        body.pm-with-events { display: flex; }
-        body.pm-with-events > .folium-map { flex: 1 1 auto; min-width: 0; width: auto !important; }
+        /* :has() lays the page out before any script runs, so the map opens at its final size
+           (the class is for browsers without it). */
+        body.pm-with-events, body:has(> .pm-events) { display: flex; }
+        body.pm-with-events > .folium-map, body:has(> .pm-events) > .folium-map { flex: 1 1 auto; min-width: 0;
+            width: auto !important; }
         .pm-events { flex: 0 0 340px; height: 100%; display: flex; flex-direction: column; box-sizing: border-box;
             border-left: 1px solid #bbb; background: #fafafa; color: #222;
             font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
@@ -165,8 +168,9 @@ class PlacemapStyle(MacroElement):
             .pm-title h1 { font-size: 14px; }
             .pm-legend { min-width: 0; }
             .pm-slider { min-width: 200px; }
-            body.pm-with-events { flex-direction: column; height: auto; min-height: 100%; }
-            body.pm-with-events > .folium-map { flex: 0 0 auto; height: 70vh !important; width: 100% !important; }
+            body.pm-with-events, body:has(> .pm-events) { flex-direction: column; height: auto; min-height: 100%; }
+            body.pm-with-events > .folium-map, body:has(> .pm-events) > .folium-map { flex: 0 0 auto;
+                height: 70vh !important; width: 100% !important; }
             .pm-events { flex: 0 0 auto; height: auto; border-left: 0; border-top: 1px solid #bbb; }
             .pm-events.pm-collapsed .pm-events-toggle { writing-mode: horizontal-tb; padding: 2px 8px; }
             .pm-events-body { overflow: visible; }
@@ -245,8 +249,11 @@ class PlacemapStyle(MacroElement):
                 var c = categories[name][1];
                 var style = {radius: 8, color: "#ffffff", weight: 2, fillColor: c, fillOpacity: 0.9, opacity: 1};
                 if (name === "shelling") {
-                    style.radius = Math.min(6 + 4 * Math.sqrt((p.reports || 1) - 1), 26);
-                    style.fillOpacity = 0.75;
+                    // The reports at one place are drawn on top of each other: one marker sized
+                    // by their number, each so faint that the stack shows the opacity of one.
+                    var here = Math.max(p.here || 1, p.reports || 1);
+                    style.radius = Math.min(6 + 4 * Math.sqrt(here - 1), 26);
+                    style.fillOpacity = 1 - Math.pow(0.25, 1 / (p.here || 1));
                 } else if (name === "mentioned") {
                     style = {radius: 4, color: c, weight: 1.5, fillColor: "#ffffff", fillOpacity: 0.8};
                 }
@@ -304,12 +311,16 @@ class PlacemapStyle(MacroElement):
                 el.pmForwarding = true;
                 var below = null;
                 function underneath(e) {
-                    el.style.pointerEvents = "none";
                     var target = document.elementFromPoint(e.clientX, e.clientY);
-                    el.style.pointerEvents = "";
                     var usable = target && (target.tagName === "CANVAS"
                         || (target.classList && target.classList.contains("leaflet-interactive")));
                     return usable ? target : null;
+                }
+                // The canvas stays out of the way until the event has been handed on, so what lies
+                // beneath (another canvas forwarding in turn) never hands it back.
+                function handOn(e, act) {
+                    el.style.pointerEvents = "none";
+                    try { act(underneath(e)); } finally { el.style.pointerEvents = ""; }
                 }
                 function send(target, type, e, related) {
                     target.dispatchEvent(new MouseEvent(type, {
@@ -326,43 +337,60 @@ class PlacemapStyle(MacroElement):
                     }
                 }
                 el.addEventListener("mousemove", function (e) {
-                    var target = e === claimed ? null : underneath(e);
-                    leave(e, target);
-                    if (!target) { return; }
-                    if (target !== below) { send(target, "mouseover", e, el); below = target; }
-                    el.style.cursor = "pointer";
-                    send(target, "mousemove", e);
+                    // Over one of its own features (Leaflet marks the canvas so; its hover test
+                    // runs at most every 32 ms, so this move may not have claimed it): keep it.
+                    if (e === claimed || el.classList.contains("leaflet-interactive")) { leave(e, null); return; }
+                    handOn(e, function (target) {
+                        leave(e, target);
+                        if (!target) { return; }
+                        if (target !== below) { send(target, "mouseover", e, el); below = target; }
+                        el.style.cursor = "pointer";
+                        send(target, "mousemove", e);
+                    });
                 });
                 el.addEventListener("mouseout", function (e) { leave(e, e.relatedTarget); });
                 // Not mousedown/mouseup: the map drags on the canvas's own, and twice would not do.
                 ["click", "dblclick", "contextmenu"].forEach(function (type) {
                     el.addEventListener(type, function (e) {
                         if (e === claimed) { return; }
-                        var target = underneath(e);
-                        if (target) { send(target, type, e); }
+                        handOn(e, function (target) { if (target) { send(target, type, e); } });
                     });
                 });
             }
             // A thin or dotted line is hard to hit (its gaps take no clicks): each line gets a
-            // wider, invisible twin carrying the same feature, so popups, tooltips and filters
-            // treat the two as one.
+            // twin carrying the same feature, so popups, tooltips and filters treat the two as
+            // one. The twins are never drawn: they live on a canvas of their own, which finds the
+            // line within a few pixels of the mouse from the geometry (no SVG element each: they
+            // would double the lines' share of the page). That canvas lies under the pane's SVG,
+            // so a line hit squarely is always that line.
+            var hitCanvases = {};
+            function hitCanvas(pane) {
+                if (hitCanvases[pane]) { return hitCanvases[pane]; }
+                var renderer = L.canvas({pane: pane, padding: 0.3, tolerance: 7});
+                renderer.on("add", function () {
+                    var host = renderer.getPane(), el = renderer.getContainer ? renderer.getContainer()
+                        : renderer._container;
+                    host.insertBefore(el, host.firstChild);
+                    forward(el);
+                });
+                hitCanvases[pane] = renderer;
+                return renderer;
+            }
             function widen(group) {
                 group.getLayers().forEach(function (layer) {
                     if (!(layer instanceof L.Polyline) || layer instanceof L.Polygon) { return; }
                     var twin = L.polyline(layer.getLatLngs(), {
-                        pane: layer.options.pane, weight: Math.max(14, layer.options.weight + 8), opacity: 0,
-                        lineCap: "round", fill: false});
+                        pane: layer.options.pane, renderer: hitCanvas(layer.options.pane), stroke: false,
+                        fill: false});
                     twin.feature = layer.feature;
                     twin.pmTwin = true;
                     group.addLayer(twin);
-                    // Under the drawn lines, so one line's twin never hides another line.
-                    if (twin.bringToBack) { group.once("add", function () { twin.bringToBack(); }); }
                 });
             }
             // Points drawn within a few pixels of this one (on any shown layer): events at one
             // place would hide each other, so one popup lists them all.
-            function colocated(name, layer) {
-                var map = layer._map;
+            function colocated(name, layer, map) {
+                map = layer._map || map;
                 if (!map || !layer.getLatLng) { return [[name, layer.feature.properties]]; }
                 var here = map.latLngToContainerPoint(layer.getLatLng()), found = [];
                 registry.forEach(function (entry) {
@@ -376,19 +404,32 @@ class PlacemapStyle(MacroElement):
                 });
                 return found.length ? found : [[name, layer.feature.properties]];
             }
-            function popupFor(name, layer) {
-                var here = colocated(name, layer);
+            function popupFor(name, layer, map) {
+                var here = colocated(name, layer, map);
                 if (here.length < 2) { return popup(name, layer.feature.properties); }
                 return '<div class="pm-stack"><div class="pm-stack-head">' + here.length + " events here</div>"
                     + here.map(function (h) { return popup(h[0], h[1]); }).join("") + "</div>";
             }
             // One popup and one tooltip per layer, not per feature: Leaflet opens them on
-            // the feature clicked or hovered, and 10,000 features cost no extra objects.
+            // the feature clicked or hovered, and 10,000 features cost no extra objects. The
+            // tooltip, which follows the mouse, is opened from the layer's own mouse events:
+            // Leaflet's bindTooltip would also hang focus listeners on each of thousands of SVG
+            // paths, none of which can take the focus.
             function bind(name, group) {
-                group.bindTooltip(function (layer) {
-                    var p = layer.feature.properties;
-                    return p.label || p.place || "";
-                }, {sticky: true});
+                var tip = L.tooltip({direction: "auto", offset: [12, 0]}), shownOn = null;
+                group.on("mouseover mousemove", function (e) {
+                    var map = group._map, p = e.layer && e.layer.feature && e.layer.feature.properties;
+                    if (!map || !p) { return; }
+                    tip.setLatLng(e.latlng);
+                    if (e.type === "mouseover" || !map.hasLayer(tip)) {
+                        tip.setContent(p.label || p.place || "");
+                        map.openTooltip(tip);
+                        shownOn = map;
+                    }
+                });
+                group.on("mouseout remove", function () {
+                    if (shownOn) { shownOn.closeTooltip(tip); shownOn = null; }
+                });
                 group.bindPopup(function (layer) { return popupFor(name, layer); },
                                 {maxWidth: 320, autoPanPaddingTopLeft: [60, 110]});
                 group.on("click dblclick contextmenu mousemove", function (e) { claimed = e.originalEvent; });
@@ -397,21 +438,30 @@ class PlacemapStyle(MacroElement):
             // number of reports; they split apart on zoom, and from zoom 9 every place shows.
             // Only numbers and fixed markup go into the icon. No animation: bubbles would fly
             // out from the middle after the opening fitBounds, and 10,000 points redraw faster.
+            // A bubble whose reports are all at one place opens their popup: zooming in would
+            // never split it.
             function cluster(name, layer) {
                 var group = L.markerClusterGroup({
                     disableClusteringAtZoom: 9, maxClusterRadius: 45, showCoverageOnHover: false,
-                    spiderfyOnMaxZoom: false, animate: false,
+                    spiderfyOnMaxZoom: false, animate: false, zoomToBoundsOnClick: false,
                     iconCreateFunction: function (c) {
-                        var markers = c.getAllChildMarkers(), n = 0;
-                        markers.forEach(function (m) { n += m.feature.properties.reports || 1; });
+                        var markers = c.getAllChildMarkers(), n = 0, places = {};
+                        markers.forEach(function (m) {
+                            n += m.feature.properties.reports || 1;
+                            places[m.getLatLng().toString()] = true;
+                        });
                         var size = Math.round(Math.min(28 + 7 * Math.log10(n), 50));
                         return L.divIcon({
                             html: '<div style="--pm-c:' + categories[name][1] + '" title="' + n + " reports, "
-                                + markers.length + ' places"><span>' + n + "</span></div>",
+                                + Object.keys(places).length + ' places"><span>' + n + "</span></div>",
                             className: "marker-cluster pm-cluster", iconSize: L.point(size, size)});
                     }
                 });
                 group.addLayers(layer.getLayers());
+                group.on("clusterclick", function (e) {
+                    if (!onePlace(e.layer)) { e.layer.zoomToBounds(); return; }
+                    openPopup(group._map, name, e.layer.getAllChildMarkers()[0]);
+                });
                 return group;
             }
             function register(name, layer, data) { registry.push({name: name, layer: layer, data: data}); }
@@ -469,15 +519,24 @@ class PlacemapStyle(MacroElement):
                 apply();
             }
             function onFilter(watch) { watchers.push(watch); }
-            // Show a feature: pan (or zoom a cluster apart) and open its popup.
+            function onePlace(bubble) {
+                var bounds = bubble.getBounds();
+                return bounds.getNorthEast().equals(bounds.getSouthWest());
+            }
+            function openPopup(map, name, layer) {
+                var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+                L.popup({maxWidth: 320, autoPanPaddingTopLeft: [60, 110]}).setLatLng(at)
+                    .setContent(popupFor(name, layer, map)).openOn(map);
+            }
+            // Show a feature: pan (or zoom a cluster apart) and open its popup, which lists the
+            // feature first and then the events at the same spot.
             function reveal(entry, layer, map) {
-                function open() {
-                    var at = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
-                    L.popup({maxWidth: 320, autoPanPaddingTopLeft: [60, 110]}).setLatLng(at)
-                        .setContent(popupFor(entry.name, layer)).openOn(map);
-                }
+                function open() { openPopup(map, entry.name, layer); }
                 if (layer.getLatLng && entry.layer.zoomToShowLayer) {
-                    entry.layer.zoomToShowLayer(layer, open);
+                    map.setView(layer.getLatLng(), map.getZoom(), {animate: false});
+                    var shown = entry.layer.getVisibleParent(layer);
+                    if (shown === layer || (shown && shown.getBounds && onePlace(shown))) { open(); }
+                    else { entry.layer.zoomToShowLayer(layer, open); }
                 } else if (layer.getLatLng) {
                     map.setView(layer.getLatLng(), Math.max(map.getZoom(), 7), {animate: false});
                     open();

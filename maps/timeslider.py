@@ -74,10 +74,20 @@ class TimeSlider(MacroElement):
                 div.querySelector(".pm-from").textContent = days[+from.value];
                 div.querySelector(".pm-to").textContent = days[+to.value];
                 placemap.setFilter({from: days[+from.value], to: days[+to.value]});
+                count();
+            }
+            function count() {
                 var shown = 0;
-                Object.keys(placemap.shown).forEach(function (name) {
-                    if (name !== "mentioned") { shown += placemap.shown[name]; }
-                });
+                if (placemap.shown) {
+                    Object.keys(placemap.shown).forEach(function (name) {
+                        if (name !== "mentioned") { shown += placemap.shown[name]; }
+                    });
+                } else {  // nothing filtered yet: every event is shown
+                    placemap.registry.forEach(function (entry) {
+                        if (entry.name === "mentioned") { return; }
+                        entry.layer.getLayers().forEach(function (layer) { shown += layer.pmTwin ? 0 : 1; });
+                    });
+                }
                 div.querySelector(".pm-count").textContent = "(" + shown + " shown)";
             }
             function stop() { clearInterval(timer); timer = null; play.textContent = "\u25b6"; }
@@ -95,7 +105,12 @@ class TimeSlider(MacroElement):
             to.addEventListener("input", function () { stop(); apply(to); });
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
-            apply(to);
+            // Every day chosen filters nothing out: the range is set without redrawing the layers.
+            placemap.filters.from = days[0];
+            placemap.filters.to = days[last];
+            div.querySelector(".pm-from").textContent = days[0];
+            div.querySelector(".pm-to").textContent = days[last];
+            count();
             // Beside an event list the slider joins its filters; on its own it sits on the map.
             var home = document.querySelector("[data-placemap-time]");
             if (home) { home.appendChild(div); return L.DomUtil.create("div", "pm-slider-moved"); }

@@ -691,7 +691,11 @@ def build_parser() -> argparse.ArgumentParser:
     mapping.add_argument("--geojson", metavar="OUT.geojson", help="also write RFC 7946 GeoJSON")
     mapping.add_argument("--gpkg", metavar="OUT.gpkg", help="also write a GeoPackage (a table per layer)")
     mapping.add_argument("--csv", metavar="OUT.csv", help="also write a CSV (WKT geometry)")
-    mapping.add_argument("--kml", metavar="OUT.kml", help="also write KML for Google Earth (a placemark per feature)")
+    mapping.add_argument(
+        "--kml",
+        metavar="OUT.kml",
+        help="also write KML for Google Earth (a placemark per feature, in the map's category colours)",
+    )
     mapping.add_argument("--offline", action="store_true", help="one self-contained HTML file: no tiles, no CDN")
     mapping.add_argument(
         "--published", type=_iso_day, metavar="YYYY-MM-DD", help="publication date for texts that carry none"

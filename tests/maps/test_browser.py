@@ -64,7 +64,7 @@ _SET += "el.dispatchEvent(new Event('input')); }"
 def test_time_slider_filters_the_layers(bench, browser, tmp_path) -> None:
     path = bench.example_map(tmp_path)
     page, _ = bench.load(browser, path)
-    assert "(12 shown)" in page.inner_text(".pm-slider")
+    assert "(14 shown)" in page.inner_text(".pm-slider")
     page.evaluate(_SET, [".pm-range-to", 0])
     assert page.inner_text(".pm-slider .pm-when") == "2022-02-20 – 2022-02-20"
     assert "(1 shown)" in page.inner_text(".pm-slider")  # Belgorod only
@@ -169,6 +169,10 @@ def test_real_mouse_reaches_every_line_and_area(bench, browser, tmp_path) -> Non
     assert bench.click_shapes(page) == []
     assert report["console_errors"] == report["page_errors"] == []
     page.close()
+    page, report = bench.load(browser, path)  # the opening view again: popups have panned the map
+    assert bench.click_shapes(page, miss=5) == []  # 5 px beside a line (a dotted one's gap) is that line
+    assert report["console_errors"] == report["page_errors"] == []
+    page.close()
 
 
 def test_events_at_one_place_share_one_popup(bench, browser, tmp_path) -> None:
@@ -204,7 +208,7 @@ _SHOWN = "[data-placemap-events] [data-event]:not([hidden])"
 
 def test_one_item_per_event_with_its_fields(bench, browser, tmp_path) -> None:
     page, report = bench.load(browser, bench.example_map(tmp_path))
-    assert page.locator(_ITEMS).count() == 12  # every event but Kharkiv's three reports, which are one place
+    assert page.locator(_ITEMS).count() == 14  # every event, Kharkiv's three shelling reports too
     belgorod = page.inner_text(f"{_ITEMS}[data-event='belgorod-military#0']")
     for expected in ("MILITARY PRESENCE", "reported", "2022-02-20", "Belgorod", "troops massing", "Open-source"):
         assert expected.lower() in belgorod.lower()
@@ -225,12 +229,37 @@ def test_clicking_an_item_opens_its_popup(bench, browser, tmp_path) -> None:
     page.close()
 
 
+def test_each_report_at_one_place_has_its_item_and_popup(bench, browser, tmp_path) -> None:
+    page, report = bench.load(browser, bench.example_map(tmp_path))
+    for day in ("1", "2", "7"):
+        event = f"kharkiv-shelling-{day}#0"
+        assert "2022-03-0" + day in page.inner_text(f"{_ITEMS}[data-event='{event}']")
+        page.click(f"{_ITEMS}[data-event='{event}']")
+        # The popup opens with this report first, then the others at Kharkiv.
+        page.wait_for_function(
+            "doc => { const first = document.querySelector('.leaflet-popup-content .pm-popup');"
+            " return first && first.textContent.includes(doc); }",
+            arg=f"kharkiv-shelling-{day}",
+            timeout=5000,
+        )
+        assert "3 events here" in page.inner_text(".leaflet-popup-content")
+    # The map's one marker at Kharkiv opens all three as well.
+    page.evaluate("() => { window[document.querySelector('.folium-map').id].closePopup(); }")
+    page.wait_for_selector(".leaflet-popup", state="detached")  # it fades out first
+    point = page.evaluate(bench._FIND_FEATURE, ["shelling", "Kharkiv"])
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_selector(".leaflet-popup-content")
+    assert page.locator(".leaflet-popup-content .pm-popup").count() == 3
+    assert report["console_errors"] == report["page_errors"] == []
+    page.close()
+
+
 def test_category_and_status_filters_follow_everywhere(bench, browser, tmp_path) -> None:
     page, _ = bench.load(browser, bench.example_map(tmp_path))
     page.uncheck(".pm-filter-categories input[value='corridor']")
-    assert page.locator(_SHOWN).count() == 8
+    assert page.locator(_SHOWN).count() == 10
     assert page.inner_text(".pm-count[data-pm-layer='corridor']") == "(0)"
-    assert "8 of 12 events" in page.inner_text(".pm-events-count")
+    assert "10 of 14 events" in page.inner_text(".pm-events-count")
     page.check(".pm-filter-categories input[value='corridor']")
     page.uncheck(".pm-filter-statuses input[value='reported']")
     shown = page.locator(_SHOWN).all_inner_texts()
@@ -257,6 +286,26 @@ def _overlap(a: dict, b: dict) -> bool:
     )
 
 
+_EVENT_SPAN = """
+() => {
+    // The box of every event feature in map pixels, and the map's size.
+    const map = window[document.querySelector('.folium-map').id];
+    let bounds = null;
+    placemap.registry.forEach(entry => {
+        if (entry.name === "mentioned") { return; }
+        (entry.all || entry.layer.getLayers()).forEach(layer => {
+            const b = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
+            bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+        });
+    });
+    const nw = map.latLngToContainerPoint(bounds.getNorthWest());
+    const se = map.latLngToContainerPoint(bounds.getSouthEast());
+    const size = map.getSize();
+    return {left: nw.x, top: nw.y, right: se.x, bottom: se.y, width: size.x, height: size.y};
+}
+"""
+
+
 def test_phone_layout(bench, browser, tmp_path) -> None:
     path = bench.example_map(tmp_path)
     page = browser.new_page(viewport={"width": 390, "height": 844})
@@ -277,7 +326,20 @@ def test_phone_layout(bench, browser, tmp_path) -> None:
             assert not _overlap(boxes[a], boxes[b]), (a, b, boxes)
     map_box = page.locator(".folium-map").bounding_box()
     assert page.locator(".pm-events").bounding_box()["y"] >= map_box["y"] + map_box["height"] - 1  # below the map
+    # The opening view fits the events to the phone's map: all inside, and filling it in one direction.
+    span = page.evaluate(_EVENT_SPAN)
+    assert span["left"] >= 0 and span["top"] >= 0
+    assert span["right"] <= span["width"] and span["bottom"] <= span["height"]
+    assert max((span["right"] - span["left"]) / span["width"], (span["bottom"] - span["top"]) / span["height"]) > 0.6
     assert not page.is_visible(".leaflet-control-layers-list")  # folded
+    last = page.locator(_ITEMS).last
+    last.scroll_into_view_if_needed()
+    assert page.locator(".folium-map").bounding_box()["y"] < 0  # scrolled away
+    last.click()  # a tap on an item below the map brings the map back, its popup open
+    page.wait_for_selector(".leaflet-popup-content")
+    assert page.locator(".folium-map").bounding_box()["y"] >= -1
+    page.evaluate("() => { window[document.querySelector('.folium-map').id].closePopup(); }")
+    page.wait_for_selector(".leaflet-popup", state="detached")
     page.click(".leaflet-control-layers-toggle")
     assert page.is_visible(".leaflet-control-layers-list")
     page.click(".pm-legend summary")

@@ -43,7 +43,7 @@ def test_gpkg_has_one_table_per_category(layers, tmp_path) -> None:
     assert set(tables) == set(LAYER_NAMES)
     assert tables["corridor"] == "LineString" and tables["claim"] == "Polygon"
     shelling = pyogrio.read_dataframe(path, layer="shelling")
-    assert shelling.set_index("place").loc["Kharkiv", "reports"] == 3
+    assert (shelling["place"] == "Kharkiv").sum() == 3  # one row per event
 
 
 def test_csv_has_coordinates_and_wkt(layers, tmp_path) -> None:
@@ -68,22 +68,8 @@ def _coordinates(placemark: ET.Element) -> list[tuple[float, float]]:
     return [tuple(float(n) for n in pair.split(",")[:2]) for pair in text.split()]
 
 
-@pytest.fixture(params=["gdal", "own writer"])
-def kml_engine(request, monkeypatch) -> str:
-    """Each KML test runs through GDAL's driver and through the writer used without one."""
-    if request.param == "own writer":
-        drivers = pyogrio.list_drivers
-
-        def without_kml(*args, **kwargs):
-            return {k: v for k, v in drivers(*args, **kwargs).items() if k not in ("KML", "LIBKML")}
-
-        monkeypatch.setattr(pyogrio, "list_drivers", without_kml)
-    return request.param
-
-
-def test_kml_has_a_placemark_per_feature(layers, tmp_path, kml_engine) -> None:
+def test_kml_has_a_placemark_per_feature(layers, tmp_path) -> None:
     path = write_kml(layers, tmp_path / "events.kml")
-    assert ('<Document id="root_doc">' in path.read_text(encoding="utf-8")) == (kml_engine == "gdal")
     placemarks = _placemarks(path)
     assert len(placemarks) == sum(len(layer) for layer in layers.values())
     by_name = {p.findtext(f"{KML}name"): p for p in placemarks}
@@ -96,13 +82,14 @@ def test_kml_has_a_placemark_per_feature(layers, tmp_path, kml_engine) -> None:
     assert len(claims) == len(layers["claim"]) == 1
     shapes = {f"{KML}Point", f"{KML}LineString", f"{KML}Polygon"}
     assert all(sum(child.tag in shapes for child in p) == 1 for p in placemarks)
-    shelling = by_name["Shelling: Kharkiv"].findtext(f"{KML}description")
-    assert "<b>Status:</b> reported" in shelling and "2022-03-01 – 2022-03-07" in shelling
-    assert "Artillery shelled residential districts of Kharkiv" in shelling
+    kharkiv = [p.findtext(f"{KML}description") for p in placemarks if p.findtext(f"{KML}name") == "Shelling: Kharkiv"]
+    assert len(kharkiv) == 3  # one placemark per report
+    assert all("<b>Status:</b> reported" in d and "Artillery shelled residential districts" in d for d in kharkiv)
+    assert {d.split("<b>Date:</b> ")[1][:10] for d in kharkiv} == {"2022-03-01", "2022-03-02", "2022-03-07"}
     assert "Kyiv" in by_name  # a place only mentioned, under its own name
 
 
-def test_kml_escapes_article_text(hostile_layers, hostile, tmp_path, kml_engine) -> None:
+def test_kml_escapes_article_text(hostile_layers, hostile, tmp_path) -> None:
     raw = write_kml(hostile_layers, tmp_path / "h.kml").read_text(encoding="utf-8")
     assert "<script>" not in raw and "<img" not in raw  # XML-escaped in the file
     placemarks = _placemarks(tmp_path / "h.kml")
@@ -116,7 +103,7 @@ def test_kml_escapes_article_text(hostile_layers, hostile, tmp_path, kml_engine)
     assert "Shelling: Evil<img src=x onerror=alert(1)>ville" in names  # plain text, XML-escaped only
 
 
-def test_kml_drops_what_xml_cannot_hold(documents, areas, tmp_path, kml_engine) -> None:
+def test_kml_drops_what_xml_cannot_hold(documents, areas, tmp_path) -> None:
     from placemap.maps import build_layers
 
     layers = build_layers(documents, gazetteer=areas)
@@ -126,19 +113,41 @@ def test_kml_drops_what_xml_cannot_hold(documents, areas, tmp_path, kml_engine) 
     assert "“a &amp; b  end”" in talks.findtext(f"{KML}description")
 
 
-def test_kml_writers_agree(layers, tmp_path) -> None:
+def test_kml_placemarks_take_the_maps_category_colours(layers, tmp_path) -> None:
+    from placemap.maps.export import kml_colour
+    from placemap.maps.style import CATEGORY_STYLES
+
+    root = ET.parse(write_kml(layers, tmp_path / "events.kml")).getroot()
+    styles = {s.get("id"): s for s in root.iter(f"{KML}Style")}
+    assert set(styles) == {name for name, layer in layers.items() if len(layer)}
+    for name, style in styles.items():
+        colour = CATEGORY_STYLES[name][1]  # "#rrggbb" -> KML's "aabbggrr"
+        assert style.findtext(f"{KML}IconStyle/{KML}color") == "ff" + colour[5:7] + colour[3:5] + colour[1:3]
+        assert style.findtext(f"{KML}LineStyle/{KML}color") == kml_colour(colour)
+        assert style.findtext(f"{KML}PolyStyle/{KML}color").startswith("40")  # a translucent fill
+    for placemark in _placemarks(tmp_path / "events.kml"):
+        name = placemark.findtext(f"{KML}name")
+        url = placemark.findtext(f"{KML}styleUrl")
+        if name.startswith("Shelling"):
+            assert url == "#shelling"
+        elif name.startswith("Evacuation corridors"):
+            assert url == "#corridor"
+    assert kml_colour("#d7301f") == "ff1f30d7"
+
+
+@pytest.mark.skipif(not {"KML", "LIBKML"} & set(pyogrio.list_drivers(read=True)), reason="GDAL reads no KML")
+def test_gdal_reads_the_kml_back(layers, tmp_path) -> None:
     from placemap.maps import export
 
-    gdal = _placemarks(write_kml(layers, tmp_path / "gdal.kml"))
-    own = tmp_path / "own.kml"
-    with own.open("w", encoding="utf-8") as handle:
-        export._write_kml_document(export.kml_placemarks(layers), handle)
-    ours = _placemarks(own)
-    assert [p.findtext(f"{KML}name") for p in ours] == [p.findtext(f"{KML}name") for p in gdal]
-    assert [p.findtext(f"{KML}description") for p in ours] == [p.findtext(f"{KML}description") for p in gdal]
-    for mine, theirs in zip(ours, gdal, strict=True):
-        flat = [n for pair in _coordinates(theirs) for n in pair]
-        assert [n for pair in _coordinates(mine) for n in pair] == pytest.approx(flat, abs=1e-7)
+    path = write_kml(layers, tmp_path / "events.kml")
+    read = pyogrio.read_dataframe(path)
+    expected = export.kml_placemarks(layers)
+    columns = {c.lower(): c for c in read.columns}  # "Description" (KML driver), "description" (LIBKML)
+    assert list(read[columns["name"]]) == list(expected["Name"])
+    assert list(read[columns["description"]]) == list(expected["Description"])
+    for mine, theirs in zip(expected.geometry, read.geometry, strict=True):
+        flat = [float(n) for pair in shapely.get_coordinates(mine) for n in pair]
+        assert [float(n) for pair in shapely.get_coordinates(theirs) for n in pair] == pytest.approx(flat, abs=1e-7)
 
 
 def test_own_kml_writer_handles_holes_and_multipart_claims(tmp_path) -> None:

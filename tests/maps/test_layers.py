@@ -43,13 +43,22 @@ def test_properties_carry_event_place_quote_and_acled(layers, documents) -> None
         assert ACLED_TYPES[category] == ("Strategic developments", "Agreement")
 
 
-def test_shelling_aggregated_by_place(layers) -> None:
-    shelling = layers["shelling"].set_index("place")
-    kharkiv = shelling.loc["Kharkiv"]
-    assert kharkiv["reports"] == 3
-    assert (kharkiv["date_first"], kharkiv["date"]) == ("2022-03-01", "2022-03-07")
-    assert kharkiv["event_ids"].count(",") == 2
-    assert shelling.loc["Mykolaiv", "reports"] == 1 and shelling.loc["Mykolaiv", "count"] == 2
+def test_shelling_is_one_row_per_event(layers) -> None:
+    shelling = layers["shelling"]
+    kharkiv = shelling[shelling["place"] == "Kharkiv"]
+    assert list(kharkiv["date"]) == ["2022-03-01", "2022-03-02", "2022-03-07"]
+    assert kharkiv["id"].is_unique and (kharkiv["reports"] == 1).all()
+    assert (kharkiv["event_ids"] == kharkiv["id"]).all()
+    assert shelling.set_index("place").loc["Mykolaiv", "count"] == 2
+
+
+def test_a_places_shelling_reports_share_one_marker_size(layers) -> None:
+    from placemap.maps.category import map_properties
+
+    here = map_properties(layers["shelling"]).set_index("id")["here"]
+    assert here["kharkiv-shelling-1#0"] == here["kharkiv-shelling-7#0"] == 3
+    assert here["mykolaiv-shelling#0"] == 1
+    assert map_properties(layers["corridor"])["here"].isna().sum() > 0  # lines: no stack
 
 
 def test_corridor_lines_run_origin_to_destination(layers) -> None:
