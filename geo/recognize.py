@@ -19,6 +19,7 @@ from placemap.gazetteer.fold import code_key
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Mention
 
+from .place_model import PlaceModel
 from .recognition_words import (
     ATTACKS_ON,
     DISEASE_WORDS,
@@ -164,8 +165,10 @@ class SpacyRecognizer:
         major_population: int = 50_000,
         adjectives: bool = False,
         windows: bool = True,
+        model: PlaceModel | None = None,
     ) -> None:
         self.nlp = nlp
+        self.model = model
         self.windows = windows
         self.rules = rules
         self.adjectives = adjectives
@@ -199,6 +202,28 @@ class SpacyRecognizer:
 
     def mentions_from_doc(self, doc: Any) -> list[Mention]:
         """The place mentions of a processed spaCy ``Doc``."""
+        ents, spans = self.rule_spans(doc)
+        if self.model is not None:
+            spans = self._learned(doc, ents, spans)
+        return _token_spans_to_mentions(doc, spans)
+
+    def candidates(self, doc: Any) -> tuple[list[Any], list[tuple[int, int, str]]]:
+        """The learned recognizer's candidates of ``doc`` (``place_candidates.Candidate``) and the
+        adjectives the rules found (NORP spans, passed through as they are)."""
+        from .place_candidates import candidates
+
+        ents, spans = self.rule_spans(doc)
+        return candidates(self, doc, ents, spans), [span for span in spans if span[2] == "NORP"]
+
+    def _learned(self, doc: Any, ents: tuple, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        from .place_candidates import candidates, choose
+
+        found = candidates(self, doc, ents, spans)
+        chosen = choose(found, self.model.probabilities(c.features for c in found), self.model.threshold)
+        return chosen + [span for span in spans if span[2] == "NORP"]
+
+    def rule_spans(self, doc: Any) -> tuple[tuple, list[tuple[int, int, str]]]:
+        """The NER's entities of ``doc`` and the token spans the rules make of them."""
         # Words of full personal names ("Vitaliy Kim"): a later lone "Kim" is the person.
         ents = doc.ents  # spaCy builds new Span objects on every access
         person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
@@ -231,7 +256,7 @@ class SpacyRecognizer:
             spans = [self._with_designator(doc, span) for span in spans]
         if self.adjectives:
             spans.extend(self._adjectives_left(doc, spans))
-        return _token_spans_to_mentions(doc, spans)
+        return ents, spans
 
     def _adjectives_left(self, doc: Any, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Adjectives of nationality the model did not label ("Slovak officials")."""
