@@ -19,6 +19,7 @@ from typing import Any
 from placemap.gazetteer.fold import code_key
 from placemap.gazetteer.query import DESIGNATORS
 
+from .name_context import follows_a_place, is_subject, names_a_kind_of_place
 from .recognition_words import (
     FACILITY_HEADS,
     INSTITUTION_HEADS,
@@ -31,6 +32,7 @@ from .recognition_words import (
     TITLES,
     UNIT_WORDS,
 )
+from .windows import starts_sentence
 
 __all__ = ["Candidate", "candidates", "choose"]
 
@@ -84,9 +86,6 @@ def _spans(doc: Any, ents: tuple, rule_spans: list[tuple[int, int, str]], places
 
 def candidates(recognizer: Any, doc: Any, ents: tuple, rule_spans: list[tuple[int, int, str]]) -> list[Candidate]:
     """The candidates of ``doc`` with their features (``recognizer``: the :class:`SpacyRecognizer`)."""
-    from .recognize import _follows_a_place, _is_subject, _names_a_kind_of_place  # recognize imports this module
-    from .windows import starts_sentence
-
     places = recognizer._places
     person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
     ent_of: dict[int, Any] = {i: ent for ent in ents for i in range(ent.start, ent.end)}
@@ -149,16 +148,16 @@ def candidates(recognizer: Any, doc: Any, ents: tuple, rule_spans: list[tuple[in
                 f["next:unit"] = 1.0
             if after.text == ",":
                 f["next:comma"] = 1.0
-            if after.lower_ in SENTENCE_VERBS or _is_subject(doc, end):
+            if after.lower_ in SENTENCE_VERBS or is_subject(doc, end):
                 f["next:verb"] = 1.0
         for key, token in (("w-1", before), ("w+1", after)):
             if token is not None and not _capitalised(token) and not token.is_space:
                 f[f"{key}:{token.lower_}"] = 1.0  # the word itself, never a name: "in", "said", ","
         if recognizer._context_says_place(doc, start, end):
             f["context"] = 1.0
-        if _follows_a_place(doc, start, ends):
+        if follows_a_place(doc, start, ends):
             f["listed"] = 1.0
-        if _names_a_kind_of_place(doc, start, end):
+        if names_a_kind_of_place(doc, start, end):
             f["kind_of_place"] = 1.0
         weight = places.weight(text)
         own = places.weight(text, primary=True)
