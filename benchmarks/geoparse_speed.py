@@ -7,7 +7,8 @@ bundled example dispatches. Prints words per second for spaCy's NER alone (the s
 NER-only pipeline placemap loads, over whole texts) and for placemap end to end
 (NER over the windows around capitalised words, recognition rules, gazetteer lookups,
 context resolution), their ratio, start-up time and peak memory; also placemap with the
-NER over whole texts, to show what the windows save.
+NER over whole texts, to show what the windows save, and placemap with the learned recognizer
+(``recognizer="learned"``: the rules' spans and the other candidates judged by the classifier).
 ``--events`` adds event extraction (the parser on the sentences with a place and a trigger).
 """
 
@@ -51,6 +52,7 @@ def main() -> int:
     started = time.perf_counter()
     from placemap.gazetteer import Gazetteer
     from placemap.geo.pipeline import GeoparserSettings, build_geoparser
+    from placemap.geo.place_model import PlaceModel
 
     gazetteer = Gazetteer.open()
     opened = time.perf_counter() - started
@@ -75,6 +77,9 @@ def main() -> int:
     geoparser.recognizer.windows = False
     whole = words_per_second(placemap, texts, words, args.repeat)
     geoparser.recognizer.windows = True
+    geoparser.recognizer.model = PlaceModel.load()
+    learned = words_per_second(placemap, texts, words, args.repeat)
+    geoparser.recognizer.model = None
     with_events = None
     if args.events:
         from placemap.geo.events import EventExtractor
@@ -87,6 +92,7 @@ def main() -> int:
     print(f"{'spaCy NER alone (same pipeline)':32} {ner:10,.0f}")
     print(f"{'placemap end to end':32} {full:10,.0f}")
     print(f"{'placemap, NER over whole texts':32} {whole:10,.0f}")
+    print(f"{'placemap, learned recognizer':32} {learned:10,.0f}")
     if with_events is not None:
         print(f"{'placemap with events':32} {with_events:10,.0f}")
     print(f"ratio placemap / NER alone: {full / ner:.2f}")

@@ -109,7 +109,7 @@ def load(name: str, limit: int | None) -> list[dict]:
     return half_of(docs, half)[:limit]
 
 
-def fit(docs: list[Doc], c: float, about: dict) -> PlaceModel:
+def fit(docs: list[Doc], c: float, about: dict, threshold: float = 0.3) -> PlaceModel:
     """A logistic regression over the labelled candidates of ``docs``."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -121,7 +121,7 @@ def fit(docs: list[Doc], c: float, about: dict) -> PlaceModel:
     model = LogisticRegression(C=c, max_iter=2000, solver="lbfgs").fit(x, y)
     weights = dict(zip(vectorizer.get_feature_names_out().tolist(), model.coef_[0].tolist(), strict=True))
     about = {**about, "rows": len(rows), "positives": int(sum(y)), "C": c}
-    return PlaceModel(weights, float(model.intercept_[0]), 0.5, about)
+    return PlaceModel(weights, float(model.intercept_[0]), threshold, about)
 
 
 def _mentions(spans: list[tuple[int, int, str]]) -> list[dict]:
@@ -163,7 +163,8 @@ def _cells(figures: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument("--c", type=float, default=0.1, help="inverse regularisation strength")
+    parser.add_argument("--threshold", type=float, default=0.3, help="the probability a candidate must reach")
     parser.add_argument("--cache", type=Path, help="pickle of the extracted candidates (made if absent)")
     parser.add_argument("--limit", type=int, help="first N documents of each corpus")
     parser.add_argument("--no-write", action="store_true", help="fit and score, but leave the shipped model")
@@ -181,7 +182,7 @@ def main() -> int:
             args.cache.write_bytes(pickle.dumps(corpora))
     print(f"candidates of {sum(len(v) for v in corpora.values())} documents in {time.perf_counter() - started:.0f} s")
     about = {"corpora": dict(sorted(TRAIN.items()))}
-    shipped = fit([d for name in TRAIN for d in corpora[name]], args.c, about)
+    shipped = fit([d for name in TRAIN for d in corpora[name]], args.c, about, args.threshold)
     if not args.no_write:
         args.out.write_text(shipped.to_json(), encoding="utf-8")
         print(f"{shipped.about['rows']} candidates ({shipped.about['positives']} places) -> {args.out}")
@@ -193,7 +194,7 @@ def main() -> int:
         family = _family(name)
         if family not in refits:
             rest = [d for other in TRAIN if _family(other) != family for d in corpora[other]]
-            refits[family] = fit(rest, args.c, about)
+            refits[family] = fit(rest, args.c, about, args.threshold)
         shipped_cells = " " * 17 + "-" if name in TRAIN else _cells(score(docs, shipped))
         kind = "train" if name in TRAIN else "held-out" if name in HELD_OUT else "scored"
         licence = TRAIN.get(name) or SCORED[name]

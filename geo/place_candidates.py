@@ -150,9 +150,6 @@ def candidates(recognizer: Any, doc: Any, ents: tuple, rule_spans: list[tuple[in
                 f["next:comma"] = 1.0
             if after.lower_ in SENTENCE_VERBS or is_subject(doc, end):
                 f["next:verb"] = 1.0
-        for key, token in (("w-1", before), ("w+1", after)):
-            if token is not None and not _capitalised(token) and not token.is_space:
-                f[f"{key}:{token.lower_}"] = 1.0  # the word itself, never a name: "in", "said", ","
         if recognizer._context_says_place(doc, start, end):
             f["context"] = 1.0
         if follows_a_place(doc, start, ends):
