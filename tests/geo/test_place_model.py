@@ -35,3 +35,11 @@ def test_the_learned_recognizer_finds_places_and_leaves_people(nlp, embedded_gaz
     assert not any("Putin" in name for name in names)
     for mention in recognizer(text):
         assert text[mention.start : mention.end] == mention.text
+
+
+def test_settings_choose_the_learned_recognizer(nlp, tiny_gazetteer):
+    from placemap.geo.pipeline import GeoparserSettings, build_geoparser
+
+    learned = build_geoparser(GeoparserSettings(recognizer="learned", events=False), gazetteer=tiny_gazetteer, nlp=nlp)
+    rules = build_geoparser(GeoparserSettings(events=False), gazetteer=tiny_gazetteer, nlp=nlp)
+    assert isinstance(learned.recognizer.model, PlaceModel) and rules.recognizer.model is None
