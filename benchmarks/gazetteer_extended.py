@@ -36,7 +36,7 @@ from placemap.evaluate import (
     score_resolution,
 )
 from placemap.gazetteer import Gazetteer
-from placemap.geo.pipeline import Geoparser, GeoparserSettings, build_geoparser
+from placemap.geo.pipeline import RECOGNIZERS, Geoparser, GeoparserSettings, build_geoparser
 from placemap.geo.recognize import load_model
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
@@ -107,6 +107,7 @@ def main() -> int:
     parser.add_argument("--store", required=True, help="the extended store (placemap gazetteer download -o ...)")
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=CORPORA)
     parser.add_argument("--limit", type=int, help="first N documents of each corpus")
+    parser.add_argument("--recognizer", choices=RECOGNIZERS, default="spacy", help="recognition (default: the rules)")
     args = parser.parse_args()
     if not EVAL.is_dir():
         print(f"gazetteer_extended: {EVAL} is absent; the evaluation corpora are needed", file=sys.stderr)
@@ -121,7 +122,7 @@ def main() -> int:
     for corpus in args.corpora:
         gold = [json.loads(line) for line in (EVAL / f"{corpus}.jsonl").open(encoding="utf-8")][: args.limit]
         policy = corpus_policy(gold[0].get("corpus", "dispatches"))
-        settings = GeoparserSettings(adjectives=corpus in ADJECTIVES, events=False)
+        settings = GeoparserSettings(adjectives=corpus in ADJECTIVES, events=False, recognizer=args.recognizer)
         for label, gazetteer in stores.items():
             started = time.perf_counter()
             geoparser = build_geoparser(settings, gazetteer=gazetteer, nlp=nlp)

