@@ -2,11 +2,11 @@
 
     python benchmarks/train_events.py [--out geo/data/event_model.json] [--c 0.5] [--cache FILE]
 
-Training data (../shared/data/eval, development sets only): dispatches-dev.jsonl,
-dispatches-dev2.jsonl and monitor-reports-dev.jsonl. Never event_location.jsonl's RELABEL
-records nor the held-back sets. Rows are made from the geoparser's own names on the gold
-text (see ``event_training.py``); thresholds are chosen per role on leave-one-group-out
-predictions. Deterministic: the same data gives the same bytes.
+Training data (../shared/data/eval, development sets only): dispatches-dev.jsonl and
+dispatches-dev2.jsonl. Never monitor-reports-dev.jsonl (no licence: measuring only), nor
+event_location.jsonl's RELABEL records, nor the held-back sets. Rows are made from the
+geoparser's own names on the gold text (see ``event_training.py``); thresholds are chosen per
+role on leave-one-group-out predictions. Deterministic: the same data gives the same bytes.
 """
 
 from __future__ import annotations

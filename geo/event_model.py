@@ -5,7 +5,8 @@ place hit), ``corridor:origin``, ``refugees:destination``, ``claim:area`` ...; a
 ``category:none`` role belongs to the sentence itself, for events that name no place ("talks
 by telephone"). Each role is a separate binary classifier, so one name can be both the site
 of an advance and of a strike. The weights are fitted by ``benchmarks/train_events.py`` on
-the development dispatches and monitor reports (scikit-learn) and shipped as JSON, so
+our annotated development dispatches (scikit-learn; never the monitor reports, which have no
+licence and are for measuring only) and shipped as JSON, so
 scoring needs no scikit-learn: a sparse dot product and a logistic function.
 
 The probabilities are the model's own (logistic regression is close to calibrated); the

@@ -42,7 +42,7 @@ __all__ = ["EventExtractor", "SentenceRow", "acled_types", "document_rows"]
 ADDED_THRESHOLD = 1.01
 #: A text of one sentence this short is a caption or a headline ("Russian tanks in Bucha"): too few words for
 #: the rules' clauses, so the model's own events are kept from CAPTION_THRESHOLD (measured on
-#: real monitor captions, five folds; docs/events.md). The shortest dispatch we have is 613.
+#: real monitor captions, which the model is not fitted on; docs/events.md). The shortest dispatch is 613.
 CAPTION_CHARS = 280
 CAPTION_THRESHOLD = 0.3
 _AREA_CODES = ("PCL", "ADM1", "ADM2", "ADM3", "RGN", "CONT", "OCN", "SEA", "GULF")
