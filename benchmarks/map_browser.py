@@ -72,6 +72,24 @@ def launch(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
+def guarded_page(context: Any, allowed: tuple[str, ...], problems: list[str]) -> Any:
+    """A new page of ``context`` that refuses every request not starting with one of ``allowed``
+    and records refused requests, console errors and page errors in ``problems``."""
+
+    def local_only(route: Any) -> None:
+        if route.request.url.startswith(allowed):
+            route.continue_()
+        else:
+            problems.append(f"request: {route.request.url}")
+            route.abort()
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return page
+
+
 def load(browser: Any, path: Path) -> tuple[Any, dict[str, Any]]:
     """Open ``path``; return the page and what happened while loading."""
     page = browser.new_page(viewport=VIEWPORT)

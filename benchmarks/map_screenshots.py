@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from map_browser import launch
+from map_browser import guarded_page, launch
 
 from placemap.atomic import atomic_path
 
@@ -53,18 +53,8 @@ def screenshot(browser: Any, page_path: Path, target: Path, options: dict[str, A
     context = browser.new_context(**options)
     problems: list[str] = []
 
-    def local_only(route: Any) -> None:
-        # Anything but the file itself is a dependency the offline page must not have.
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            problems.append(f"request: {route.request.url}")
-            route.abort()
-
-    context.route("**/*", local_only)
-    page = context.new_page()
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    # Anything but the file itself is a dependency the offline page must not have.
+    page = guarded_page(context, ("file:", "data:"), problems)
     page.goto(page_path.resolve().as_uri(), wait_until="load")
     page.wait_for_selector(".leaflet-control-layers")
     page.wait_for_selector("[data-placemap-events] [data-event]")

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from map_browser import launch
+from map_browser import guarded_page, launch
 
 from placemap.atomic import atomic_path
 
@@ -76,17 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             browser = launch(playwright)
             context = browser.new_context(viewport=VIEWPORT)
 
-            def local_only(route: Any) -> None:
-                if route.request.url.startswith((base, "data:", "about:")):
-                    route.continue_()
-                else:
-                    problems.append(f"request: {route.request.url}")
-                    route.abort()
-
-            context.route("**/*", local_only)
-            page = context.new_page()
-            page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page = guarded_page(context, (base, "data:", "about:"), problems)
             page.goto(base + "/", wait_until="load")
             page.fill("textarea[name=text]", example_text())
             page.fill("input[name=published]", PUBLISHED)

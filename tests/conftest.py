@@ -103,3 +103,23 @@ def network_attempts() -> list[str]:
         patch.setattr(socket.socket, "connect_ex", connect_ex)
         patch.setattr(socket, "getaddrinfo", getaddrinfo)
         yield attempts
+
+
+def _browser_missing() -> str | None:
+    """Why the browser tests cannot run here (Debian's Chromium driven by Playwright), or None."""
+    import importlib.util
+
+    if not os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium is missing (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is missing (pip install playwright; no 'playwright install' needed)"
+    return None
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Tests marked ``browser`` skip, with the reason, where Chromium or Playwright is missing."""
+    reason = _browser_missing()
+    if reason is not None:
+        for item in items:
+            if item.get_closest_marker("browser") is not None:
+                item.add_marker(pytest.mark.skip(reason=reason))

@@ -8,7 +8,6 @@ are present. Screenshots go to ``out/browser/`` for people to look at.
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "out" / "browser"
 
 
-def _skip_reason() -> str | None:
-    if not os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium is missing (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing (pip install playwright; no 'playwright install' needed)"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+pytestmark = pytest.mark.browser  # skipped without Chromium or Playwright (tests/conftest.py)
 
 
 def _load_benchmark():

@@ -8,8 +8,6 @@ the test: the page and the map load nothing from elsewhere.
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from pathlib import Path
 
 import pytest
@@ -19,15 +17,7 @@ SCREENSHOTS = ROOT / "out" / "browser"
 ITEMS = "[data-placemap-events] [data-event]"
 
 
-def _skip_reason() -> str | None:
-    if not os.access("/usr/bin/chromium", os.X_OK):
-        return "/usr/bin/chromium is missing (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing (pip install playwright; no 'playwright install' needed)"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+pytestmark = pytest.mark.browser  # skipped without Chromium or Playwright (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
