@@ -35,7 +35,7 @@ from placemap.geo.recognize import SpacyRecognizer, load_model
 from placemap.geo.resolve import ContextResolver
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
-TRAIN_CORPORA = ("wotr-test.jsonl", "dispatches-dev.jsonl")  # not GeoCorpora: no licence stated
+TRAIN_CORPORA = ("geocorpora.jsonl", "wotr-test.jsonl", "dispatches-dev.jsonl")
 #: Corpora whose first half trains; ``geoparse_accuracy.py`` reports their second halves.
 NEWS_HALVES = ("geowebnews.jsonl", "geovirus.jsonl")
 WIKTOR = "wiktor.jsonl"
