@@ -424,8 +424,11 @@ class EventExtractor:
         phrases = phrase_positions(doc, text)
         dated = [position for position, _ in phrases]
         found, asides = [], []
+        caption = self._is_caption(context.document.text)
         for token in doc:
             category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_WORDS else None
+            if token.lower_ in words.PRESENCE_NOUNS and not caption:
+                category = None  # in a story, troops somewhere are actors or background, not a sighting
             if category and words.is_background(token, dated):
                 asides.append(clause_head(token))
             elif category:
@@ -439,7 +442,9 @@ class EventExtractor:
         heads = [clause_head(token) for token, _ in found]
         drafts = []
         for (trigger, category), head in zip(found, heads, strict=True):
-            others = [h for h in heads if h is not head]
+            # A sighting word ("troops") marks no clause of its own: it takes no place from the others.
+            others = [h for (t, _), h in zip(found, heads, strict=True)
+                      if h is not head and t.lower_ not in words.PRESENCE_NOUNS]  # fmt: skip
             draft = _Draft(category, "reported", span)
             if self._roles(context, draft, trigger, candidates, (others, asides), background):
                 draft.date, draft.strength = trigger_date(
@@ -602,6 +607,8 @@ def _location(trigger: Any, category: str, links: list[Link]) -> Link | None:
             continue  # "a ceasefire agreed at talks in Moscow": the venue of the talks
         if category == "talks" and x.relation not in _VENUE:
             continue
+        if trigger.lower_ in words.PRESENCE_NOUNS and (x.meet > 0 or x.relation not in _VENUE):
+            continue  # "troops in Bucha": the place on the noun itself
         if trigger.lower_ in words.AGREEMENT_NOUNS and x.meet > 1:
             continue  # "the deal was signed in Jeddah", not "driven to Rastan under a deal"
         if trigger.lower_ in words.FALL_FORMS and x.relation != "nsubj":

@@ -57,14 +57,17 @@ _CATEGORY_FORMS = {
     "warships activity pullout enter entered entering occupy occupied occupying control retake retook retaken "
     "retaking recapture recaptured recapturing liberate liberated liberating encircle encircled encircling surround "
     "surrounded surrounding storm stormed storming overran overrun pushed pushing offensive incursion siege besieged "
-    "assault assaulted attacked seizure fell fallen",
+    "assault assaulted attacked seizure fell fallen troops forces vehicles soldiers units equipment",
 }
 #: Trigger word form -> event category.
 TRIGGER_FORMS: dict[str, str] = {form: cat for cat, forms in _CATEGORY_FORMS.items() for form in forms.split()}
 TRIGGER_WORDS = frozenset(TRIGGER_FORMS) | _forms("leave head flee move")  # all words trigger_category may accept
 _MILITARY_VERBS = _forms(_CATEGORY_FORMS["military"]) - _forms(
-    "naval column columns tanks warships activity control offensive incursion siege seizure fell fallen"
+    "naval column columns tanks warships activity control offensive incursion siege seizure fell fallen troops forces "
+    "vehicles soldiers units equipment"
 )
+#: Troops or vehicles seen at a place (events guide): "Russian troops in Bucha", not "forces shelled Kharkiv".
+PRESENCE_NOUNS = _forms("troops forces vehicles soldiers units equipment")
 FALL_FORMS = _forms("fell fallen")  # a fall needs the place as its subject ("Kupiansk had fallen")
 
 #: Status word forms (see :func:`status`).

@@ -78,7 +78,7 @@ def test_captions_get_the_models_own_events(embedded_gazetteer, parser_nlp):
     from placemap.geo.events import EventExtractor
     from placemap.geo.pipeline import Geoparser
 
-    caption = "Armoured vehicles seen in Irpin"
+    caption = "Burning depot seen in Irpin"
     geoparser = Geoparser(embedded_gazetteer)
     document = geoparser(caption, published="2022-03-01")
     # A model sure of a troop sighting wherever a name follows "in" (the shipped model is fitted
@@ -92,3 +92,19 @@ def test_captions_get_the_models_own_events(embedded_gazetteer, parser_nlp):
     # A story is read by the rules alone: the same words inside a long text give no event.
     story = caption + ". " + "Officials met to discuss the harvest and the weather of the spring season. " * 5
     assert extractor(geoparser(story, published="2022-03-01")) == []
+
+
+@pytest.mark.slow
+def test_troops_seen_at_a_place_in_a_caption_are_a_military_event(embedded_gazetteer, parser_nlp):
+    """Events guide: troops or vehicles seen at a place. In a caption the rules read it; in a story
+    troops are actors or background ("Russian forces shelled ..."), so there the words are no trigger."""
+    from placemap.geo.events import EventExtractor
+    from placemap.geo.pipeline import Geoparser
+
+    geoparser = Geoparser(embedded_gazetteer)
+    rules = EventExtractor(parser_nlp, embedded_gazetteer, caption_threshold=1.01)
+    caption = geoparser("Russian troops in Bucha", published="2022-03-01")
+    [event] = rules(caption)
+    assert (event.category, caption.toponyms[event.location].mention.text) == ("military", "Bucha")
+    story = geoparser("Russian troops in Bucha. " + "Officials met to discuss the harvest of the spring. " * 6)
+    assert rules(story) == []
