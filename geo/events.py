@@ -420,9 +420,9 @@ class EventExtractor:
 
     def _sentence_events(self, context: _Context, span: tuple[int, int], indices: list[int], doc: Any) -> list[_Draft]:
         text = context.document.text[span[0] : span[1]]
-        background = words.background_tokens(doc, text)
         phrases = phrase_positions(doc, text)
         dated = [position for position, _ in phrases]
+        background = words.background_tokens(doc, text, dated)
         found, asides = [], []
         caption = self._is_caption(context.document.text)
         for token in doc:

@@ -369,8 +369,10 @@ def subordinate(token: Any, words: frozenset[str] = SUBORDINATORS) -> bool:
     return any(c.dep_ in ("mark", "advmod") and c.lower_ in words for c in token.children)
 
 
-def background_tokens(doc: Any, text: str) -> set[int]:
+def background_tokens(doc: Any, text: str, dated: Iterable[int] = ()) -> set[int]:
     """Tokens of "as ..." clauses ("... as shelling continued in Kharkiv"): circumstances, not events.
+    A clause with a date of its own (``dated``: token indices of date phrases) is an event of its
+    own ("as the ministers prepared to meet in Antalya on Thursday"; events guide).
 
     Found on the words, as the parser often misattaches such clauses: an "as" (not "such as",
     "as well as", "as far as") followed, before the next comma, by a verb.
@@ -378,6 +380,7 @@ def background_tokens(doc: Any, text: str) -> set[int]:
     background: set[int] = set()
     if not re.search(r"\bas\b", text, re.IGNORECASE):
         return background
+    dates = set(dated)
     for token in doc:
         if token.lower_ != "as" or token.i + 1 >= len(doc) or doc[token.i + 1].lower_ in _AS_FIXED:
             continue
@@ -390,6 +393,8 @@ def background_tokens(doc: Any, text: str) -> set[int]:
             if follower.dep_ == "cc" and follower.head.i < token.i:
                 break  # "... as an occupying power and renews its call": "and" joins the main clause again
             window.append(follower)
+        if any(w.i in dates for w in window):
+            continue
         if any(w.dep_ in _CLAUSE_DEPS - {"ROOT"} or (w.dep_ == "conj" and is_clause_head(w)) for w in window):
             background.update(range(token.i, token.i + 1 + len(window)))
     return background
