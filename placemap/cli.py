@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -232,34 +233,24 @@ def _iso_day(value: str) -> str:
         raise argparse.ArgumentTypeError(f"{value!r} is not a day written YYYY-MM-DD") from None
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return number
+def _number(kind: type, low: float, high: float, what: str) -> Callable[[str], Any]:
+    """An argparse type: a ``kind`` (int or float) from ``low`` to ``high``, else "... is not ``what``"."""
+
+    def parse(value: str) -> Any:
+        try:
+            number = kind(value)
+        except ValueError:
+            number = math.nan
+        if not low <= number <= high:  # nan is never in range
+            raise argparse.ArgumentTypeError(f"{value!r} is not {what}")
+        return number
+
+    return parse
 
 
-def _port(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if not 0 <= number <= 65535:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
-    return number
-
-
-def _megabytes(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = float("nan")
-    if not 0.001 <= number <= 10_000:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a size in MB (0.001 to 10000)")
-    return number
+_positive = _number(int, 1, math.inf, "a whole number of at least 1")
+_port = _number(int, 0, 65535, "a port number (0 to 65535)")
+_megabytes = _number(float, 0.001, 10_000, "a size in MB (0.001 to 10000)")
 
 
 def _settings(args: argparse.Namespace, gazetteer: Any, *, events: bool) -> GeoparserSettings:
