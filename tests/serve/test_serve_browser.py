@@ -44,20 +44,11 @@ def browser():
 
 @pytest.fixture()
 def page(browser, base):
+    from map_browser import guarded_page  # on sys.path since the browser fixture
+
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     problems: list[str] = []
-
-    def local_only(route) -> None:
-        if route.request.url.startswith((base, "data:", "about:")):
-            route.continue_()
-        else:
-            problems.append(f"request: {route.request.url}")
-            route.abort()
-
-    context.route("**/*", local_only)
-    tab = context.new_page()
-    tab.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-    tab.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    tab = guarded_page(context, (base, "data:", "about:"), problems)
     tab.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     tab.problems = problems
     yield tab
