@@ -59,6 +59,9 @@ class EventModel:
     thresholds: Mapping[str, float]
     about: Mapping[str, Any] = field(default_factory=dict)
     calibration: tuple[float, float] = (1.0, 0.0)
+    #: Feature -> its (role, weight) pairs, derived from ``weights``: a row's features are looked up
+    #: once, not once per role.
+    by_feature: Mapping[str, tuple[tuple[str, float], ...]] = field(init=False, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, file: str = MODEL_FILE, missing_ok: bool = False) -> Any:
@@ -87,12 +90,11 @@ class EventModel:
         return json.dumps(data, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
 
     def __post_init__(self) -> None:
-        # Feature -> its (role, weight) pairs: a row's features are looked up once, not once per role.
         by_feature: dict[str, list[tuple[str, float]]] = {}
         for role, weights in self.weights.items():
             for feature, weight in weights.items():
                 by_feature.setdefault(feature, []).append((role, weight))
-        object.__setattr__(self, "_by_feature", {f: tuple(pairs) for f, pairs in by_feature.items()})
+        object.__setattr__(self, "by_feature", {f: tuple(pairs) for f, pairs in by_feature.items()})
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -102,9 +104,8 @@ class EventModel:
         """P(role) for one row of features, for every role (or those given)."""
         wanted = self.roles if roles is None else tuple(roles)
         z = {role: self.bias.get(role, -10.0) for role in wanted}
-        by_feature: dict[str, tuple[tuple[str, float], ...]] = self._by_feature  # type: ignore[attr-defined]
         for feature in set(features):
-            for role, weight in by_feature.get(feature, ()):
+            for role, weight in self.by_feature.get(feature, ()):
                 if role in z:
                     z[role] += weight
         return {role: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for role, v in z.items()}
