@@ -111,6 +111,7 @@ class _Context:
     by_start: list[int] | None = None  # toponym indices in text order, made on first use
     starts: list[int] | None = None  # their start offsets
     countries: list[tuple[str, int]] | None = None  # (country code, first country mention), most named first
+    caption: bool = False  # a caption or headline (see EventExtractor._is_caption)
 
 
 class EventExtractor:
@@ -234,7 +235,8 @@ class EventExtractor:
         (all the model needs to score them, at a fraction of the cost).
         """
         sentences = self._sentences(document)
-        context = _Context(document, body=sentences[0][0][0] if sentences else 0)
+        body = sentences[0][0][0] if sentences else 0
+        context = _Context(document, body=body, caption=self._is_caption(document.text))
         selected = self._select(document, sentences)
         parses = self.nlp.pipe([document.text[s:e] for (s, e), _ in selected], batch_size=self.batch_size)
         parsed = {}
@@ -424,10 +426,9 @@ class EventExtractor:
         dated = [position for position, _ in phrases]
         background = words.background_tokens(doc, text, dated)
         found, asides = [], []
-        caption = self._is_caption(context.document.text)
         for token in doc:
             category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_WORDS else None
-            if token.lower_ in words.PRESENCE_NOUNS and not caption:
+            if token.lower_ in words.PRESENCE_NOUNS and not context.caption:
                 category = None  # in a story, troops somewhere are actors or background, not a sighting
             if category and words.is_background(token, dated):
                 asides.append(clause_head(token))
@@ -733,10 +734,10 @@ def _coordinated_routes(draft: _Draft, ends: list[Any], by_token: dict[int, int]
     routes = []
     for other in (c for p in preps for c in p.children if c.dep_ == "conj" and c.lower_ == "from"):
         start = next((by_token[t.i] for t in other.children if t.dep_ == "pobj" and t.i in by_token), None)
-        ends = [t for p in other.children if p.dep_ == "prep" and p.lower_ in ("to", "towards", "into")
-                for t in p.children if t.dep_ == "pobj" and t.i in by_token]  # fmt: skip
+        goals = [t for p in other.children if p.dep_ == "prep" and p.lower_ in ("to", "towards", "into")
+                 for t in p.children if t.dep_ == "pobj" and t.i in by_token]  # fmt: skip
         if start is not None:
-            routes.append(replace(draft, origin=start, destination=by_token[ends[0].i] if ends else None))
+            routes.append(replace(draft, origin=start, destination=by_token[goals[0].i] if goals else None))
     return routes
 
 
@@ -884,21 +885,21 @@ def _merge(document: Document, drafts: list[_Draft]) -> list[_Draft]:
             rivals = by_category.get(draft.category, set())
         else:
             rivals = by_sentence.get((draft.sentence, draft.category), set()) | by_key.get(key, set())
-        for k in sorted(rivals):
+        for k in sorted(rivals):  # every rival is of the draft's category
             other, other_key = kept[k], keys[k]
-            if other.sentence == draft.sentence and other.category == draft.category:
+            if other.sentence == draft.sentence:
                 if _roles_within(key, other_key):
                     break
                 if _roles_within(other_key, key):
                     keep(k, draft, key)
                     break
-            if not placed and other.category == draft.category and _overlap(draft, other):
+            if not placed and _overlap(draft, other):
                 break  # "monitoring the ceasefire": a placeless mention restates the event told before
             if key == other_key and placed and _overlap(draft, other):
                 if draft.strength > other.strength:
                     keep(k, draft, key)
                 break
-            if draft.category in ("corridor", "refugees") and other.category == draft.category and placed:
+            if draft.category in ("corridor", "refugees") and placed:
                 # "300,000 have fled Ukraine ... 200,000 of them have crossed into Poland": one flow told twice
                 if _roles_within(key, other_key) and _overlap(draft, other):
                     break

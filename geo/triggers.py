@@ -270,7 +270,8 @@ def is_background(trigger: Any, dated: Iterable[int] = ()) -> bool:
     its own is ("M23, which entered Bukavu on 16 February, ..."; ``dated``: the token indices of
     the sentence's date phrases)."""
     head = clause_head(trigger)
-    if head.dep_ == "relcl" and not any(t.i in set(dated) for t in head.subtree):
+    dates = set(dated)
+    if head.dep_ == "relcl" and not any(t.i in dates for t in head.subtree):
         return True
     if head.lower_ in DISCUSS_FORMS:
         return True
