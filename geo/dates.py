@@ -48,6 +48,8 @@ _MONTH = (
     r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+#: What makes a bare month a date phrase ("in March", "in early May 2023", "last September").
+_MONTH_LEAD = r"(?:in\s+(?:early\s+|late\s+|mid-)?|last\s+)"
 _COUNT = r"(?:\d{1,3}|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few)"
 _PHRASE_PATTERNS = [
     rf"\b(?:(?:last|next|this|since|early on|late on|early|late|by|on)\s+)?{_WEEKDAY}"
@@ -64,7 +66,7 @@ _PHRASE_PATTERNS = [
     rf"\b{_COUNT}\s+days?\s+ago\b",
     r"\b(?:a\s+day|two\s+days)\s+(?:earlier|before|later)\b|\bthe\s+(?:previous|preceding|next|following)\s+day\b"
     r"|\bthe\s+day\s+(?:before|after)\b",
-    rf"\b(?:in\s+(?:early\s+|late\s+|mid-)?|last\s+){_MONTH}(?:\s+\d{{4}})?(?!\s*\d)\b",
+    rf"\b{_MONTH_LEAD}{_MONTH}(?:\s+\d{{4}})?(?!\s*\d)\b",
     r"\b(?:last|this|next)\s+weekend\b",
 ]
 _PHRASE_RE = re.compile("|".join(f"(?:{p})" for p in _PHRASE_PATTERNS), re.IGNORECASE)
@@ -72,7 +74,7 @@ _CUE_RE = re.compile(
     r"\d|day|week|month|night|today|morning|evening|afternoon|ago|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
     re.IGNORECASE,
 )
-_MONTH_ONLY_RE = re.compile(rf"^(?:in\s+(?:early\s+|late\s+|mid-)?|last\s+)({_MONTH}(?:\s+\d{{4}})?)$", re.IGNORECASE)
+_MONTH_ONLY_RE = re.compile(rf"^{_MONTH_LEAD}({_MONTH}(?:\s+\d{{4}})?)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

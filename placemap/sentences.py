@@ -41,7 +41,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    spans = [(s + _MARKER_RE.match(text, s, e).end() - s, e) for s, e in spans]
+    spans = [(_MARKER_RE.match(text, s, e).end(), e) for s, e in spans]  # bullets and time stamps cut
     return [(s, s + len(text[s:e].rstrip())) for s, e in spans if text[s:e].strip()]
 
 
