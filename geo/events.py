@@ -464,7 +464,7 @@ class EventExtractor:
         """Status and places of one trigger's event; ``False`` when it lacks the places it needs."""
         if draft.category not in ("shelling", "refugees"):
             draft.status = words.event_status(trigger, draft.category)
-        if trigger.lower_ in words.WITHDRAW_FORMS:  # demanded: a claim on the areas; else a troop move
+        if words.is_withdrawal(trigger):
             draft.category = "claim" if draft.status == "demanded" else "military"
         called = trigger.dep_ == "xcomp" and trigger.head.lower_ in words.CALL_FORMS  # "urged residents of X to leave"
         climbing = draft.category in _CLIMBING and trigger.lower_ not in words.AGREEMENT_NOUNS
@@ -893,7 +893,7 @@ def _merge(document: Document, drafts: list[_Draft]) -> list[_Draft]:
                 if _roles_within(other_key, key):
                     keep(k, draft, key)
                     break
-            if not placed and _overlap(draft, other):
+            if not placed and _overlap(draft, other) and draft.status in ("reported", other.status):
                 break  # "monitoring the ceasefire": a placeless mention restates the event told before
             if key == other_key and placed and _overlap(draft, other):
                 if draft.strength > other.strength:

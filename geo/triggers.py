@@ -53,8 +53,8 @@ _CATEGORY_FORMS = {
     "recognise recognised recognize recognized recognising recognizing independence withdrawal self-rule sovereignty "
     "autonomy secession secede seceded cede ceded ceding",
     "military": "naval advance advanced advancing advances seize seized seizing capture captured capturing withdrew "
-    "withdraw withdrawn withdrawing retreat retreated massed massing amassed deployed deploying column columns tanks "
-    "warships activity pullout enter entered entering occupy occupied occupying control retake retook retaken "
+    "leave withdraw withdrawn withdrawing retreat retreated massed massing amassed deployed deploying column columns "
+    "tanks warships activity pullout enter entered entering occupy occupied occupying control retake retook retaken "
     "retaking recapture recaptured recapturing liberate liberated liberating encircle encircled encircling surround "
     "surrounded surrounding storm stormed storming overran overrun pushed pushing offensive incursion siege besieged "
     "assault assaulted attacked seizure fell fallen troops forces vehicles soldiers units equipment",
@@ -76,7 +76,7 @@ STATUS_FORMS: dict[str, str] = {
     **dict.fromkeys(_verbs("agree sign accept") | _forms("agreement deal"), "agreed"),
     **dict.fromkeys(_verbs("reject refuse dismiss veto vetoed"), "rejected"),
     **dict.fromkeys(_verbs("fail collapse violate postpone suspend halt stall abandon") | {"violation"}, "failed"),
-    **dict.fromkeys(_verbs("demand insist urge"), "demanded"),
+    **dict.fromkeys(_verbs("demand insist urge want"), "demanded"),
 }  # fmt: skip
 
 PARTICLE_STATUS = {
@@ -206,7 +206,9 @@ def find_triggers(text: str) -> bool:
 
 
 _STATUS_RE = re.compile(
-    rf"\b(?:{'|'.join(sorted(STATUS_FORMS, key=len, reverse=True))}|called\s+for|calls?\s+for)\b", re.I
+    rf"\b(?:{'|'.join(sorted(STATUS_FORMS, key=len, reverse=True))}|called\s+for|calls?\s+for"
+    r"|will|would|shall|not|wants?|wanted)\b",
+    re.I,
 )
 
 
@@ -240,6 +242,11 @@ def trigger_category(token: Any, text: str) -> str | None:
         return None
     if form.startswith("cross") and any(c.dep_ == "nsubj" and c.lower_ in MILITARY_NOUNS for c in token.children):
         return "military"  # "Turkish troops crossed into Idlib province"
+    if form in _TROOP_LEAVE_FORMS:
+        if _troops_leaving(token):
+            return "military"  # "Eritrean troops to leave Tigray": a withdrawal
+        if form == "leave":
+            return None  # "let residents leave": a corridor's words, not an event of its own
     if form in _PEOPLE_VERBS and not _people_involved(token):
         return None  # "the delegation left for Minsk", "received a letter": only people leaving or taken in
     if token.dep_ == "amod" and (form in _MILITARY_VERBS or category in ("talks", "ceasefire")):
@@ -252,6 +259,17 @@ def trigger_category(token: Any, text: str) -> str | None:
 
 
 _PEOPLE_VERBS = _forms("left leaving received hosts")
+_TROOP_LEAVE_FORMS = _verbs("leave left")
+
+
+def _troops_leaving(token: Any) -> bool:
+    """Troops or forces as the subject of a verb of leaving."""
+    return any(c.dep_ == "nsubj" and c.lower_ in MILITARY_NOUNS for c in token.children)
+
+
+def is_withdrawal(token: Any) -> bool:
+    """A withdrawal: a claim on the areas left when demanded, else a troop move."""
+    return token.lower_ in WITHDRAW_FORMS or (token.lower_ in _TROOP_LEAVE_FORMS and _troops_leaving(token))
 
 
 def _people_involved(token: Any) -> bool:
@@ -291,8 +309,12 @@ def status(trigger: Any) -> str:
     for token in path:
         if found := _status_of(token):
             return found
-    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE for c in clause_head(trigger).children):
-        return "proposed"  # "talks will open on Monday": planned
+    head_children = list(clause_head(trigger).children)
+    if any(c.dep_ == "aux" and c.lower_ == "must" for c in head_children):
+        return "demanded"  # "the RSF must first withdraw from Wad Madani"
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE for c in head_children):
+        # "talks will open on Monday": planned; "he would not negotiate": refused
+        return "rejected" if any(c.dep_ == "neg" for c in head_children) else "proposed"
     for ancestor in [trigger, *trigger.ancestors]:
         for child in ancestor.children:
             if child.dep_ == "advcl" and trigger not in child.subtree and (found := _status_of(child)):
@@ -308,8 +330,11 @@ def _condition(trigger: Any) -> bool:
     for token in [trigger, *trigger.ancestors]:
         if token.dep_ == "advcl":
             marks = {c.lower_ for c in token.children if c.dep_ == "mark"}
-            only = any(c.lower_ == "only" for c in token.children if c.dep_ == "advmod")
-            return "unless" in marks or ("if" in marks and only)
+            # "only when Ukrainian troops left": the parse hangs "only" on "when"
+            leads = [c for c in token.children if c.dep_ in ("mark", "advmod")]
+            only = any(t.lower_ == "only" for c in [token, *leads] for t in c.children if t.dep_ == "advmod")
+            marks = marks | {c.lower_ for c in leads}
+            return "unless" in marks or (bool(marks & {"if", "when"}) and only)
     return False
 
 

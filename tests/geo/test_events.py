@@ -125,6 +125,33 @@ def test_status_comes_from_the_wording(extract, text, status):
     assert summary(doc, extract(doc)) == [("ceasefire", status, "Mariupol", None, None)]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kyiv says Russian troops must first leave Crimea.", ("claim", "demanded", ["Crimea"], None)),
+        ("Kyiv wants Russian troops to withdraw from Donetsk.", ("claim", "demanded", ["Donetsk"], None)),
+        ("The war would end only when Russian troops left Luhansk.", ("claim", "demanded", ["Luhansk"], None)),
+        ("Russian troops left Kharkiv on Monday.", ("military", "reported", [], "Kharkiv")),
+    ],
+)
+def test_a_demanded_withdrawal_is_a_claim_on_the_place_left(extract, text, expected):
+    doc = document(text)
+    [event] = extract(doc)
+    assert (event.category, event.status, [name(doc, i) for i in event.areas], name(doc, event.location)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Kyiv said it would not negotiate with the separatists.", "rejected"),
+        ("The two delegations will meet again at the end of the month, Kyiv said.", "proposed"),
+    ],
+)
+def test_decisions_about_talks_with_no_venue_are_events(extract, text, status):
+    doc = document(text)
+    assert summary(doc, extract(doc)) == [("talks", status, None, None, None)]
+
+
 def test_troops_massed_near_a_town_are_approximate(extract):
     doc = document("Russian troops massed near Kharkiv on Monday.")
     [event] = extract(doc)
