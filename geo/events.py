@@ -50,6 +50,8 @@ _CLIMBING = ("shelling", "military", "talks")  # these may take their places fro
 _PHYSICAL = ("shelling", "military")  # "residents of X reported shelling": a speaker's place may be the site
 _VENUE = frozenset({"in", "at", "near", "outside", "around", "inside", "compound"})
 _DECISIONS = ("agreed", "rejected", "failed")
+#: Words after a name that the recogniser leaves out of its span ("Gezira state").
+_DESIGNATOR_HEADS = frozenset({"state", "governorate", "province", "region", "oblast", "district"})
 _PLACELESS = ("talks", "ceasefire")  # kinds whose decisions are events with no place (events guide)
 #: A name followed by one of these is a speaker, not a site ("Moscow said", "Ukraine's military").
 _SPEAKER_AFTER = re.compile(
@@ -412,9 +414,15 @@ class EventExtractor:
             if span is not None:
                 covered.update(range(span.start, span.end))
                 if toponyms[index].place is not None and not _not_a_site(toponyms[index].mention.text, doc, span):
-                    found.setdefault(span.root.i, Candidate(span.root.i, index, toponyms[index].place))
+                    root = span.root
+                    if root.dep_ == "compound" and root.head.lower_ in _DESIGNATOR_HEADS:
+                        root = root.head  # "fled Gezira state": the name's phrase is the object
+                    found.setdefault(root.i, Candidate(root.i, index, toponyms[index].place))
         for token in doc if self.anaphora else ():
-            if token.lower_ in words.ANAPHOR_NOUNS and token.i not in covered and token.i not in found:
+            anaphor = token.lower_ in words.ANAPHOR_NOUNS or (
+                token.lower_ in words.ANAPHOR_ADVERBS and token.dep_ == "advmod"  # not "there was"
+            )
+            if anaphor and token.i not in covered and token.i not in found:
                 antecedent = _antecedent(context, token, offset)
                 if antecedent is not None:
                     found[token.i] = Candidate(token.i, antecedent, toponyms[antecedent].place, anaphor=True)
@@ -798,7 +806,9 @@ def _short(text: str, limit: int = 80) -> str:
 
 # -- anaphora ----------------------------------------------------------------------------
 def _antecedent(context: _Context, token: Any, offset: int) -> int | None:
-    """The toponym "the city" / "the island" stands for; ``None`` when the word is no such anaphor."""
+    """The toponym "the city" / "the island" / "there" stands for; ``None`` when the word is no such anaphor."""
+    if token.lower_ in words.ANAPHOR_ADVERBS:
+        return _latest_place(context, offset + token.idx)
     codes = words.ANAPHOR_NOUNS[token.lower_]
     if token.dep_ == "compound" or any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
         return None  # "the city council", "the city of Sumy"
@@ -806,17 +816,10 @@ def _antecedent(context: _Context, token: Any, offset: int) -> int | None:
         return None
     if codes == ("EVENT",):
         return context.last_location
-    document, position = context.document, offset + token.idx
-    if context.by_start is None or context.starts is None:
-        context.by_start = sorted(range(len(document.toponyms)), key=lambda i: _start(context, i))
-        context.starts = [_start(context, i) for i in context.by_start]
-    starts = context.starts
-    # Only names in the story so far, at most ANAPHOR_REACH characters back: a long document
-    # (a book, a feed glued together) would otherwise make this quadratic.
-    first, last = bisect_left(starts, max(context.body, position - ANAPHOR_REACH)), bisect_left(starts, position)
+    document = context.document
     counts: dict[Any, int] = {}
     best, best_rank = None, (0, -1)
-    for index, start in zip(context.by_start[first:last], starts[first:last], strict=True):
+    for index, start in _names_before(context, offset + token.idx):
         place = document.toponyms[index].place
         if place is None:
             continue
@@ -826,6 +829,30 @@ def _antecedent(context: _Context, token: Any, offset: int) -> int | None:
             if (counts[key], start) > best_rank:  # the place named most often so far, the latest on ties
                 best, best_rank = index, (counts[key], start)
     return best
+
+
+def _names_before(context: _Context, position: int) -> list[tuple[int, int]]:
+    """(toponym index, start) of the names in the story before ``position``, in text order.
+
+    Only names at most ANAPHOR_REACH characters back: a long document (a book, a feed glued
+    together) would otherwise make reading anaphors quadratic.
+    """
+    if context.by_start is None or context.starts is None:
+        toponyms = context.document.toponyms
+        context.by_start = sorted(range(len(toponyms)), key=lambda i: _start(context, i))
+        context.starts = [_start(context, i) for i in context.by_start]
+    starts = context.starts
+    first = bisect_left(starts, max(context.body, position - ANAPHOR_REACH))
+    last = bisect_left(starts, position)
+    return list(zip(context.by_start[first:last], starts[first:last], strict=True))
+
+
+def _latest_place(context: _Context, position: int) -> int | None:
+    """The last resolved place named before ``position``; a country only when nothing smaller was."""
+    places = [(i, context.document.toponyms[i].place) for i, _ in _names_before(context, position)]
+    named = [(i, p.feature_code.startswith("PCL")) for i, p in places if p is not None]
+    smaller = [i for i, is_country in named if not is_country]
+    return smaller[-1] if smaller else (named[-1][0] if named else None)
 
 
 def _start(context: _Context, index: int) -> int:

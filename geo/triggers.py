@@ -139,7 +139,9 @@ ANAPHOR_NOUNS: dict[str, tuple[str, ...]] = {
     "country": ("PCL",),
     **dict.fromkeys(("theatre", "theater", "plant", "station", "building", "site", "depot", "hospital"), ("EVENT",)),
 }
-ANAPHOR_RE = re.compile(rf"\b(?:the|its)\s+(?:\w+\s+)?(?:{'|'.join(ANAPHOR_NOUNS)})(?:'s)?\b", re.IGNORECASE)
+#: "fled there": the latest place named before, a country only when nothing smaller was named.
+ANAPHOR_ADVERBS = _forms("there")
+ANAPHOR_RE = re.compile(rf"\b(?:the|its)\s+(?:\w+\s+)?(?:{'|'.join(ANAPHOR_NOUNS)})(?:'s)?\b|\bthere\b", re.IGNORECASE)
 SUBORDINATORS = _forms("when while after before because as since until if whereas although though")
 TEMPORAL_MARKS = _forms("after before since until")
 _TRADE_WORDS = _forms("shipping trade supply grain smuggling sea air")
@@ -558,7 +560,7 @@ class Link:
             return "origin"
         if (relation == "of" and head in PEOPLE_NOUNS | EVACUATION_NOUNS) or (relation == "in" and head in WAR_NOUNS):
             return "origin"  # "residents of Mariupol", "the evacuation of Sake", "fleeing the war in Ukraine"
-        if relation in ("to", "towards", "toward", "into") or (relation == "dobj" and head in _REACHED):
+        if relation in ("to", "towards", "toward", "into", "advmod") or (relation == "dobj" and head in _REACHED):
             return "destination"
         if (relation == "nsubj" and head in HOST_FORMS) or (relation == "in" and head in ARRIVE_FORMS):
             return "destination"

@@ -140,6 +140,27 @@ def test_a_demanded_withdrawal_is_a_claim_on_the_place_left(extract, text, expec
     assert (event.category, event.status, [name(doc, i) for i in event.areas], name(doc, event.location)) == expected
 
 
+def test_there_refers_back_to_the_latest_place(extract):
+    doc = document(
+        "Thousands of people arrived in Zaporizhzhia last week, officials said. "
+        "Many of them had fled there from Mariupol in early March."
+    )
+    flows = [e for e in extract(doc) if e.quote_start > 60]
+    assert summary(doc, flows) == [("refugees", "reported", None, "Mariupol", "Zaporizhzhia")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "At least 250,000 people have fled Donetsk region since Friday, the agency said.",
+        "The UN's migration agency says at least 250,000 people have fled Donetsk state since Friday.",
+    ],
+)
+def test_a_name_before_its_designator_takes_the_phrase_role(extract, text):
+    doc = document(text)
+    assert summary(doc, extract(doc)) == [("refugees", "reported", None, "Donetsk", None)]
+
+
 @pytest.mark.parametrize(
     ("text", "status"),
     [
