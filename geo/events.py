@@ -644,6 +644,10 @@ def _flow_roles(
         if destination is None:
             destination = _apposed_destination(trigger, usable)
         draft.origin = origin.candidate.toponym if origin else context.refugee_origin
+        if destination is not None and draft.origin is not None and _same_place(
+            context.document, draft.origin, destination.candidate.toponym
+        ):
+            draft.origin = None  # "Marib hosts the largest displaced population": no flow out of it
         if draft.origin is None and destination is not None and destination.is_country:
             draft.origin = _focus_country(context, destination.candidate.place)  # "crossed into Egypt"
         if (origin is None and destination is None) or not _people_moved(trigger):
@@ -865,6 +869,10 @@ def _place_key(document: Document, index: int | None) -> Any:
     if place is None:
         return None if index is None else document.toponyms[index].mention.text.lower()
     return place.geonameid or (place.name, round(place.lat, 2), round(place.lon, 2))
+
+
+def _same_place(document: Document, a: int, b: int) -> bool:
+    return _place_key(document, a) == _place_key(document, b)
 
 
 def _key(document: Document, draft: _Draft) -> tuple[Any, ...]:

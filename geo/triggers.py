@@ -117,6 +117,7 @@ MILITARY_NOUNS = _forms(
     "guards gunmen paramilitaries paramilitary separatists"
 )
 VEHICLE_NOUNS = _forms("train trains bus buses car cars convoy convoys vehicles truck trucks ship ships")
+HOME_NOUNS = _forms("home homes house houses village villages")
 PEOPLE_NOUNS = _forms("residents people civilians inhabitants population families citizens refugees")
 #: Nouns in "the city of X" / "the outskirts of X": the place is X; VAGUE_* make it approximate.
 PLACE_NOUNS = _forms(
@@ -558,8 +559,11 @@ class Link:
         relation, head = self.relation, self.head
         if relation in ("from", "out of", "out") or (relation == "dobj" and head in LEAVE_FORMS):
             return "origin"
-        if (relation == "of" and head in PEOPLE_NOUNS | EVACUATION_NOUNS) or (relation == "in" and head in WAR_NOUNS):
-            return "origin"  # "residents of Mariupol", "the evacuation of Sake", "fleeing the war in Ukraine"
+        if (relation == "of" and head in PEOPLE_NOUNS | EVACUATION_NOUNS) or (
+            relation == "in" and head in WAR_NOUNS | HOME_NOUNS
+        ):
+            # "residents of Mariupol", "the evacuation of Sake", "fleeing the war in Ukraine", "fled their homes in X"
+            return "origin"
         if relation in ("to", "towards", "toward", "into", "advmod") or (relation == "dobj" and head in _REACHED):
             return "destination"
         if (relation == "nsubj" and head in HOST_FORMS) or (relation == "in" and head in ARRIVE_FORMS):
