@@ -50,6 +50,9 @@ _CLIMBING = ("shelling", "military", "talks")  # these may take their places fro
 _PHYSICAL = ("shelling", "military")  # "residents of X reported shelling": a speaker's place may be the site
 _VENUE = frozenset({"in", "at", "near", "outside", "around", "inside", "compound"})
 _DECISIONS = ("agreed", "rejected", "failed")
+_PLACE_PREPS = frozenset({"in", "at", "on", "near", "around", "outside"})
+#: How a truce names the area it covers: "across Libya", "covering all of Libya".
+_TRUCE_SCOPE = frozenset({"across", "throughout", "covering", "cover", "covers", "all"})
 #: Words after a name that the recogniser leaves out of its span ("Gezira state").
 _DESIGNATOR_HEADS = frozenset({"state", "governorate", "province", "region", "oblast", "district"})
 _PLACELESS = ("talks", "ceasefire")  # kinds whose decisions are events with no place (events guide)
@@ -627,6 +630,9 @@ def _location(trigger: Any, category: str, links: list[Link]) -> Link | None:
                 continue
             x = replace(x, cost=x.cost + 3)
         usable.append(x)
+    if category == "ceasefire":
+        # "proposed in Cairo a ceasefire across Libya": the area a truce covers, not where it was announced
+        usable = [x for x in usable if x.relation in _TRUCE_SCOPE or x.head in _TRUCE_SCOPE] or usable
     return _best(usable)
 
 
@@ -733,10 +739,26 @@ def _coordinated(draft: _Draft, candidates: list[Candidate], doc: Any) -> list[_
                     pending.append(child)
                     if child.i in by_token and by_token[child.i] != index:
                         copies.append(replace(draft, **{role: by_token[child.i]}))
+        for other in _coordinated_phrases(doc[token_of[index]], by_token):
+            if other != index:
+                copies.append(replace(draft, **{role: other}))
     if draft.origin is not None and draft.origin in token_of:
         ends = [doc[token_of[i]] for i in (draft.origin, draft.destination) if i in token_of]
         copies += _coordinated_routes(draft, ends, by_token)
     return copies
+
+
+def _coordinated_phrases(token: Any, by_token: dict[int, int]) -> list[int]:
+    """Places of phrases coordinated with the one holding ``token``: "in Odesa and in Chornomorsk",
+    "at the airport in Sanaa and at the airport in Hodeidah"."""
+    if token.dep_ != "pobj" or token.head.dep_ not in ("prep", "conj"):
+        return []
+    found = []
+    for phrase in (c for c in token.head.children if c.dep_ == "conj" and c.lower_ in _PLACE_PREPS):
+        first = next((t for t in phrase.subtree if t.i in by_token), None)
+        if first is not None:
+            found.append(by_token[first.i])
+    return found
 
 
 def _coordinated_routes(draft: _Draft, ends: list[Any], by_token: dict[int, int]) -> list[_Draft]:

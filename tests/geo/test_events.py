@@ -173,6 +173,20 @@ def test_decisions_about_talks_with_no_venue_are_events(extract, text, status):
     assert summary(doc, extract(doc)) == [("talks", status, None, None, None)]
 
 
+def test_a_truce_is_placed_at_the_area_it_covers_not_where_it_was_announced(extract):
+    doc = document("In Istanbul, Turkey proposed a ceasefire across Ukraine from Monday.")
+    assert ("ceasefire", "proposed", "Ukraine", None, None) in summary(doc, extract(doc))
+    assert ("ceasefire", "proposed", "Istanbul", None, None) not in summary(doc, extract(doc))
+
+
+def test_coordinated_phrases_are_one_event_each(extract):
+    doc = document("Russian missiles hit port facilities in Mariupol and in Zaporizhzhia overnight.")
+    assert summary(doc, extract(doc)) == [
+        ("shelling", "reported", "Mariupol", None, None),
+        ("shelling", "reported", "Zaporizhzhia", None, None),
+    ]
+
+
 def test_troops_massed_near_a_town_are_approximate(extract):
     doc = document("Russian troops massed near Kharkiv on Monday.")
     [event] = extract(doc)
