@@ -650,8 +650,10 @@ def _flow_roles(
         if destination is None:
             destination = _apposed_destination(trigger, usable)
         draft.origin = origin.candidate.toponym if origin else context.refugee_origin
-        if destination is not None and draft.origin is not None and _same_place(
-            context.document, draft.origin, destination.candidate.toponym
+        if (
+            destination is not None
+            and draft.origin is not None
+            and _same_place(context.document, draft.origin, destination.candidate.toponym)
         ):
             draft.origin = None  # "Marib hosts the largest displaced population": no flow out of it
         if draft.origin is None and destination is not None and destination.is_country:
