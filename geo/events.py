@@ -625,6 +625,8 @@ def _location(trigger: Any, category: str, links: list[Link]) -> Link | None:
             continue  # "the deal was signed in Jeddah", not "driven to Rastan under a deal"
         if trigger.lower_ in words.FALL_FORMS and x.relation != "nsubj":
             continue
+        if trigger.lower_ in words.TAKE_FORMS and x.relation not in ("dobj", "nsubjpass"):
+            continue  # a capture takes the place itself: "the rebels took Sake", "Sake was taken"
         if x.speaker:  # inside a speaker's phrase: "officials in Donetsk reported shelling"
             if category not in _PHYSICAL:
                 continue

@@ -117,6 +117,7 @@ MILITARY_NOUNS = _forms(
     "guards gunmen paramilitaries paramilitary separatists"
 )
 VEHICLE_NOUNS = _forms("train trains bus buses car cars convoy convoys vehicles truck trucks ship ships")
+TAKE_FORMS = _forms("took taken")
 HOME_NOUNS = _forms("home homes house houses village villages")
 PEOPLE_NOUNS = _forms("residents people civilians inhabitants population families citizens refugees")
 #: Nouns in "the city of X" / "the outskirts of X": the place is X; VAGUE_* make it approximate.
@@ -174,7 +175,8 @@ _CALL_VERBS = _forms("leave head flee move")
 _CROSSING_RE = re.compile(r"\bcross\w*\s+(?:into|over|from\b[^.;]{1,60}?\binto)\b", re.IGNORECASE)
 _REQUIRES = {
     **dict.fromkeys(_MILITARY_VERBS, _MILITARY_RE),
-    **dict.fromkeys(("took", "taken"), re.compile(r"\b(?:took|taken)\s+in\b", re.IGNORECASE)),
+    # "took in 5,000 refugees", or a capture when troops are named ("the rebels took Sake")
+    **dict.fromkeys(("took", "taken"), re.compile(rf"\b(?:took|taken)\s+in\b|{_MILITARY_RE.pattern}", re.I)),
     **dict.fromkeys(("crossed", "crossing", "cross"), _CROSSING_RE),
     "fired": re.compile(r"\bfired\s+(?:on|at)\b", re.IGNORECASE),
     "fire": re.compile(r"\bunder\s+(?:heavy\s+|artillery\s+)?fire\b", re.IGNORECASE),

@@ -187,6 +187,13 @@ def test_coordinated_phrases_are_one_event_each(extract):
     ]
 
 
+def test_troops_taking_a_place_capture_it(extract):
+    doc = document("The rebel forces say they took Mariupol late on Monday after four days of fighting.")
+    assert summary(doc, extract(doc)) == [("military", "reported", "Mariupol", None, None)]
+    doc = document("Kyiv says the forces took part in talks in Istanbul on Monday.")
+    assert "military" not in [e.category for e in extract(doc)]
+
+
 def test_troops_massed_near_a_town_are_approximate(extract):
     doc = document("Russian troops massed near Kharkiv on Monday.")
     [event] = extract(doc)
