@@ -52,12 +52,15 @@ _CATEGORY_FORMS = {
     "claim": "claim claims claimed claiming annex annexed annexing annexation referendum referendums referenda "
     "recognise recognised recognize recognized recognising recognizing independence withdrawal self-rule sovereignty "
     "autonomy secession secede seceded cede ceded ceding",
-    "military": "naval advance advanced advancing advances seize seized seizing capture captured capturing withdrew "
-    "leave withdraw withdrawn withdrawing retreat retreated massed massing amassed deployed deploying column columns "
-    "tanks warships activity pullout enter entered entering occupy occupied occupying control retake retook retaken "
-    "retaking recapture recaptured recapturing liberate liberated liberating encircle encircled encircling surround "
-    "surrounded surrounding storm stormed storming overran overrun pushed pushing offensive incursion siege besieged "
-    "assault assaulted attacked seizure fell fallen troops forces vehicles soldiers units equipment",
+    "military": (
+        "naval advance advanced advancing advances seize seized seizing capture captured capturing withdrew "
+        "leave withdraw withdrawn withdrawing retreat retreated massed massing amassed deployed deploying "
+        "column columns tanks warships activity pullout enter entered entering occupy occupied occupying "
+        "control controls controlled retake retook retaken retaking recapture recaptured recapturing liberate "
+        "liberated liberating encircle encircled encircling surround surrounded surrounding storm stormed "
+        "storming overran overrun pushed pushing offensive incursion siege besieged assault assaulted "
+        "attacked seizure fell fallen troops forces vehicles soldiers units equipment"
+    ),
 }
 #: Trigger word form -> event category.
 TRIGGER_FORMS: dict[str, str] = {form: cat for cat, forms in _CATEGORY_FORMS.items() for form in forms.split()}
@@ -235,6 +238,8 @@ def trigger_category(token: Any, text: str) -> str | None:
     category = TRIGGER_FORMS.get(form)
     if category is None or (token.dep_ == "compound" and token.head.lower_ not in _ATTACK_HEADS):
         return None  # "drone footage", "bomb shelter" -- but "artillery duels", "drone attack"
+    if form in _CONTROL_FORMS and any(c.dep_ == "nsubj" and c.lower_ in MILITARY_NOUNS for c in token.children):
+        return "military"  # "Ukrainian forces now control 28 settlements in the region"
     needed = _REQUIRES.get(form)
     if needed is not None and not needed.search(text):
         return None
@@ -263,6 +268,7 @@ def trigger_category(token: Any, text: str) -> str | None:
     return category
 
 
+_CONTROL_FORMS = _forms("control controls controlled")
 _PEOPLE_VERBS = _forms("left leaving received hosts")
 _TROOP_LEAVE_FORMS = _verbs("leave left")
 

@@ -194,6 +194,12 @@ def test_troops_taking_a_place_capture_it(extract):
     assert "military" not in [e.category for e in extract(doc)]
 
 
+def test_troops_controlling_a_place_are_a_military_event(extract):
+    doc = document("Kyiv says Ukrainian forces now control Mariupol.")
+    assert summary(doc, extract(doc)) == [("military", "reported", "Mariupol", None, None)]
+    assert extract(document("Kyiv says the price controls in Mariupol will stay.")) == []
+
+
 def test_troops_massed_near_a_town_are_approximate(extract):
     doc = document("Russian troops massed near Kharkiv on Monday.")
     [event] = extract(doc)
