@@ -253,6 +253,8 @@ def _calendar(words: str, base: date, future: bool) -> DateValue | None:
     explicit_year = re.search(r"\b\d{4}\b", words) is not None
     if not explicit_year and not future and parsed > base + timedelta(days=1):
         parsed -= relativedelta(years=1)
+    elif not explicit_year and future and parsed < (base.replace(day=1) if month_only else base):
+        parsed += relativedelta(years=1)  # "will meet again in January", written in December
     return _month(parsed) if month_only else _day(parsed)
 
 
@@ -359,15 +361,58 @@ def phrase_positions(doc: Any, text: str) -> list[tuple[int, str]]:
     return positions
 
 
+_SINCE = frozenset({"since"})
+#: "hopes to reconvene the talks in November": the date of a plan lies ahead.
+_PLAN_VERBS = frozenset("hope hopes hoped plan plans planned intend intends intended aim aims aimed".split())
+_DURATION_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+
+
+def _offset_clause(head: Any, is_clause_head: Any) -> tuple[Any, int] | None:
+    """The clause an "N days after ..." clause is counted from, and the days to add to its date:
+    "took Inda Selassie on Tuesday, a day after capturing Alamata" -> (took, -1)."""
+    if head.dep_ == "advcl":  # "three days after their fighters took the stadium"
+        marks = [c for c in head.children if c.dep_ == "mark" and c.lower_ in ("after", "before")]
+        durations = [c for c in head.children if c.dep_ == "npadvmod" and c.lower_ in _DURATION_DAYS]
+        governing = head.head
+    elif head.dep_ == "pcomp" and head.head.lower_ in ("after", "before"):  # "a day after capturing Alamata"
+        marks, durations = [head.head], [head.head.head] if head.head.head.lower_ in _DURATION_DAYS else []
+        governing = durations[0].head if durations else None
+        while governing is not None and not is_clause_head(governing) and governing.head.i != governing.i:
+            governing = governing.head  # "an offensive ..., a day after retaking Tarhuna": the clause's verb
+    else:
+        return None
+    if not marks or not durations or governing is None or governing.i == head.i:
+        return None
+    duration = durations[0]
+    counts = [c for c in duration.children if c.dep_ in ("nummod", "det")]
+    number = _count(counts[0].lower_) if counts else 1
+    days = number * _DURATION_DAYS[duration.lower_]
+    return governing, -days if marks[0].lower_ == "after" else days
+
+
 def trigger_date(
     trigger: Any, phrases: list[tuple[int, str]], published: str | date | None, *, anchor: str | None, counted: bool
 ) -> tuple[DateValue | None, int]:
     """:func:`event_date` for an event word of a parse: its clause's phrase, else its sentence's
     (not for an "after ..." clause), else the publication date: precision 2 for a perfect ("have
-    crossed") or a ``counted`` running total, none for a narrative pluperfect ("had urged")."""
-    from .triggers import TEMPORAL_MARKS, clause_head, subordinate
+    crossed") or a ``counted`` running total, none for a narrative pluperfect ("had urged"); an
+    "N days after ..." clause is counted from its main clause's date; an event hoped or planned
+    for reads its date forward ("hopes to reconvene the talks in November")."""
+    from .triggers import TEMPORAL_MARKS, clause_head, is_clause_head, subordinate
 
     head = clause_head(trigger)
+    offset = _offset_clause(head, is_clause_head)
+    if offset is not None and not any(position in {t.i for t in head.subtree} for position, _ in phrases):
+        governing, days = offset
+        value, strength = trigger_date(governing, phrases, published, anchor=anchor, counted=False)
+        if value is not None:
+            return _day(to_date(value.first) + timedelta(days=days)), max(strength, 1)
+    # "have fled since the fighting began on Nov 4": a running total since that day
+    since = {
+        t.i for c in head.children if c.dep_ == "advcl" and subordinate(c, frozenset({"since"})) for t in c.subtree
+    }
+    phrases = [(p, f"since {text}" if p in since and not text.lower().startswith("since") else text)
+               for p, text in phrases]  # fmt: skip
     auxiliaries = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
     root = trigger
     while root.head.i != root.i:
@@ -375,7 +420,8 @@ def trigger_date(
     return event_date(
         phrases, published, near=trigger.i, own={t.i for t in head.subtree},
         outside=not subordinate(head, TEMPORAL_MARKS), anchor=anchor,
-        future=bool(auxiliaries & {"will", "'ll"}) or any(c.lower_ == "due" for c in head.head.children),
+        future=bool(auxiliaries & {"will", "'ll"}) or any(c.lower_ == "due" for c in head.head.children)
+        or (head.dep_ == "xcomp" and head.head.lower_ in _PLAN_VERBS),
         perfect=bool(auxiliaries & {"have", "has", "had"}) or counted,
         undated=any(c.dep_ == "aux" and c.lower_ == "had" for c in root.children),
     )  # fmt: skip

@@ -200,6 +200,32 @@ def test_troops_controlling_a_place_are_a_military_event(extract):
     assert extract(document("Kyiv says the price controls in Mariupol will stay.")) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        # published 2022-03-07, a Monday
+        ("Russian troops took Kharkiv on Saturday, a day after capturing Mariupol.", "2022-03-04"),
+        ("Kyiv said on Sunday that all was calm, three days after Russian artillery shelled Mariupol.", "2022-03-03"),
+    ],
+)
+def test_n_days_after_counts_back_from_the_main_clause(extract, text, date):
+    doc = document(text)
+    [event] = [e for e in extract(doc) if name(doc, e.location) == "Mariupol"]
+    assert (event.date, event.time_precision) == (date, 1)
+
+
+def test_a_total_since_a_dated_beginning_is_dated_by_its_end(extract):
+    doc = document("More than 40,000 people have fled into Poland since the fighting began on March 1.")
+    [event] = extract(doc)
+    assert (event.date, event.time_precision) == ("2022-03-07", 2)
+
+
+def test_a_hoped_for_meeting_is_proposed_and_read_forward(extract):
+    doc = document("The envoy hopes to reconvene the talks in Istanbul in January.")
+    [event] = extract(doc)
+    assert (event.category, event.status, event.date) == ("talks", "proposed", "2023-01-01")
+
+
 def test_troops_massed_near_a_town_are_approximate(extract):
     doc = document("Russian troops massed near Kharkiv on Monday.")
     [event] = extract(doc)
