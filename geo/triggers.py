@@ -374,14 +374,26 @@ def _status_of(token: Any) -> str | None:
             return PARTICLE_STATUS[(form, child.lower_)]
     if form in REACH_FORMS and any(c.lower_ in AGREEMENT_NOUNS for c in token.children):
         return "agreed"
+    if any(c.dep_ == "prep" and c.lower_ == "without" and _agreement_after(c) for c in token.children):
+        return "failed"  # "the round ended without an agreement", "left talks without signing"
     found = STATUS_FORMS.get(form)
     negated = any(c.dep_ == "neg" or (c.dep_, c.lower_) == ("det", "no") for c in token.children)
+    if negated and form in _HAPPEN_FORMS and (form != "take" or any(c.lower_ == "place" for c in token.children)):
+        return "failed"  # "the talks did not take place"
     if found in ("proposed", "agreed") and negated:
         return "rejected"  # "gave no promise", "did not agree"
     governing = STATUS_FORMS.get(token.head.lower_)
     if found and token.dep_ == "xcomp" and governing in ("failed", "rejected", "demanded", "proposed"):
         return governing  # "failed to agree", "refused to sign", "urged them to agree"
     return found
+
+
+_HAPPEN_FORMS = _forms("take happen happened occur occurred go")
+_AGREEMENT_VERBS = _verbs("sign agree reach")
+
+
+def _agreement_after(without: Any) -> bool:
+    return any(c.lower_ in AGREEMENT_NOUNS or c.lower_ in _AGREEMENT_VERBS for c in without.children)
 
 
 # -- clauses and scopes ----------------------------------------------------------------------------

@@ -118,6 +118,8 @@ def test_refugee_flows_carry_origin_over_from_an_earlier_sentence(extract):
         ("Both sides signed a ceasefire around Mariupol.", "agreed"),
         ("Both sides did not agree on a ceasefire around Mariupol.", "rejected"),
         ("A ceasefire held around Mariupol.", "reported"),
+        ("A ceasefire around Mariupol ended without an agreement on a truce line.", "failed"),
+        ("The ceasefire around Mariupol did not take place.", "failed"),
     ],
 )
 def test_status_comes_from_the_wording(extract, text, status):
