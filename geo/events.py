@@ -50,6 +50,7 @@ _CLIMBING = ("shelling", "military", "talks")  # these may take their places fro
 _PHYSICAL = ("shelling", "military")  # "residents of X reported shelling": a speaker's place may be the site
 _VENUE = frozenset({"in", "at", "near", "outside", "around", "inside", "compound"})
 _DECISIONS = ("agreed", "rejected", "failed")
+_ROUTE_PREPS = frozenset({"through", "towards", "toward", "into", "out of", "across"})
 _PLACE_PREPS = frozenset({"in", "at", "on", "near", "around", "outside"})
 #: How a truce names the area it covers: "across Libya", "covering all of Libya".
 _TRUCE_SCOPE = frozenset({"across", "throughout", "covering", "cover", "covers", "all"})
@@ -242,7 +243,7 @@ class EventExtractor:
         sentences = self._sentences(document)
         body = sentences[0][0][0] if sentences else 0
         context = _Context(document, body=body, caption=self._is_caption(document.text))
-        selected = self._select(document, sentences)
+        selected = self._select(document, sentences, caption=context.caption)
         parses = self.nlp.pipe([document.text[s:e] for (s, e), _ in selected], batch_size=self.batch_size)
         parsed = {}
         rule_roles: dict[tuple[int, int | None], set[str]] = defaultdict(set)
@@ -392,8 +393,9 @@ class EventExtractor:
     def _sentences(document: Document) -> list[Sentence]:
         return sentences_with_names(document, resolved=False)
 
-    def _select(self, document: Document, sentences: list[Sentence]) -> list[Sentence]:
-        """Sentences worth parsing: a trigger word and a resolved place that is no speaker (or "the city")."""
+    def _select(self, document: Document, sentences: list[Sentence], *, caption: bool = False) -> list[Sentence]:
+        """Sentences worth parsing: a trigger word (in a caption, also a sighting) and a resolved place
+        that is no speaker (or "the city")."""
         selected, seen_place = [], False
         for (start, end), indices in sentences:
             text = document.text[start:end]
@@ -402,7 +404,8 @@ class EventExtractor:
             seen_place = seen_place or bool(sites)
             sites = [i for i in sites if not _speaker(document, document.toponyms[i].mention)]
             anaphor = self.anaphora and seen_before and words.ANAPHOR_RE.search(text) is not None
-            if ((sites or anaphor) and words.find_triggers(text)) or words.find_decision(text, _PLACELESS):
+            triggered = words.find_triggers(text) or (caption and words.find_caption_sighting(text))
+            if ((sites or anaphor) and triggered) or words.find_decision(text, _PLACELESS):
                 selected.append(((start, end), indices))
         return selected
 
@@ -439,6 +442,8 @@ class EventExtractor:
         found, asides = [], []
         for token in doc:
             category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_WORDS else None
+            if context.caption:
+                category = words.caption_category(token, category, text)
             if token.lower_ in words.PRESENCE_NOUNS and not context.caption:
                 category = None  # in a story, troops somewhere are actors or background, not a sighting
             if category and words.is_background(token, dated):
@@ -619,8 +624,8 @@ def _location(trigger: Any, category: str, links: list[Link]) -> Link | None:
             continue  # "a ceasefire agreed at talks in Moscow": the venue of the talks
         if category == "talks" and x.relation not in _VENUE:
             continue
-        if trigger.lower_ in words.PRESENCE_NOUNS and (x.meet > 0 or x.relation not in _VENUE):
-            continue  # "troops in Bucha": the place on the noun itself
+        if category == "military" and trigger.lower_ in words.SIGHTING_NOUNS and not _sighted_at(trigger, x):
+            continue  # "troops in Bucha", "Russian tank driving through Mariupol": where they were seen
         if trigger.lower_ in words.AGREEMENT_NOUNS and x.meet > 1:
             continue  # "the deal was signed in Jeddah", not "driven to Rastan under a deal"
         if trigger.lower_ in words.FALL_FORMS and x.relation != "nsubj":
@@ -722,6 +727,15 @@ def _focus_country(context: _Context, destination: Place | None) -> int | None:
 def _in_relative_clause(token: Any, trigger: Any) -> bool:
     """Inside a relative clause the trigger is not in ("the Houthis, which hold Sanaa, ...")."""
     return any(a.dep_ == "relcl" and not dominates(a, trigger) for a in token.ancestors)
+
+
+def _sighted_at(trigger: Any, x: Link) -> bool:
+    """Whether troops or vehicles (``trigger``) were seen at ``x``: the place on the noun itself, or
+    on the verb it is the subject of ("vehicles moving in Popasna")."""
+    if x.meet == 0:
+        return x.relation in _VENUE
+    on_verb = trigger.dep_ == "nsubj" and x.head == trigger.head.lower_  # not "took part in talks in X"
+    return x.meet == 1 and on_verb and x.relation in _VENUE | _ROUTE_PREPS
 
 
 def _coordinated(draft: _Draft, candidates: list[Candidate], doc: Any) -> list[_Draft]:

@@ -71,6 +71,33 @@ _MILITARY_VERBS = _forms(_CATEGORY_FORMS["military"]) - _forms(
 )
 #: Troops or vehicles seen at a place (events guide): "Russian troops in Bucha", not "forces shelled Kharkiv".
 PRESENCE_NOUNS = _forms("troops forces vehicles soldiers units equipment")
+#: In a caption, a convoy with no word of aid or evacuation is a military one ("Russian convoy in Stakhanov").
+_CIVILIAN_RE = re.compile(r"\b(?:aid|humanitarian|evacuat\w*|civilians?|refugees?|food|medical|medicine)\b", re.I)
+
+
+def caption_category(token: Any, category: str | None, text: str) -> str | None:
+    """The category of ``token`` in a caption, where vehicles and troops seen somewhere are news."""
+    if token.lower_ in _CONVOY_FORMS and category == "corridor" and not _CIVILIAN_RE.search(text):
+        return "military"
+    if token.lower_ in _CAPTION_SIGHTINGS and token.dep_ != "compound":
+        return "military"
+    if category is None and token.lower_ in _CAPTION_DAMAGE:
+        return "shelling"  # "Aftermath of ... in Kharkiv", "ruins of a college in Rubizhne": what a strike left
+    return category
+
+
+def find_caption_sighting(text: str) -> bool:
+    """Whether a caption names a vehicle or a troop movement ("Russian tank driving through Mariupol")."""
+    return _CAPTION_RE.search(text) is not None
+
+
+_CONVOY_FORMS = _forms("convoy convoys")
+#: Sightings that are no trigger in a story ("a tank of water", "the protest movement").
+_CAPTION_SIGHTINGS = _forms("tank tanks movement movements")
+_CAPTION_DAMAGE = _forms("damage damaged destroyed destruction ruins aftermath craters crater")
+_CAPTION_RE = re.compile(rf"\b(?:{'|'.join(_CAPTION_SIGHTINGS | _CONVOY_FORMS | _CAPTION_DAMAGE)})\b", re.I)
+#: Words of a sighting whose place is where they were seen (a military convoy only in a caption).
+SIGHTING_NOUNS = PRESENCE_NOUNS | _CONVOY_FORMS
 FALL_FORMS = _forms("fell fallen")  # a fall needs the place as its subject ("Kupiansk had fallen")
 
 #: Status word forms (see :func:`status`).

@@ -228,6 +228,26 @@ def test_a_hoped_for_meeting_is_proposed_and_read_forward(extract):
     assert (event.category, event.status, event.date) == ("talks", "proposed", "2023-01-01")
 
 
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("Russian tank driving through Mariupol", [("military", "reported", "Mariupol", None, None)]),
+        ("Russian vehicles moving in Kharkiv", [("military", "reported", "Kharkiv", None, None)]),
+        ("Russian troops movement in Kharkiv", [("military", "reported", "Kharkiv", None, None)]),
+        ("Russian convoy in Kharkiv", [("military", "reported", "Kharkiv", None, None)]),
+        ("Ruins of a school in Kharkiv", [("shelling", "reported", "Kharkiv", None, None)]),
+    ],
+)
+def test_captions_report_sightings_and_damage(extract, caption, expected):
+    doc = document(caption)
+    assert summary(doc, extract(doc)) == expected
+
+
+def test_an_aid_convoy_in_a_caption_is_no_military_move(extract):
+    doc = document("Humanitarian aid convoy in Kharkiv")
+    assert "military" not in [e.category for e in extract(doc)]
+
+
 def test_troops_massed_near_a_town_are_approximate(extract):
     doc = document("Russian troops massed near Kharkiv on Monday.")
     [event] = extract(doc)
