@@ -438,7 +438,8 @@ class EventExtractor:
         text = context.document.text[span[0] : span[1]]
         phrases = phrase_positions(doc, text)
         dated = [position for position, _ in phrases]
-        background = words.background_tokens(doc, text, dated)
+        # A caption states one thing: its clauses are no background ("a hospital was shelled in X")
+        background = set() if context.caption else words.background_tokens(doc, text, dated)
         found, asides = [], []
         for token in doc:
             category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_WORDS else None
@@ -446,7 +447,7 @@ class EventExtractor:
                 category = words.caption_category(token, category, text)
             if token.lower_ in words.PRESENCE_NOUNS and not context.caption:
                 category = None  # in a story, troops somewhere are actors or background, not a sighting
-            if category and words.is_background(token, dated):
+            if category and not context.caption and words.is_background(token, dated):
                 asides.append(clause_head(token))
             elif category:
                 found.append((token, category))

@@ -59,7 +59,7 @@ _CATEGORY_FORMS = {
         "control controls controlled retake retook retaken retaking recapture recaptured recapturing liberate "
         "liberated liberating encircle encircled encircling surround surrounded surrounding storm stormed "
         "storming overran overrun pushed pushing offensive incursion siege besieged assault assaulted "
-        "attacked seizure fell fallen troops forces vehicles soldiers units equipment"
+        "attacked seizure fell fallen troops forces vehicles soldiers units equipment buildup build-up"
     ),
 }
 #: Trigger word form -> event category.
@@ -93,7 +93,7 @@ def find_caption_sighting(text: str) -> bool:
 
 _CONVOY_FORMS = _forms("convoy convoys")
 #: Sightings that are no trigger in a story ("a tank of water", "the protest movement").
-_CAPTION_SIGHTINGS = _forms("tank tanks movement movements")
+_CAPTION_SIGHTINGS = _forms("tank tanks movement movements launcher launchers system systems landing")
 _CAPTION_DAMAGE = _forms("damage damaged destroyed destruction ruins aftermath craters crater")
 _CAPTION_RE = re.compile(rf"\b(?:{'|'.join(_CAPTION_SIGHTINGS | _CONVOY_FORMS | _CAPTION_DAMAGE)})\b", re.I)
 #: Words of a sighting whose place is where they were seen (a military convoy only in a caption).

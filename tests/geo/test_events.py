@@ -236,6 +236,8 @@ def test_a_hoped_for_meeting_is_proposed_and_read_forward(extract):
         ("Russian troops movement in Kharkiv", [("military", "reported", "Kharkiv", None, None)]),
         ("Russian convoy in Kharkiv", [("military", "reported", "Kharkiv", None, None)]),
         ("Ruins of a school in Kharkiv", [("shelling", "reported", "Kharkiv", None, None)]),
+        ("The area from which a hospital was shelled in Kharkiv", [("shelling", "reported", "Kharkiv", None, None)]),
+        ("Russian missile system moving in Kharkiv", [("military", "reported", "Kharkiv", None, None)]),
     ],
 )
 def test_captions_report_sightings_and_damage(extract, caption, expected):
