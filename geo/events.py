@@ -404,7 +404,7 @@ class EventExtractor:
             seen_place = seen_place or bool(sites)
             sites = [i for i in sites if not _speaker(document, document.toponyms[i].mention)]
             anaphor = self.anaphora and seen_before and words.ANAPHOR_RE.search(text) is not None
-            triggered = words.find_triggers(text) or (caption and words.find_caption_sighting(text))
+            triggered = words.find_triggers(text, asides=caption) or (caption and words.find_caption_sighting(text))
             if ((sites or anaphor) and triggered) or words.find_decision(text, _PLACELESS):
                 selected.append(((start, end), indices))
         return selected
@@ -438,8 +438,7 @@ class EventExtractor:
         text = context.document.text[span[0] : span[1]]
         phrases = phrase_positions(doc, text)
         dated = [position for position, _ in phrases]
-        # A caption states one thing: its clauses are no background ("a hospital was shelled in X")
-        background = set() if context.caption else words.background_tokens(doc, text, dated)
+        background = words.background_tokens(doc, text, dated)
         found, asides = [], []
         for token in doc:
             category = words.trigger_category(token, text) if token.lower_ in words.TRIGGER_WORDS else None
@@ -447,6 +446,7 @@ class EventExtractor:
                 category = words.caption_category(token, category, text)
             if token.lower_ in words.PRESENCE_NOUNS and not context.caption:
                 category = None  # in a story, troops somewhere are actors or background, not a sighting
+            # A caption states one thing: a relative clause there is it ("area from which a hospital was shelled")
             if category and not context.caption and words.is_background(token, dated):
                 asides.append(clause_head(token))
             elif category:

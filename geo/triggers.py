@@ -224,8 +224,9 @@ _REQUIRES = {
 _ASIDE_BEFORE = re.compile(r"\b(?:who|which|where|whose)\b[^,;]*$|\bdiscuss\w*\s+(?:an?\s+|the\s+)?(?:\w+\s+)?$", re.I)
 
 
-def find_triggers(text: str) -> bool:
-    """Whether ``text`` holds a trigger word in a usable setting (the cheap test before parsing).
+def find_triggers(text: str, *, asides: bool = False) -> bool:
+    """Whether ``text`` holds a trigger word in a usable setting (the cheap test before parsing);
+    one in a relative clause or a topic of discussion counts only with ``asides`` (a caption).
 
     >>> find_triggers("Officials of the Red Cross spoke."), find_triggers("Shelling hit Kharkiv.")
     (False, True)
@@ -236,7 +237,7 @@ def find_triggers(text: str) -> bool:
         return True
     for match in _TRIGGER_RE.finditer(text):
         needed = _REQUIRES.get(match.group(0).lower())
-        aside = _ASIDE_BEFORE.search(text, max(0, match.start() - 80), match.start())
+        aside = not asides and _ASIDE_BEFORE.search(text, max(0, match.start() - 80), match.start())
         if (needed is None or needed.search(text)) and not aside:
             return True
     return False
