@@ -363,7 +363,10 @@ def phrase_positions(doc: Any, text: str) -> list[tuple[int, str]]:
 
 _SINCE = frozenset({"since"})
 #: "hopes to reconvene the talks in November": the date of a plan lies ahead.
-_PLAN_VERBS = frozenset("hope hopes hoped plan plans planned intend intends intended aim aims aimed".split())
+_PLAN_VERBS = frozenset(
+    "hope hopes hoped plan plans planned intend intends intended aim aims aimed "
+    "prepare prepares prepared preparing".split()
+)
 _DURATION_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 
 

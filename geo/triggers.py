@@ -103,7 +103,8 @@ FALL_FORMS = _forms("fell fallen")  # a fall needs the place as its subject ("Ku
 #: Status word forms (see :func:`status`).
 STATUS_FORMS: dict[str, str] = {
     **dict.fromkeys(
-        _verbs("offer propose suggest promise hope intend aim plan") | _forms("proposal proposals planned"), "proposed"
+        _verbs("offer propose suggest promise hope intend aim plan prepare") | _forms("proposal proposals planned"),
+        "proposed",
     ),
     **dict.fromkeys(_verbs("agree sign accept") | _forms("agreement deal"), "agreed"),
     **dict.fromkeys(_verbs("reject refuse dismiss veto vetoed"), "rejected"),

@@ -385,3 +385,6 @@ def test_a_story_like_the_seed_story(embedded_gazetteer, parser_nlp):
     assert {e.status for e in doc.events if e.category == "claim"} == {"demanded"}
     sites = {name(doc, e.location) for e in doc.events}
     assert not sites & {"Moscow", "Kremlin", "Russia", "Ukraine"}
+    # "as the foreign ministers prepared to meet in Antalya on Thursday": planned, the coming Thursday
+    [antalya] = [e for e in doc.events if name(doc, e.location) == "Antalya"]
+    assert (antalya.category, antalya.status, antalya.date) == ("talks", "proposed", "2022-03-10")
