@@ -331,7 +331,8 @@ def is_background(trigger: Any, dated: Iterable[int] = ()) -> bool:
     the sentence's date phrases)."""
     head = clause_head(trigger)
     dates = set(dated)
-    if head.dep_ == "relcl" and not any(t.i in dates for t in head.subtree):
+    # "in February 2012, when the army bombarded the city": a clause on a date is dated by it
+    if head.dep_ == "relcl" and not any(t.i in dates for t in head.subtree) and head.head.i not in dates:
         return True
     if head.lower_ in DISCUSS_FORMS:
         return True

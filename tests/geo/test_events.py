@@ -216,6 +216,12 @@ def test_n_days_after_counts_back_from_the_main_clause(extract, text, date):
     assert (event.date, event.time_precision) == (date, 1)
 
 
+def test_a_clause_on_a_date_is_an_event_of_that_date(extract):
+    doc = document("The last families left in early February, when Russian artillery shelled Kharkiv, officials said.")
+    [event] = [e for e in extract(doc) if e.category == "shelling"]
+    assert (name(doc, event.location), event.date, event.time_precision) == ("Kharkiv", "2022-02-01", 3)
+
+
 def test_a_total_since_a_dated_beginning_is_dated_by_its_end(extract):
     doc = document("More than 40,000 people have fled into Poland since the fighting began on March 1.")
     [event] = extract(doc)
