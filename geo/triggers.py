@@ -332,7 +332,8 @@ def is_background(trigger: Any, dated: Iterable[int] = ()) -> bool:
     head = clause_head(trigger)
     dates = set(dated)
     # "in February 2012, when the army bombarded the city": a clause on a date is dated by it
-    if head.dep_ == "relcl" and not any(t.i in dates for t in head.subtree) and head.head.i not in dates:
+    on_date = any(head.head in head.doc[d].subtree for d in dates)
+    if head.dep_ == "relcl" and not any(t.i in dates for t in head.subtree) and not on_date:
         return True
     if head.lower_ in DISCUSS_FORMS:
         return True

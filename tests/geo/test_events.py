@@ -217,9 +217,9 @@ def test_n_days_after_counts_back_from_the_main_clause(extract, text, date):
 
 
 def test_a_clause_on_a_date_is_an_event_of_that_date(extract):
-    doc = document("The last families left in early February, when Russian artillery shelled Kharkiv, officials said.")
+    doc = document("Most residents fled in February 2012, when the army shelled Kharkiv. Few have come back.")
     [event] = [e for e in extract(doc) if e.category == "shelling"]
-    assert (name(doc, event.location), event.date, event.time_precision) == ("Kharkiv", "2022-02-01", 3)
+    assert (name(doc, event.location), event.date, event.time_precision) == ("Kharkiv", "2012-02-01", 3)
 
 
 def test_a_total_since_a_dated_beginning_is_dated_by_its_end(extract):
