@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from placemap.gazetteer import Gazetteer
@@ -118,6 +118,8 @@ class _Context:
     starts: list[int] | None = None  # their start offsets
     countries: list[tuple[str, int]] | None = None  # (country code, first country mention), most named first
     caption: bool = False  # a caption or headline (see EventExtractor._is_caption)
+    # countries of the places hit, fought over or left so far: where the story's war is
+    event_countries: Counter[str] = field(default_factory=Counter)
 
 
 class EventExtractor:
@@ -491,6 +493,10 @@ class EventExtractor:
             return False
         if draft.location is not None:
             context.last_location = draft.location
+        site = draft.location if draft.category in _PHYSICAL else draft.origin
+        place = context.document.toponyms[site].place if site is not None else None
+        if place is not None and place.country_code:
+            context.event_countries[place.country_code] += 1
         return True
 
 
@@ -722,6 +728,11 @@ def _focus_country(context: _Context, destination: Place | None) -> int | None:
         ranked = sorted(counts, key=lambda code: -counts[code])
         context.countries = [(code, first[code]) for code in ranked if code in first]
     excluded = destination.country_code if destination is not None else None
+    first = dict(context.countries)
+    # The war's country first: the one most of the story's events so far happen in
+    for code, _ in context.event_countries.most_common():
+        if code != excluded and code in first:
+            return first[code]
     return next((i for code, i in context.countries if code != excluded), None)
 
 

@@ -216,6 +216,16 @@ def test_n_days_after_counts_back_from_the_main_clause(extract, text, date):
     assert (event.date, event.time_precision) == (date, 1)
 
 
+def test_a_flow_into_a_country_comes_from_where_the_war_is(extract):
+    doc = document(
+        "Belarus said the talks in Belarus would go on, and Belarus's president agreed. "
+        "Russian artillery shelled Kharkiv in Ukraine on Tuesday. "
+        "More than 10,000 people have crossed into Poland since Sunday."
+    )
+    [flow] = [e for e in extract(doc) if e.category == "refugees"]
+    assert (name(doc, flow.origin), name(doc, flow.destination)) == ("Ukraine", "Poland")
+
+
 def test_a_clause_on_a_date_is_an_event_of_that_date(extract):
     doc = document("Most residents fled in February 2012, when the army shelled Kharkiv. Few have come back.")
     [event] = [e for e in extract(doc) if e.category == "shelling"]
