@@ -431,10 +431,19 @@ class EventExtractor:
                 token.lower_ in words.ANAPHOR_ADVERBS and token.dep_ == "advmod"  # not "there was"
             )
             if anaphor and token.i not in covered and token.i not in found:
-                antecedent = _antecedent(context, token, offset)
+                antecedent = _antecedent(context, token, offset, self._nation_of(token))
                 if antecedent is not None:
                     found[token.i] = Candidate(token.i, antecedent, toponyms[antecedent].place, anaphor=True)
         return list(found.values())
+
+    def _nation_of(self, token: Any) -> str | None:
+        """The country a word of nationality before an anaphor names: "the Eritrean capital" -> ER."""
+        for child in token.children:
+            if child.dep_ in ("amod", "compound") and child.is_title:
+                country = self.gazetteer.demonym(child.text)
+                if country is not None:
+                    return country.country_code
+        return None
 
     def _sentence_events(self, context: _Context, span: tuple[int, int], indices: list[int], doc: Any) -> list[_Draft]:
         text = context.document.text[span[0] : span[1]]
@@ -861,8 +870,9 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 # -- anaphora ----------------------------------------------------------------------------
-def _antecedent(context: _Context, token: Any, offset: int) -> int | None:
-    """The toponym "the city" / "the island" / "there" stands for; ``None`` when the word is no such anaphor."""
+def _antecedent(context: _Context, token: Any, offset: int, nation: str | None = None) -> int | None:
+    """The toponym "the city" / "the island" / "there" stands for, in country ``nation`` when a word of
+    nationality says so ("the Angolan capital"); ``None`` when the word is no such anaphor."""
     if token.lower_ in words.ANAPHOR_ADVERBS:
         return _latest_place(context, offset + token.idx)
     codes = words.ANAPHOR_NOUNS[token.lower_]
@@ -877,7 +887,7 @@ def _antecedent(context: _Context, token: Any, offset: int) -> int | None:
     best, best_rank = None, (0, -1)
     for index, start in _names_before(context, offset + token.idx):
         place = document.toponyms[index].place
-        if place is None:
+        if place is None or (nation is not None and place.country_code != nation):
             continue
         if any(place.feature_class == code or place.feature_code.startswith(code) for code in codes):
             key = _place_key(document, index)

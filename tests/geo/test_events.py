@@ -216,6 +216,16 @@ def test_n_days_after_counts_back_from_the_main_clause(extract, text, date):
     assert (event.date, event.time_precision) == (date, 1)
 
 
+def test_a_capital_named_by_its_nation_is_that_nations_city(parser_nlp, embedded_gazetteer):
+    extract = EventExtractor(parser_nlp, embedded_gazetteer, caption_threshold=1.01)  # its demonyms: "Ukrainian"
+    doc = document(
+        "Officials in Kyiv said talks were held in Moscow and again in Moscow on Monday. "
+        "Late on Tuesday rockets hit the Ukrainian capital."
+    )
+    [strike] = [e for e in extract(doc) if e.category == "shelling"]
+    assert name(doc, strike.location) == "Kyiv"
+
+
 def test_a_flow_into_a_country_comes_from_where_the_war_is(extract):
     doc = document(
         "Belarus said the talks in Belarus would go on, and Belarus's president agreed. "
