@@ -9,6 +9,9 @@ from __future__ import annotations
 
 __all__ = [
     "ATTACKS_ON",
+    "CAPTION_LOCATIVES",
+    "CAPTION_PLACE_WORDS",
+    "COMPASS_WORDS",
     "DISEASE_WORDS",
     "FACILITY_HEADS",
     "INSTITUTION_HEADS",
@@ -18,9 +21,11 @@ __all__ = [
     "NAME_PARTICLES",
     "NOT_PLACES",
     "NOT_PLACES_AFTER_THE",
+    "OCCUPIER_WORDS",
     "ORGANISATION_WORDS",
     "PLACE_NOUNS",
     "PLURAL_ADMIN_WORDS",
+    "REGION_WORDS",
     "SENTENCE_VERBS",
     "TITLES",
     "UNIT_WORDS",
@@ -84,7 +89,7 @@ FACILITY_HEADS = frozenset(
 #: "Mykolaiv Regional State Administration"): the city that opens such a name is where it stands.
 INSTITUTION_HEADS = frozenset(
     """institute university academy college school lyceum gymnasium hospital clinic airport airbase
-    station tower administration plant factory depot""".split()
+    station tower administration plant factory depot faculty department""".split()
 )
 #: Titles of people: a name before one is a place ("Kyiv Mayor Vitali Klitschko"), a capitalised
 #: word after one is part of a person's name.
@@ -111,3 +116,23 @@ SENTENCE_VERBS = frozenset(
     """, said says has had is was will would neither denied confirmed accused rejected called insisted
     wants warned and 's""".split()
 )
+#: Words before a name that say place in a caption, beyond ``LOCATIVE_WORDS`` ("smoke over
+#: Bilohorivka", "#Bucha"); in longer prose "over" is too often not spatial ("over Trump").
+CAPTION_LOCATIVES = frozenset("""over # @""".split())
+#: Words right before a name that say what the place is in a caption, kinds of place and
+#: facilities alike ("village Bilohorivka", "Substation Pivdenne", "school Hostomel").
+CAPTION_PLACE_WORDS = frozenset(
+    """village town city settlement hamlet substation station school lyceum hospital plant depot""".split()
+)
+#: Words before "of" that make it a place's "of" even before a name the model calls a person
+#: ("south of Bilohorivka", "the outskirts of Hostomel"), however small the place.
+COMPASS_WORDS = frozenset(
+    """north south east west northeast northwest southeast southwest north-east north-west south-east
+    south-west outskirts suburbs edge""".split()
+)
+#: Nouns that close a caption's "village, region" pair ("Bilohorivka, Luhansk Oblast",
+#: "Pisky, Donetsk region").
+REGION_WORDS = frozenset("""oblast region province raion district governorate""".split())
+#: Words between an occupier and a place that keep the place context: "in Russian-occupied
+#: Melitopol", "in Ukrainian-controlled Kramatorsk", "in Russian held Tokmak".
+OCCUPIER_WORDS = frozenset("""occupied controlled held annexed""".split())

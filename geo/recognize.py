@@ -26,6 +26,9 @@ from .place_candidates import Candidate, candidates, choose
 from .place_model import PlaceModel
 from .recognition_words import (
     ATTACKS_ON,
+    CAPTION_LOCATIVES,
+    CAPTION_PLACE_WORDS,
+    COMPASS_WORDS,
     DISEASE_WORDS,
     FACILITY_HEADS,
     INSTITUTION_HEADS,
@@ -34,9 +37,11 @@ from .recognition_words import (
     NAME_PARTICLES,
     NOT_PLACES,
     NOT_PLACES_AFTER_THE,
+    OCCUPIER_WORDS,
     ORGANISATION_WORDS,
     PLACE_NOUNS,
     PLURAL_ADMIN_WORDS,
+    REGION_WORDS,
     TITLES,
     UNIT_WORDS,
 )
@@ -68,6 +73,12 @@ _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЇІЄҐ][\w'’\-]*")
 _DATELINE_ENDS = frozenset({",", "-", "—", "–", "--", "("})
 _DATELINE_JOINS = frozenset({"&"})
 _OPENING_PUNCTUATION = frozenset("\"“‘'(")
+#: A text of at most this many tokens is a caption, a headline or a tweet: the analysts' reports
+#: of the monitor map are at most 30. Their names stand in fragments the model reads poorly
+#: ("Vasylkiv's oil depot", "#Bucha"), and their villages are often in the gazetteer with no
+#: population, so the caption rules read more contexts and accept a village of any size.
+CAPTION_TOKENS = 40
+_POSSESSIVES = frozenset({"'s", "’s"})
 
 
 class Recognizer(Protocol):
@@ -89,6 +100,12 @@ class RuleSwitches:
     subjects: bool = True  # a big place opening a sentence as its subject: "Kyiv said", "Kharkiv, 40 km..."
     filters: bool = True  # drop person-name parts, organisations and lower-case spans
     unknown: bool = True  # drop GPEs the gazetteer does not know, outside a place context
+    # In a caption (at most CAPTION_TOKENS tokens): a village of any size in a place context,
+    # "over"/"#"/"village" before a name, "south of" before a name the model calls a person, a
+    # name opening a sentence before "," or "'s", and a name before ", Luhansk Oblast".
+    captions: bool = True
+    institutions: bool = True  # in a caption, the city inside an organisation's name ("Faculty of Law of Lviv")
+    occupied: bool = True  # "in Russian-occupied Melitopol" is a place context like "in occupied Melitopol"
 
     @classmethod
     def none(cls) -> RuleSwitches:
@@ -120,6 +137,21 @@ class _PlaceTest:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
         self._cache: dict[tuple[str, bool], float] = {}
+        self._populated: dict[str, bool] = {}
+
+    def populated(self, name: str) -> bool:
+        """Whether a populated place of any size has ``name`` as its own name (not an alternate):
+        the villages of GeoNames' country dumps mostly have no population."""
+        known = self._populated.get(name)
+        if known is None:
+            known = (
+                1 < len(name) <= 200
+                and not code_key(name)
+                and name.lower() not in NOT_PLACES
+                and any(c.exact and c.place.feature_class == "P" for c in self._gazetteer.lookup(name, limit=3))
+            )
+            self._populated[name] = known
+        return known
 
     def weight(self, name: str, *, primary: bool = False) -> float:
         """Population of the best match (1e9 for admin units, waters, curated places; 0 if none).
@@ -244,8 +276,10 @@ class SpacyRecognizer:
                 if not dropped:
                     found = self._split_at_commas(doc, start, end, ent.label_)
             elif ent.label_ in PROMOTABLE_LABELS and self.rules.promote:
-                listed = _follows_a_place(doc, start, ends)
-                promoted = self._promoted(doc, start, end, ent.label_, listed=listed)
+                promoted = []
+                for first, last, _ in self._caption_parts(doc, start, end):
+                    listed = _follows_a_place(doc, first, ends)
+                    promoted.extend(self._promoted(doc, first, last, ent.label_, listed=listed))
                 found = [p for p in promoted if not self._is_not_a_place(doc, p[0], p[1], person_words)]
             spans.extend(found)
             ends.update(e for _, e, _ in found)
@@ -273,6 +307,13 @@ class SpacyRecognizer:
     # -- tests on words ----------------------------------------------------------------
     def _is_place(self, text: str, *, major: bool = False, primary: bool = False) -> bool:
         return self._places.weight(text, primary=primary) >= (self._major if major else self._min)
+
+    def _is_village(self, doc: Any, start: int, end: int) -> bool:
+        """In a caption, a populated place of any size (a village with no population) counts,
+        unless "the" comes before it: "to the Secretary of War" is no hamlet in Maryland."""
+        if not (self.rules.captions and _is_caption(doc)) or (start > 0 and doc[start - 1].lower_ == "the"):
+            return False
+        return self._places.populated(doc[start:end].text)
 
     def _is_not_a_place(self, doc: Any, start: int, end: int, person_words: set[str]) -> bool:
         span = doc[start:end]
@@ -312,17 +353,34 @@ class SpacyRecognizer:
 
     def _context_says_place(self, doc: Any, start: int, end: int) -> bool:
         before = start - 1
-        # "in Kherson", "in the Donbas", "in eastern Ghouta"
-        while before >= 0 and (
-            doc[before].text in _OPENING_PUNCTUATION
-            or doc[before].lower_ == "the"
-            or (doc[before].is_lower and doc[before].text in LOCATING_ADJECTIVES)
-        ):
-            before -= 1
+        # "in Kherson", "in the Donbas", "in eastern Ghouta", "in Russian-occupied Melitopol"
+        while before >= 0:
+            if self.rules.occupied and doc[before].lower_ in OCCUPIER_WORDS and _occupier_before(doc, before) >= 0:
+                before = _occupier_before(doc, before) - 1
+            elif (
+                doc[before].text in _OPENING_PUNCTUATION
+                or doc[before].lower_ == "the"
+                or (doc[before].is_lower and doc[before].text in LOCATING_ADJECTIVES)
+            ):
+                before -= 1
+            else:
+                break
         after = doc[end].lower_ if end < len(doc) else ""
         if before >= 1 and doc[before].lower_ == "on" and doc[before - 1].lower_ in ATTACKS_ON:
             return True  # "fired on Qamishli", "the assault on Mariupol"
-        return (before >= 0 and doc[before].lower_ in LOCATIVE_WORDS) or after in DESIGNATORS or after in PLACE_NOUNS
+        if (before >= 0 and doc[before].lower_ in LOCATIVE_WORDS) or after in DESIGNATORS or after in PLACE_NOUNS:
+            return True
+        return self.rules.captions and _is_caption(doc) and self._caption_says_place(doc, before, start, end)
+
+    @staticmethod
+    def _caption_says_place(doc: Any, before: int, start: int, end: int) -> bool:
+        """A caption's own place contexts: "smoke over X", "#X", "village X", "Substation X", a
+        sentence opening "X, drone footage" or "X's oil depot", and "X, Y Oblast"."""
+        if before >= 0 and (doc[before].lower_ in CAPTION_LOCATIVES or doc[before].lower_ in CAPTION_PLACE_WORDS):
+            return True
+        if end < len(doc) and (doc[end].text == "," or doc[end].text in _POSSESSIVES) and starts_sentence(doc, start):
+            return True
+        return _before_a_region(doc, end)
 
     # -- rules -------------------------------------------------------------------------
     def _is_a_persons_of(self, doc: Any, start: int, end: int, label: str) -> bool:
@@ -331,18 +389,21 @@ class SpacyRecognizer:
         or the text says what kind of place it is ("the tiny town of Laura")."""
         if label != "PERSON" or start == 0 or doc[start - 1].lower_ != "of" or _names_a_kind_of_place(doc, start, end):
             return False
+        if self.rules.captions and _is_caption(doc) and start >= 2 and doc[start - 2].lower_ in COMPASS_WORDS:
+            return False  # "south of X" in a caption: a place however small
         return self._places.weight(doc[start:end].text, primary=True) < _PERSON_OF_POPULATION
 
     def _split_at_commas(self, doc: Any, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
         if not self.rules.split_commas:
             return [(start, end, label)]
-        parts, begin = [], start
-        for token in doc[start:end]:
-            if token.text == ",":
-                parts.append((begin, token.i, label))
-                begin = token.i + 1
-        parts.append((begin, end, label))
-        return [part for part in parts if part[0] < part[1]]
+        return _comma_parts(doc, start, end, label)
+
+    def _caption_parts(self, doc: Any, start: int, end: int) -> list[tuple[int, int, str]]:
+        """A caption's entity cut at its commas ("Horenka, Kyiv Oblast" the model calls one work
+        of art), each part promoted on its own; elsewhere the entity whole."""
+        if self.rules.captions and _is_caption(doc) and any(t.text == "," for t in doc[start:end]):
+            return [(first, last, label) for first, last, label in _comma_parts(doc, start, end, "")]
+        return [(start, end, "")]
 
     def _promoted(self, doc: Any, start: int, end: int, label: str, *, listed: bool) -> list[tuple[int, int, str]]:
         text = doc[start:end].text
@@ -365,6 +426,12 @@ class SpacyRecognizer:
             if self._places.weight(text, primary=True) >= big or self._places.weight(text) >= big * _ALTERNATE_FACTOR:
                 return [(start, end, "GPE")]
             return []
+        if (
+            self._is_village(doc, start, end)
+            and (listed or self._context_says_place(doc, start, end))
+            and not self._is_a_persons_of(doc, start, end, label)
+        ):
+            return [(start, end, "GPE")]  # a caption's village: "shelling in Novomaiorske"
         if _names_a_kind_of_place(doc, start, end):
             return _name_parts(doc, start, end)  # "the towns of Tayum and Dolores", unknown to the gazetteer
         if label == "PERSON":
@@ -382,7 +449,38 @@ class SpacyRecognizer:
                 return [(start, stop, "GPE")]
         if label == "ORG" and end - start > 1 and doc[end - 1].lower_ in FACILITY_HEADS and doc[end - 1].is_title:
             return [(start, end, "FAC")]
+        if self.rules.institutions and label == "ORG" and _is_caption(doc):
+            return self._cities_inside(doc, start, end)
         return []
+
+    def _cities_inside(self, doc: Any, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The big places inside an organisation's name, to a caption's reader where it stands:
+        the one that opens a name with a building's or a body's word in it or right after it
+        ("Lviv Faculty of Law", "the Kyiv TV tower") and those after "of" ("the
+        Faculty of Law of Lviv National University")."""
+        found = []
+        heads = INSTITUTION_HEADS | FACILITY_HEADS | CAPTION_PLACE_WORDS
+        named = any(token.lower_ in heads for token in doc[start + 1 : min(end + 1, len(doc))])
+        if named and end - start > 1 and doc[start + 1].text[:1].isupper():  # not "Paris Hilton"
+            opening = self._opening_city(doc, start, end - 1)
+            if opening is not None:
+                found.append(opening)
+        for index in range(start, end - 1):
+            if doc[index].lower_ in CAPTION_PLACE_WORDS and (not found or index >= found[-1][1]):
+                stop = index + 1
+                while stop < end and doc[stop].is_title:
+                    stop += 1
+                if stop > index + 1 and self._places.populated(doc[index + 1 : stop].text):
+                    found.append((index + 1, stop, "GPE"))  # "Transformer Substation Horenka"
+                continue
+            if doc[index].lower_ == "of" and doc[index + 1].is_title and (not found or index >= found[-1][1]):
+                stop = index + 2
+                while stop < end and doc[stop].is_title:
+                    stop += 1
+                place = self._opening_city(doc, index + 1, stop)  # the longest run that is a big place
+                if place is not None:
+                    found.append(place)
+        return found
 
     def _opening_city(self, doc: Any, start: int, head: int) -> tuple[int, int, str] | None:
         """The big place whose name opens the name of an institution ending at ``head``, if any."""
@@ -491,7 +589,7 @@ class SpacyRecognizer:
                 continue  # "the Dnipro fever", "the Azov battalion"
             name = doc[index:end].text
             in_context = listed or self._context_says_place(doc, index, end)
-            if self.rules.gazetteer_fill and in_context and self._is_place(name):
+            if self.rules.gazetteer_fill and in_context and (self._is_place(name) or self._is_village(doc, index, end)):
                 return (index, end, "GPE")
             if self.rules.gazetteer_fill and _names_a_kind_of_place(doc, index, end):
                 return (index, end, "GPE")
@@ -522,6 +620,42 @@ class SpacyRecognizer:
         if index < len(doc) and doc[index].lower_ in PLURAL_ADMIN_WORDS and (index == end or doc[end].lower_ != ","):
             return (start, end, "ADM1")
         return span
+
+
+def _is_caption(doc: Any) -> bool:
+    """A short text: a caption, a headline, a tweet (see ``CAPTION_TOKENS``)."""
+    return len(doc) <= CAPTION_TOKENS
+
+
+def _occupier_before(doc: Any, index: int) -> int:
+    """Where the occupier of "Russian-occupied" or "Russian held" starts, for the word of
+    occupation at ``index``; -1 when no capitalised word comes before it."""
+    before = index - 1
+    if before >= 0 and doc[before].text in ("-", "–"):
+        before -= 1
+    return before if before >= 0 and doc[before].is_title else -1
+
+
+def _before_a_region(doc: Any, end: int) -> bool:
+    """The name is followed by ", Luhansk Oblast", ", Donetsk region" or ", Oblast": a village
+    and its region, as analysts write them."""
+    if end >= len(doc) or doc[end].text != ",":
+        return False
+    index = end + 1
+    while index < len(doc) and index - end <= 3 and doc[index].is_title and doc[index].lower_ not in REGION_WORDS:
+        index += 1
+    return index < len(doc) and doc[index].lower_ in REGION_WORDS
+
+
+def _comma_parts(doc: Any, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """The parts of ``doc[start:end]`` between its commas."""
+    parts, begin = [], start
+    for token in doc[start:end]:
+        if token.text == ",":
+            parts.append((begin, token.i, label))
+            begin = token.i + 1
+    parts.append((begin, end, label))
+    return [part for part in parts if part[0] < part[1]]
 
 
 def _ends_a_sentence(doc: Any, index: int) -> bool:

@@ -212,3 +212,54 @@ def test_the_city_that_opens_an_institutions_name_is_a_place(news_recognizer):
     assert texts(news_recognizer("Windows broke at the Dnipro Regional State Administration.")) == ["Dnipro"]
     # A city's name before a person's name stays a person's ("Vladimir Medinsky" in the rule above).
     assert texts(news_recognizer("Lviv Ivanenko, a teacher, spoke.")) == []
+
+
+def _without(nlp, gazetteer, rule):
+    return SpacyRecognizer(nlp, gazetteer, rules=replace(RuleSwitches(), **{rule: False}))
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Popasna's only hospital hit again", ["Popasna"]),  # a name opening a caption before "'s"
+        ("Horenka, aerial view of ruined houses (0:10 - 0:40)", ["Horenka"]),  # ... or before a comma
+        ("Long queues for bread #Popasna", ["Popasna"]),
+        ("Tanks seen near a farm, Horenka, Kyiv Oblast", ["Horenka", "Kyiv Oblast"]),  # one entity to the model
+    ],
+)
+def test_a_caption_names_its_place_where_prose_would_not(nlp, embedded_gazetteer, news_recognizer, text, names):
+    assert texts(news_recognizer(text)) == names
+    assert texts(_without(nlp, embedded_gazetteer, "captions")(text)) != names
+
+
+def test_the_caption_rules_read_only_short_texts(news_recognizer):
+    caption = "Popasna's only hospital hit again"
+    assert texts(news_recognizer(caption)) == ["Popasna"]
+    prose = "The report, which was filed late on a long and busy day by a correspondent who had " * 2
+    assert "Popasna" not in texts(news_recognizer(prose + ". " + caption))
+
+
+def test_a_caption_takes_a_village_of_any_size_in_a_place_context(nlp, embedded_gazetteer, news_recognizer):
+    text = "A video of a rocket strike on Novomykhailivka"  # a village the store gives no population
+    assert "Novomykhailivka" in texts(news_recognizer(text))
+    assert "Novomykhailivka" not in texts(_without(nlp, embedded_gazetteer, "captions")(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Windows blown out at the Faculty of Chemistry of Kharkiv National University", ["Kharkiv"]),
+        ("Transformer Substation Horenka hit by a missile", ["Horenka"]),
+    ],
+)
+def test_a_caption_places_an_organisation_at_the_town_in_its_name(
+    nlp, embedded_gazetteer, news_recognizer, text, names
+):
+    assert texts(news_recognizer(text)) == names
+    assert texts(_without(nlp, embedded_gazetteer, "institutions")(text)) == []
+
+
+def test_an_occupier_before_a_name_keeps_the_place_context(nlp, embedded_gazetteer, news_recognizer):
+    text = "Partisans struck a depot in Russian held Tokmak"
+    assert texts(news_recognizer(text)) == ["Tokmak"]
+    assert texts(_without(nlp, embedded_gazetteer, "occupied")(text)) == []
