@@ -404,7 +404,7 @@ class EventExtractor:
             sites = [i for i in indices if document.toponyms[i].place is not None]
             seen_before = seen_place
             seen_place = seen_place or bool(sites)
-            sites = [i for i in sites if not _speaker(document, document.toponyms[i].mention)]
+            sites = [i for i in sites if not _speaker(document, document.toponyms[i].mention, caption=caption)]
             anaphor = self.anaphora and seen_before and words.ANAPHOR_RE.search(text) is not None
             triggered = words.find_triggers(text, asides=caption) or (caption and words.find_caption_sighting(text))
             if ((sites or anaphor) and triggered) or words.find_decision(text, _PLACELESS):
@@ -483,7 +483,34 @@ class EventExtractor:
                     context.anchor = draft.date.iso
                 draft.attribution = according or _speaker_of(trigger)
                 drafts += _coordinated(draft, candidates, doc)
+        if not drafts and context.caption:
+            drafts = self._caption_scene(context, span, found, candidates, phrases)
         return drafts
+
+    def _caption_scene(
+        self, context: _Context, span: tuple[int, int], found: list[tuple[Any, str]], candidates: list[Candidate],
+        phrases: list[tuple[int, str]],
+    ) -> list[_Draft]:  # fmt: skip
+        """A caption shows one scene: when the parse links its strike or move to no place, it happened
+        at the caption's first town ("Vasylkiv's oil depot on fire after missile strike")."""
+        document = context.document
+        towns = [c for c in candidates if not c.anaphor and not c.place.feature_code.startswith("PCL")
+                 and not _speaker(document, document.toponyms[c.toponym].mention, caption=True)]  # fmt: skip
+        physical = [(t, c) for t, c in found if c in _PHYSICAL]
+        if not towns or not physical:
+            return []
+        trigger, category = physical[0]
+        doc = trigger.doc
+        every = [link(trigger, c, doc, candidates) for c in candidates]
+        references = {x.candidate.toponym for x in every if x is not None and x.blocked}  # "80 km north of X"
+        towns = [c for c in towns if c.toponym not in references]
+        if not towns:
+            return []
+        draft = _Draft(category, "reported", span, location=min(towns, key=lambda c: c.token).toponym)
+        draft.date, draft.strength = trigger_date(
+            trigger, phrases, document.published, anchor=context.anchor, counted=False
+        )
+        return [draft]
 
     def _roles(
         self, context: _Context, draft: _Draft, trigger: Any, candidates: list[Candidate],
@@ -530,12 +557,16 @@ def _not_a_site(name: str, doc: Any, span: Any) -> bool:
     return name.lower() in words.TRIGGER_FORMS or following == "time"
 
 
-def _speaker(document: Document, mention: Any) -> bool:
-    """ "Moscow said", "Ukraine's military", "accused Moscow": a name that is no event's site."""
+def _speaker(document: Document, mention: Any, *, caption: bool = False) -> bool:
+    """ "Moscow said", "Ukraine's military", "accused Moscow": a name that is no event's site; in a
+    caption a possessive is the scene's place ("Vasylkiv's oil depot on fire")."""
     text = document.text
     # Only the few words before the name: searching from the text's start made long documents quadratic.
     before = max(0, mention.start - _ACTOR_REACH)
-    return bool(_SPEAKER_AFTER.match(text, mention.end) or _ACTOR_BEFORE.search(text, before, mention.start))
+    after = _SPEAKER_AFTER.match(text, mention.end)
+    if after and caption and after.group(0) in ("'s", "’s"):
+        after = None
+    return bool(after or _ACTOR_BEFORE.search(text, before, mention.start))
 
 
 # -- what the model reads ----------------------------------------------------------------------------

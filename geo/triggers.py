@@ -81,6 +81,8 @@ def caption_category(token: Any, category: str | None, text: str) -> str | None:
         return "military"
     if token.lower_ in _CAPTION_SIGHTINGS and token.dep_ != "compound":
         return "military"
+    if token.lower_ == "fire" and any(c.dep_ in ("compound", "amod") and c.lower_ in _GUNS for c in token.children):
+        return "shelling"  # "artillery fire on positions in Marinka"
     if category is None and token.lower_ in _CAPTION_DAMAGE:
         return "shelling"  # "Aftermath of ... in Kharkiv", "ruins of a college in Rubizhne": what a strike left
     return category
@@ -94,6 +96,7 @@ def find_caption_sighting(text: str) -> bool:
 _CONVOY_FORMS = _forms("convoy convoys")
 #: Sightings that are no trigger in a story ("a tank of water", "the protest movement").
 _CAPTION_SIGHTINGS = _forms("tank tanks movement movements launcher launchers system systems landing")
+_GUNS = _forms("artillery mortar mortars rocket rockets tank gun guns machine-gun sniper")
 _CAPTION_DAMAGE = _forms("damage damaged destroyed destruction ruins aftermath craters crater")
 _CAPTION_RE = re.compile(rf"\b(?:{'|'.join(_CAPTION_SIGHTINGS | _CONVOY_FORMS | _CAPTION_DAMAGE)})\b", re.I)
 #: Words of a sighting whose place is where they were seen (a military convoy only in a caption).
@@ -181,7 +184,7 @@ SUBORDINATORS = _forms("when while after before because as since until if wherea
 TEMPORAL_MARKS = _forms("after before since until")
 _TRADE_WORDS = _forms("shipping trade supply grain smuggling sea air")
 _ATTACK_HEADS = _forms("attack attacks duel duels barrage barrages salvo salvos raid raids")
-_AS_FIXED = _forms("such well far soon long much many part")
+_AS_FIXED = _forms("such well far soon long much many part result")
 _INCLUSIVE = _forms("including such like except excluding as")
 
 

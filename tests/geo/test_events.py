@@ -264,6 +264,9 @@ def test_a_hoped_for_meeting_is_proposed_and_read_forward(extract):
         ("Ruins of a school in Kharkiv", [("shelling", "reported", "Kharkiv", None, None)]),
         ("The area from which a hospital was shelled in Kharkiv", [("shelling", "reported", "Kharkiv", None, None)]),
         ("Russian missile system moving in Kharkiv", [("military", "reported", "Kharkiv", None, None)]),
+        ("Kharkiv's oil depot on fire after a missile strike", [("shelling", "reported", "Kharkiv", None, None)]),
+        ("Artillery fire on positions outside Mariupol", [("shelling", "reported", "Mariupol", None, None)]),
+        ("A damaged church as a result of shelling in Mariupol", [("shelling", "reported", "Mariupol", None, None)]),
     ],
 )
 def test_captions_report_sightings_and_damage(extract, caption, expected):
