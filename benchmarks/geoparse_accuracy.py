@@ -32,7 +32,9 @@ from placemap.docformat import document_to_json
 from placemap.evaluate import corpus_policy, gazetteer_areas, score_end_to_end, score_recognition, score_resolution
 from placemap.gazetteer import Gazetteer
 from placemap.geo.pipeline import RECOGNIZERS, Geoparser, GeoparserSettings, build_geoparser
+from placemap.geo.ranking import ResolverWeights
 from placemap.geo.recognize import RuleSwitches, load_model
+from placemap.geo.resolve import ContextResolver
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 CORPORA = (
@@ -71,6 +73,12 @@ def main() -> int:
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=CORPORA)
     parser.add_argument("--limit", type=int, help="first N documents of each corpus")
     parser.add_argument("--recognizer", choices=RECOGNIZERS, default="spacy", help="recognition (default: the rules)")
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        help="the context resolver's weights from this file (as train_resolver.py --out writes it) "
+        "instead of the shipped geo/data/resolver_weights.json",
+    )
     args = parser.parse_args()
     if not EVAL.is_dir():
         print(f"geoparse_accuracy: {EVAL} is absent; the evaluation corpora are needed", file=sys.stderr)
@@ -78,6 +86,10 @@ def main() -> int:
     gazetteer = Gazetteer.open()
     area_of = gazetteer_areas(gazetteer)
     nlp = load_model()
+    weights = None
+    if args.weights is not None:
+        weights = ResolverWeights.from_json(args.weights.read_text(encoding="utf-8"))
+        print(f"resolver weights: {args.weights}")
     header = (
         f"{'corpus':15} {'set':8} {'docs':>5} | {'NER F1':>6} {'ours P':>6} {'ours R':>6} {'ours F1':>7} | "
         f"{'pop@161':>7} {'ours@161':>8} {'area':>5} {'id':>5} {'med km':>6} {'AUC':>5} | {'e2e@161':>7} {'area':>5} | "
@@ -95,7 +107,10 @@ def main() -> int:
         ours = GeoparserSettings(adjectives=corpus in ADJECTIVES, events=False, recognizer=args.recognizer)
 
         def build(settings: GeoparserSettings) -> Geoparser:
-            return build_geoparser(settings, gazetteer=gazetteer, nlp=nlp)
+            geoparser = build_geoparser(settings, gazetteer=gazetteer, nlp=nlp)
+            if weights is not None and settings.resolver == "context":
+                geoparser.resolver = ContextResolver(gazetteer, weights=weights)
+            return geoparser
 
         population = dataclasses.replace(ours, resolver="population")
         found = recognised(build(ours), gold)
