@@ -6,9 +6,11 @@ For each corpus (../shared/data/eval) prints recognition P/R/F1 (overlap) for sp
 NER alone (GPE/LOC/FAC, no rules) and for placemap; resolution given the gold spans
 (acc@161, exact id, median km, AUC) for the population baseline and for placemap's
 context resolver; and end-to-end acc@161. GeoCorpora, WoTR, dispatches-dev and the first
-halves of WikToR, GeoWebNews and GeoVirus are the development sets the resolver's weights
-are learned on and errors are read from; their second halves ("wiktor", "geowebnews-2" and
-"geovirus-2") are held out: no weight was learned and no rule written from them.
+halves of WikToR, GeoWebNews and GeoVirus are the development sets errors are read from,
+and all but GeoCorpora (no licence stated) train the resolver's weights (``train_resolver.py
+--licence gpl``); the second halves ("wiktor", "geowebnews-2" and "geovirus-2") are held
+out: no weight was learned and no rule written from them. ``--weights FILE`` scores another
+weights file than the shipped one.
 GeoWebNews and GeoCorpora count adjectives ("Russian") as toponyms, so placemap runs there
 with ``adjectives=True``. GeoWebNews texts open with a "TITLE: ... LINK: <url>" line from the
 brat export that was not annotated (the authors' GWN.xml leaves it out; 2 of 3,152 spans fall
