@@ -6,9 +6,11 @@ For each corpus (../shared/data/eval) prints recognition P/R/F1 (overlap) for sp
 NER alone (GPE/LOC/FAC, no rules) and for placemap; resolution given the gold spans
 (acc@161, exact id, median km, AUC) for the population baseline and for placemap's
 context resolver; and end-to-end acc@161. GeoCorpora, WoTR, dispatches-dev and the first
-halves of WikToR, GeoWebNews and GeoVirus are the development sets the resolver's weights
-are learned on and errors are read from; their second halves ("wiktor", "geowebnews-2" and
-"geovirus-2") are held out: no weight was learned and no rule written from them.
+halves of WikToR, GeoWebNews and GeoVirus are the development sets errors are read from,
+and all but GeoCorpora (no licence stated) train the resolver's weights (``train_resolver.py
+--licence gpl``); the second halves ("wiktor", "geowebnews-2" and "geovirus-2") are held
+out: no weight was learned and no rule written from them. ``--weights FILE`` scores another
+weights file than the shipped one.
 GeoWebNews and GeoCorpora count adjectives ("Russian") as toponyms, so placemap runs there
 with ``adjectives=True``. GeoWebNews texts open with a "TITLE: ... LINK: <url>" line from the
 brat export that was not annotated (the authors' GWN.xml leaves it out; 2 of 3,152 spans fall
@@ -32,7 +34,9 @@ from placemap.docformat import document_to_json
 from placemap.evaluate import corpus_policy, gazetteer_areas, score_end_to_end, score_recognition, score_resolution
 from placemap.gazetteer import Gazetteer
 from placemap.geo.pipeline import RECOGNIZERS, Geoparser, GeoparserSettings, build_geoparser
+from placemap.geo.ranking import ResolverWeights
 from placemap.geo.recognize import RuleSwitches, load_model
+from placemap.geo.resolve import ContextResolver
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 CORPORA = (
@@ -71,6 +75,12 @@ def main() -> int:
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=CORPORA)
     parser.add_argument("--limit", type=int, help="first N documents of each corpus")
     parser.add_argument("--recognizer", choices=RECOGNIZERS, default="spacy", help="recognition (default: the rules)")
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        help="the context resolver's weights from this file (as train_resolver.py --out writes it) "
+        "instead of the shipped geo/data/resolver_weights.json",
+    )
     args = parser.parse_args()
     if not EVAL.is_dir():
         print(f"geoparse_accuracy: {EVAL} is absent; the evaluation corpora are needed", file=sys.stderr)
@@ -78,6 +88,10 @@ def main() -> int:
     gazetteer = Gazetteer.open()
     area_of = gazetteer_areas(gazetteer)
     nlp = load_model()
+    weights = None
+    if args.weights is not None:
+        weights = ResolverWeights.from_json(args.weights.read_text(encoding="utf-8"))
+        print(f"resolver weights: {args.weights}")
     header = (
         f"{'corpus':15} {'set':8} {'docs':>5} | {'NER F1':>6} {'ours P':>6} {'ours R':>6} {'ours F1':>7} | "
         f"{'pop@161':>7} {'ours@161':>8} {'area':>5} {'id':>5} {'med km':>6} {'AUC':>5} | {'e2e@161':>7} {'area':>5} | "
@@ -95,7 +109,10 @@ def main() -> int:
         ours = GeoparserSettings(adjectives=corpus in ADJECTIVES, events=False, recognizer=args.recognizer)
 
         def build(settings: GeoparserSettings) -> Geoparser:
-            return build_geoparser(settings, gazetteer=gazetteer, nlp=nlp)
+            geoparser = build_geoparser(settings, gazetteer=gazetteer, nlp=nlp)
+            if weights is not None and settings.resolver == "context":
+                geoparser.resolver = ContextResolver(gazetteer, weights=weights)
+            return geoparser
 
         population = dataclasses.replace(ours, resolver="population")
         found = recognised(build(ours), gold)

@@ -100,7 +100,13 @@ class ResolverWeights:
         path = resources.files("placemap.geo") / "data" / WEIGHTS_FILE
         if not path.is_file():
             return cls(min_score=min_score)
-        values = json.loads(path.read_text(encoding="utf-8"))
+        return cls.from_json(path.read_text(encoding="utf-8"), calibrated=calibrated, min_score=min_score)
+
+    @classmethod
+    def from_json(cls, text: str, *, calibrated: bool = True, min_score: float = 0.0) -> ResolverWeights:
+        """Weights from the JSON of a weights file (as ``train_resolver.py`` writes it); keys
+        that are no weight (``about``: the training data and their licences) are ignored."""
+        values = json.loads(text)
         values["calibration"] = tuple(values.get("calibration", ())) if calibrated else ()
         values["min_score"] = min_score
         return cls(**{key: value for key, value in values.items() if key in cls.__dataclass_fields__})

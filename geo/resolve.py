@@ -75,6 +75,9 @@ _LIST_GAP = re.compile(r",? (?:and|or) ")
 #: capitalised "State", which ends names of organisations ("Moscow State University").
 _DESIGNATOR_AFTER = re.compile(r"[ \t]+(" + "|".join(DESIGNATORS) + r")\b", re.IGNORECASE)
 _CANDIDATES = 40
+#: How many of a country's places of a name are read when a state qualifies it and none of
+#: the first ``_CANDIDATES`` lies in that state (Ukraine has 107 places called Oleksandrivka).
+_QUALIFIED_CANDIDATES = 400
 #: Words of a territorial claim, and the words after which a name is the territory claimed.
 _CLAIM_CUE = re.compile(r"\b(?:annex(?:e[ds]|ing|ation)?|referend(?:um|ums|a)|independence|sovereignty)\b")
 _CLAIMED_AFTER = re.compile(r"\b(?:in|of|annex(?:e[ds]|ing)?)\s+(?:the\s+)?$")
@@ -263,8 +266,22 @@ class ContextResolver:
                 for c in name.candidates
                 if c.place.country_code == code and not c.place.is_country and admin1 in (None, c.place.admin1_code)
             ]
+            if (
+                not kept
+                and admin1 is not None
+                and len(name.candidates) >= _CANDIDATES
+                and not any(c.place.is_country or c.place.is_admin1 for c in name.candidates)
+            ):
+                # "Oleksandrivka, Kharkiv Oblast": when the candidates were cut at
+                # ``_CANDIDATES``, a common town name's namesakes in the state may all have
+                # ranked below the cut; look in the state itself.
+                kept = [
+                    c
+                    for c in self.gazetteer.lookup(name.key.split("@", 1)[0], country=code, limit=_QUALIFIED_CANDIDATES)
+                    if c.place.admin1_code == admin1 and not (c.place.is_country or c.place.is_admin1)
+                ]
             if kept:
-                name.candidates = kept
+                name.candidates, name.vectors = kept, None
                 return True
         return False
 

@@ -291,3 +291,28 @@ def test_a_claimed_country_stays_the_country(embedded_gazetteer):
     toponyms = resolve(embedded_gazetteer, text, ["Georgia", "New Caledonia"])
     assert [t.place.country_code for t in toponyms] == ["GE", "NC"]
     assert all(t.place.is_country for t in toponyms)
+
+
+def test_a_state_qualifier_finds_namesakes_below_the_candidate_cut(tmp_path):
+    # Ukraine has over a hundred places called Oleksandrivka: those of the oblast the text
+    # names may all rank below the first candidates read (forty) and must still be found.
+    from placemap.gazetteer import Gazetteer
+    from placemap.gazetteer.build import StoreWriter
+    from placemap.gazetteer.schema import SCHEMA_VERSION
+    from placemap.gazetteer.sources import read_places_csv
+
+    rows = ["geonameid,name,aliases,lat,lon,feature_class,feature_code,country_code,admin1_code,population"]
+    rows.append("706482,Kharkiv Oblast,,49.5,36.5,A,ADM1,UA,07,")
+    rows.append("709716,Donetsk Oblast,,48.1,37.8,A,ADM1,UA,05,")
+    rows += [f"{900000 + i},Oleksandrivka,,{47 + i / 100},{37 + i / 100},P,PPL,UA,05,{5000 + i}" for i in range(45)]
+    rows.append("999999,Oleksandrivka,,49.6,36.9,P,PPL,UA,07,300")
+    csv = tmp_path / "places.csv"
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    writer = StoreWriter()
+    writer.add(read_places_csv(csv, source="geonames"), "test")
+    store = tmp_path / "store.sqlite"
+    writer.write(store, {"schema_version": SCHEMA_VERSION, "kind": "test", "sources": "test"})
+    with Gazetteer.open(store) as gazetteer:
+        text = "Artillery hit a column near Oleksandrivka, Kharkiv Oblast."
+        toponyms = resolve(gazetteer, text, ["Oleksandrivka", "Kharkiv Oblast"])
+    assert toponyms[0].place.geonameid == 999999
