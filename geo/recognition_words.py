@@ -52,21 +52,25 @@ KIND_NOUNS = frozenset(
 PLURAL_ADMIN_WORDS = frozenset("regions oblasts provinces governorates".split())
 #: Capitalised words that are never place names on their own in news (diseases and armed
 #: groups included: the small model calls Ebola and Hamas GPEs, and a river is called Ebola).
-NOT_PLACES = frozenset(
-    """the a an he she it we they i you his her their our its this that these those there here monday
+NOT_PLACES = (
+    frozenset(
+        """the a an he she it we they i you his her their our its this that these those there here monday
     tuesday wednesday thursday friday saturday sunday january february march april may june july august
     september october november december mr mrs ms dr president minister prime general kremlin pentagon
     reuters newswire ap afp update breaking video photo today yesterday north south east west central
     northern southern eastern western god
     ebola zika malaria measles cholera polio mmr hiv aids sars mers covid
     hamas hezbollah taliban isis isil nato wagner""".split()
-) | frozenset(
-    # Capitalised common nouns that tiny places also bear ("the Secretary of War" is not War,
-    # West Virginia; "the Centre" of Indian news is the central government).
-    """centre center church republic region police border commonwealth royal saint major war field
+    )
+    | frozenset(
+        # Capitalised common nouns that tiny places also bear ("the Secretary of War" is not War,
+        # West Virginia; "the Centre" of Indian news is the central government).
+        """centre center church republic region police border commonwealth royal saint major war field
     artillery infantry cavalry headquarters man ai mod santa rebels earth star tornado tsunami blood
     jesus metro gold coast week kill law university""".split()
-)
+    )
+    | frozenset({"white house"})
+)  # a seat of government, like the Kremlin: an institution (events guide)
 #: Capitalised nouns that are places alone ("Union, New Jersey") but not after "the" ("the
 #: Union army").
 NOT_PLACES_AFTER_THE = frozenset("""union mission""".split())

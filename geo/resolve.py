@@ -158,6 +158,7 @@ class ContextResolver:
 
     def _decide(self, text: str, mentions: Sequence[Mention]) -> tuple[list[Name], str | None]:
         names = self._names(text, mentions)
+        self._dateline_is_a_town(mentions, names)
         dateline = self._dateline_country(mentions, names)
         for _ in range(self.weights.rounds):
             context = document_context(names)
@@ -333,6 +334,17 @@ class ContextResolver:
                 if kept:
                     return " ".join(part), kept
         return "", []
+
+    @staticmethod
+    def _dateline_is_a_town(mentions: Sequence[Mention], names: list[Name]) -> None:
+        """A dateline ("GOMEL, Belarus, Feb 28 -") names the town the story was filed from, not
+        the province of the same name: its name keeps only populated places, when it has any."""
+        if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():
+            return
+        first = next(name for name in names if 0 in name.mentions)
+        towns = [c for c in first.candidates if c.place.feature_class == "P"]
+        if towns and len(towns) < len(first.candidates):
+            first.candidates, first.choice, first.vectors = towns, 0, None
 
     def _dateline_country(self, mentions: Sequence[Mention], names: list[Name]) -> str | None:
         if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():

@@ -316,3 +316,19 @@ def test_a_state_qualifier_finds_namesakes_below_the_candidate_cut(tmp_path):
         text = "Artillery hit a column near Oleksandrivka, Kharkiv Oblast."
         toponyms = resolve(gazetteer, text, ["Oleksandrivka", "Kharkiv Oblast"])
     assert toponyms[0].place.geonameid == 999999
+
+
+def test_a_dateline_names_the_town_not_the_province(embedded_gazetteer):
+    text = (
+        "GOMEL, Belarus, Feb 28 (Wire) - Negotiators met near the border in the Gomel area. Kyiv demanded "
+        "the withdrawal of Russian forces from Crimea, the Donbas, the Kharkiv region and the Kherson region."
+    )
+    # Labelled as spaCy's NER labels them; the regions around pull an undecided name to a province.
+    names = ["GOMEL", "Belarus", "Gomel", "Kyiv", "Crimea", "Donbas", "Kharkiv region", "Kherson region"]
+    spans, at = [], 0
+    for name in names:
+        at = text.index(name, at)
+        spans.append((at, at + len(name)))
+        at += len(name)
+    toponyms = ContextResolver(embedded_gazetteer)(text, [Mention(a, b, text[a:b], "GPE") for a, b in spans])
+    assert [t.place.feature_class for t in toponyms[:3]] == ["P", "A", "P"]
