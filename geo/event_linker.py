@@ -16,11 +16,16 @@ from typing import Any
 
 from .event_features import stem
 from .event_model import EventModel
+from .recognition_words import NOT_PLACES
 from .triggers import SPEECH_FORMS
 
-__all__ = ["LINKER_FILE", "LINK_ROLE", "link_features", "linked_places"]
+__all__ = ["LINKER_FILE", "LINK_ROLE", "link_features", "linked_places", "linked_spans", "locate_spans"]
 
 LINK_ROLE = "link"
+#: The threshold of an event word's likeliest candidate (the others take ``LINK_ROLE``'s).
+BEST_ROLE = "link:best"
+#: The kind of a candidate that is no name the geoparser found.
+UNNAMED = "unnamed"
 LINKER_FILE = "event_linker.json"
 #: Words between the event word and the name that are read one by one (more: only the count).
 _BETWEEN = 8
@@ -57,7 +62,7 @@ def _in_speakers_subject(token: Any) -> bool:
     return False
 
 
-def link_features(trigger: Any, name: Any, *, ruled: bool, kind: str, others_between: int) -> list[str]:
+def link_features(trigger: Any, name: Any, *, ruled: bool, kind: str, others_between: int, rank: int = 0) -> list[str]:
     """Features of the pair (event word ``trigger``, name span ``name``) in one parse."""
     root = name.root
     up, down = _path(trigger, root)
@@ -84,6 +89,18 @@ def link_features(trigger: Any, name: Any, *, ruled: bool, kind: str, others_bet
         f"full:{'>'.join(up[:3])}|{'>'.join(down[:3])}",
         f"speaker:{_in_speakers_subject(root)}",
     ]
+    prep = _governing_prep(root)
+    doc = root.doc
+    features += [
+        f"rank:{min(rank, 2)}",
+        f"last:{stem(name[-1].text)}",
+        f"ntok:{min(len(name), 4)}",
+        f"start:{name.start == 0}",
+        f"after:{stem(doc[name.end].text) if name.end < len(doc) else '<end>'}",
+        f"prep_path:{prep}|{'>'.join(up[:2])}|{'>'.join(down[:2])}",
+        f"kind_prep:{kind}|{prep}",
+        f"kind_rank:{kind}|{min(rank, 2)}",
+    ]
     if len(between) <= _BETWEEN:
         features += sorted({f"w:{stem(t.text)}" for t in between if t.is_alpha})
     else:
@@ -95,16 +112,91 @@ def link_features(trigger: Any, name: Any, *, ruled: bool, kind: str, others_bet
     return features
 
 
-def pair_features(trigger: Any, names: Sequence[tuple[int, Any, str]], ruled: set[int]) -> list[tuple[int, list[str]]]:
+#: Words that join the capitalised words of one name ("Beit Yahoun-Kaunin", "Jabal Afa'ii").
+_JOINERS = frozenset({"-", "'", "\u2019"})
+_ARTICLE_PREFIX = ("al-", "el-", "as-", "ad-", "ar-", "an-", "ash-", "az-")
+
+
+def _capitalised(token: Any) -> bool:
+    text = token.text
+    if token.lower_ in NOT_PLACES or token.is_stop:
+        return False  # "The", "In", "Monday", "President"
+    return (text[:1].isupper() and any(c.isalpha() for c in text)) or text.lower().startswith(_ARTICLE_PREFIX)
+
+
+def unnamed_spans(doc: Any, taken: set[int], trigger: Any) -> list[Any]:
+    """Runs of capitalised words in ``doc`` that share no token with ``taken`` (the geoparser's
+    names) nor the event word: places the gazetteer or the recognizer missed ("Kodori Gorge",
+    "the Youth Housing Complex") are candidates too, and the model weighs them as such."""
+
+    def inside(token: Any, opened: bool) -> bool:
+        if token.i in taken or token.i == trigger.i:
+            return False
+        if _capitalised(token):
+            return True
+        joined = token.text in _JOINERS and token.i + 1 < len(doc) and _capitalised(doc[token.i + 1])
+        return opened and joined
+
+    spans, start = [], None
+    for token in doc:
+        if inside(token, start is not None):
+            start = token.i if start is None else start
+        elif start is not None:
+            spans.append(doc[start : token.i])
+            start = None
+    if start is not None:
+        spans.append(doc[start:])
+    return spans
+
+
+def with_unnamed(trigger: Any, names: Sequence[tuple[int, Any, str]]) -> list[tuple[int | None, Any, str]]:
+    """``names`` and, with index ``None`` and kind "unnamed", the capitalised runs the geoparser
+    did not take for names (:func:`unnamed_spans`)."""
+    taken = {i for _, span, _ in names for i in range(span.start, span.end)}
+    return [*names, *((None, span, UNNAMED) for span in unnamed_spans(trigger.doc, taken, trigger))]
+
+
+def pair_features(
+    trigger: Any, names: Sequence[tuple[int | None, Any, str]], ruled: set[int]
+) -> list[tuple[int | None, list[str]]]:
     """(toponym index, features) of the pair (``trigger``, name) for every name of the sentence;
-    ``names`` and ``ruled`` as for :func:`linked_places`."""
+    ``names`` and ``ruled`` as for :func:`linked_places` (an unnamed run has index ``None``)."""
     positions = sorted(span.root.i for _, span, _ in names)
+    lengths = [sum(map(len, _path(trigger, span.root))) for _, span, _ in names]
     pairs = []
-    for index, span, kind in names:
+    for (index, span, kind), length in zip(names, lengths, strict=True):
         lo, hi = sorted((trigger.i, span.root.i))
         others = sum(1 for p in positions if lo < p < hi)  # names between the two
-        pairs.append((index, link_features(trigger, span, ruled=index in ruled, kind=kind, others_between=others)))
+        rank = sum(1 for other in lengths if other < length)  # names nearer in the parse
+        features = link_features(trigger, span, ruled=index in ruled, kind=kind, others_between=others, rank=rank)
+        pairs.append((index, features))
     return pairs
+
+
+def taken_pairs(model: EventModel, chances: Sequence[float]) -> list[bool]:
+    """Which of one event word's candidates the linker takes, given their chances: the likeliest
+    from the ``link:best`` threshold, the others from the ``link`` one (most event words have one
+    place: the best candidate needs less evidence than a second one)."""
+    best = max(range(len(chances)), key=lambda k: chances[k], default=None)
+    other = model.thresholds.get(LINK_ROLE, 0.5)
+    first = model.thresholds.get(BEST_ROLE, other)
+    return [p >= (first if k == best else other) for k, p in enumerate(chances)]
+
+
+def linked_spans(
+    model: EventModel, trigger: Any, names: Sequence[tuple[int, Any, str]], ruled: set[int]
+) -> list[tuple[int | None, Any, float]]:
+    """(toponym index or ``None``, span in the parse, chance) of every candidate the linker takes
+    for ``trigger``, names and unnamed runs alike, best first; arguments as for :func:`linked_places`."""
+    candidates = with_unnamed(trigger, names)
+    pairs = pair_features(trigger, candidates, ruled)
+    chances = [model.probabilities(features, (LINK_ROLE,))[LINK_ROLE] for _, features in pairs]
+    found = [
+        (index, span, chance)
+        for (index, span, _), chance, taken in zip(candidates, chances, taken_pairs(model, chances), strict=True)
+        if taken
+    ]
+    return sorted(found, key=lambda item: -item[2])
 
 
 def linked_places(
@@ -113,11 +205,29 @@ def linked_places(
     """(toponym index, chance) of every name the linker takes for ``trigger``, best first.
 
     ``names`` holds (toponym index, span in the parse, kind of place); ``ruled`` the indices the
-    hand-written rules chose.
+    hand-written rules chose. Unnamed runs compete (:func:`linked_spans`) but are not returned.
     """
-    found = []
-    for index, features in pair_features(trigger, names, ruled):
-        chance = model.probabilities(features, (LINK_ROLE,))[LINK_ROLE]
-        if model.taken(LINK_ROLE, chance):
-            found.append((index, chance))
-    return sorted(found, key=lambda pair: -pair[1])
+    return [(index, chance) for index, _, chance in linked_spans(model, trigger, names, ruled) if index is not None]
+
+
+def sentence_offset(document: Any, start: int, end: int) -> int | None:
+    """Where the sentence that :meth:`EventExtractor.link_candidates` parses for ``[start, end)`` begins."""
+    from .events import sentence_spans  # events imports this module
+
+    return next((s for s, e in sentence_spans(document) if s <= start and end <= e), None)
+
+
+def locate_spans(extractor: Any, document: Any, start: int, end: int) -> list[tuple[int, int]]:
+    """Character spans of ``document`` where the event word at ``[start, end)`` happens: the
+    names the linker takes and the capitalised runs it takes that the geoparser did not
+    ("Kodori Gorge"). For comparing the linker with Halterman (2019), whose spans need not be
+    in a gazetteer; ``EventExtractor.locate`` gives the toponyms alone."""
+    found = extractor.link_candidates(document, start, end)
+    offset = sentence_offset(document, start, end)
+    if found is None or offset is None or extractor.linker is None:
+        return []
+    trigger, names, ruled = found
+    return sorted(
+        (offset + span.start_char, offset + span.end_char)
+        for _, span, _ in linked_spans(extractor.linker, trigger, names, ruled)
+    )
