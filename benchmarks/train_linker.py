@@ -26,7 +26,7 @@ from pathlib import Path
 from event_training import EVAL, Row, fit_role
 
 from placemap.gazetteer import Gazetteer
-from placemap.geo.event_linker import BEST_ROLE, LINK_ROLE, pair_features, sentence_offset, with_unnamed
+from placemap.geo.event_linker import BEST_ROLE, LINK_ROLE, bare, pair_features, sentence_offset, with_unnamed
 from placemap.geo.event_model import EventModel
 from placemap.geo.events import EventExtractor
 from placemap.geo.pipeline import Geoparser
@@ -69,7 +69,9 @@ def verbs_of(extractor: EventExtractor, gold: dict, document) -> list[Verb]:
             s, e = offset + span.start_char, offset + span.end_char
             label = any(gs < e and s < ge for gs, ge in spans)
             row = Row(item.source, features, {LINK_ROLE} if label else set(), set(), sentence=False)
-            item.candidates.append((row, _words(text, s, e), index in ruled))
+            shown = bare(span)  # what locate_spans gives
+            words = _words(text, offset + shown.start_char, offset + shown.end_char)
+            item.candidates.append((row, words, index in ruled))
     return out
 
 
