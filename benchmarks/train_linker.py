@@ -6,11 +6,12 @@ Training data: every record of ../shared/data/eval/event_location.jsonl except t
 ones (the relabelled gold set, kept for measuring). For each gold event word, each name the
 geoparser finds in its sentence and each run of capitalised words it did not take for a name
 is a candidate; the label is whether the candidate overlaps one of the word's gold location
-spans. The two thresholds (the word's likeliest candidate, the others) are the pair with the
-best token-level F1 on predictions for news sources the fit did not see (leave one source
-out). The script then prints the held-out figures per source and the linker's and the rules'
-token precision and recall on RELABEL, counted as ``events_accuracy.py`` counts them (every
-gold verb, with or without a name in its sentence), and writes the model.
+spans. The three thresholds (the word's likeliest candidate, the others, one coordinated with a
+candidate taken) are those with the best token-level F1 on predictions for news sources the fit
+did not see (leave one source out). The script then prints the held-out figures per source and
+the linker's and the rules' token precision and recall on RELABEL, counted as
+``events_accuracy.py`` counts them (every gold verb, with or without a name in its sentence),
+and writes the model.
 """
 
 from __future__ import annotations
@@ -26,7 +27,17 @@ from pathlib import Path
 from event_training import EVAL, Row, fit_role
 
 from placemap.gazetteer import Gazetteer
-from placemap.geo.event_linker import BEST_ROLE, LINK_ROLE, bare, pair_features, sentence_offset, with_unnamed
+from placemap.geo.event_linker import (
+    BEST_ROLE,
+    CONJ_ROLE,
+    LINK_ROLE,
+    bare,
+    conjuncts,
+    pair_features,
+    sentence_offset,
+    taken_pairs,
+    with_unnamed,
+)
 from placemap.geo.event_model import EventModel
 from placemap.geo.events import EventExtractor
 from placemap.geo.pipeline import Geoparser
@@ -36,6 +47,8 @@ _WORD = re.compile(r"\w+")
 #: Thresholds tried for the likeliest candidate of a word and for the others.
 BEST_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 OTHER_THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8)
+#: ... and for a candidate coordinated with one taken (1.01: never on that account).
+CONJ_THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 1.01)
 
 
 def _words(text: str, start: int, end: int) -> frozenset[int]:
@@ -48,6 +61,7 @@ class Verb:
     def __init__(self, doc_id: str, gold: frozenset[int]) -> None:
         self.doc_id, self.source, self.gold = doc_id, doc_id.split("-")[0], gold
         self.candidates: list[tuple[Row, frozenset[int], bool]] = []
+        self.coordinated: list[list[int]] = []
 
 
 def verbs_of(extractor: EventExtractor, gold: dict, document) -> list[Verb]:
@@ -65,6 +79,7 @@ def verbs_of(extractor: EventExtractor, gold: dict, document) -> list[Verb]:
             continue
         trigger, names, ruled = found
         candidates = with_unnamed(trigger, names)
+        item.coordinated = conjuncts([span for _, span, _ in candidates])
         for (index, span, _), (_, features) in zip(candidates, pair_features(trigger, candidates, ruled), strict=True):
             s, e = offset + span.start_char, offset + span.end_char
             label = any(gs < e and s < ge for gs, ge in spans)
@@ -86,12 +101,6 @@ def token_scores(verbs: list[Verb], taken) -> tuple[float, float, float]:
                 tp += len(words & verb.gold)
     precision, recall = (tp / predicted if predicted else 0.0), (tp / gold if gold else 0.0)
     return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
-
-
-def two_thresholds(chances: list[float], best: float, other: float) -> list[bool]:
-    """The likeliest candidate from ``best``, the others from ``other`` (as ``event_linker.taken_pairs``)."""
-    top = max(range(len(chances)), key=lambda k: chances[k], default=None)
-    return [p >= (best if k == top else other) for k, p in enumerate(chances)]
 
 
 def main() -> int:
@@ -132,24 +141,31 @@ def main() -> int:
     scored = []
     for best in BEST_THRESHOLDS:
         for other in (t for t in OTHER_THRESHOLDS if t >= best):
-            figures = token_scores(train, lambda v, b=best, o=other: two_thresholds(held[id(v)], b, o))
-            scored.append((figures[2], best, other, figures))
-    best_f1, best, other, held_out = max(scored, key=lambda item: (item[0], -item[1], -item[2]))
+            for joined in CONJ_THRESHOLDS:
+                thresholds = {BEST_ROLE: best, LINK_ROLE: other, CONJ_ROLE: joined}
+                figures = token_scores(train, lambda v, t=thresholds: taken_pairs(t, held[id(v)], v.coordinated))
+                scored.append((figures[2], best, other, joined, figures))
+    best_f1, best, other, joined, held_out = max(scored, key=lambda item: (item[0], -item[1], -item[2], -item[3]))
+    thresholds = {BEST_ROLE: best, LINK_ROLE: other, CONJ_ROLE: joined}
     model = fitted(rows)
     about = {"trained_on": "event_location.jsonl without RELABEL", "pairs": len(rows), "C": args.c}
-    model = EventModel(model.weights, model.bias, {LINK_ROLE: other, BEST_ROLE: best}, about)
+    model = EventModel(model.weights, model.bias, thresholds, about)
     args.out.write_text(model.to_json(), encoding="utf-8")
 
-    learned = token_scores(test, lambda v: two_thresholds(chances(model, v), best, other))
+    learned = token_scores(test, lambda v: taken_pairs(thresholds, chances(model, v), v.coordinated))
     rules = token_scores(test, lambda v: [ruled for _, _, ruled in v.candidates])
     by_source = defaultdict(list)
     for verb in train:
         by_source[verb.source].append(verb)
-    print(f"{len(rows)} training pairs ({len(train)} event words), thresholds best {best} / others {other} "
-          f"-> {args.out}")  # fmt: skip
+    per_source = {
+        source: token_scores(verbs, lambda v: taken_pairs(thresholds, held[id(v)], v.coordinated))[2]
+        for source, verbs in sorted(by_source.items())
+        if len(verbs) >= 50
+    }
+    print(f"{len(rows)} training pairs ({len(train)} event words), thresholds best {best} / others {other} / "
+          f"coordinated {joined} -> {args.out}")  # fmt: skip
     print(f"held out by news source: token P {held_out[0]:.3f} R {held_out[1]:.3f} F1 {best_f1:.3f}; per source F1 "
-          + ", ".join(f"{s} {token_scores(vs, lambda v, b=best, o=other: two_thresholds(held[id(v)], b, o))[2]:.3f}"
-                      for s, vs in sorted(by_source.items()) if len(vs) >= 50))  # fmt: skip
+          + ", ".join(f"{source} {f1:.3f}" for source, f1 in per_source.items()))  # fmt: skip
     print(f"RELABEL ({len(test)} event words): learned linker token P {learned[0]:.3f} R {learned[1]:.3f}; "
           f"rules P {rules[0]:.3f} R {rules[1]:.3f}")  # fmt: skip
     return 0

@@ -11,7 +11,7 @@ RELABEL records, which measure it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .event_features import stem
@@ -24,6 +24,8 @@ __all__ = ["LINKER_FILE", "LINK_ROLE", "link_features", "linked_places", "linked
 LINK_ROLE = "link"
 #: The threshold of an event word's likeliest candidate (the others take ``LINK_ROLE``'s).
 BEST_ROLE = "link:best"
+#: The threshold of a candidate coordinated with one taken ("in Cailaco and Manapa").
+CONJ_ROLE = "link:conj"
 #: The kind of a candidate that is no name the geoparser found.
 UNNAMED = "unnamed"
 LINKER_FILE = "event_linker.json"
@@ -194,14 +196,32 @@ def pair_features(
     return pairs
 
 
-def taken_pairs(model: EventModel, chances: Sequence[float]) -> list[bool]:
+def conjuncts(spans: Sequence[Any]) -> list[list[int]]:
+    """For each span, the positions of the others it is coordinated with ("Cailaco and Manapa"):
+    one's root is a conjunct of a word inside the other."""
+
+    def joined(a: Any, b: Any) -> bool:
+        return a.root.dep_ == "conj" and b.start <= a.root.head.i < b.end
+
+    return [[k for k, b in enumerate(spans) if b is not a and (joined(a, b) or joined(b, a))] for a in spans]
+
+
+def taken_pairs(
+    thresholds: Mapping[str, float], chances: Sequence[float], coordinated: Sequence[Sequence[int]]
+) -> list[bool]:
     """Which of one event word's candidates the linker takes, given their chances: the likeliest
     from the ``link:best`` threshold, the others from the ``link`` one (most event words have one
-    place: the best candidate needs less evidence than a second one)."""
+    place: the best candidate needs less evidence than a second one); then, from ``link:conj``,
+    a candidate coordinated with one so taken (``coordinated`` as :func:`conjuncts` gives)."""
     best = max(range(len(chances)), key=lambda k: chances[k], default=None)
-    other = model.thresholds.get(LINK_ROLE, 0.5)
-    first = model.thresholds.get(BEST_ROLE, other)
-    return [p >= (first if k == best else other) for k, p in enumerate(chances)]
+    other = thresholds.get(LINK_ROLE, 0.5)
+    first = thresholds.get(BEST_ROLE, other)
+    joined = thresholds.get(CONJ_ROLE, 1.01)
+    taken = [p >= (first if k == best else other) for k, p in enumerate(chances)]
+    return [
+        was or (p >= joined and any(taken[j] for j in partners))
+        for was, p, partners in zip(taken, chances, coordinated, strict=True)
+    ]
 
 
 def linked_spans(
@@ -212,11 +232,9 @@ def linked_spans(
     candidates = with_unnamed(trigger, names)
     pairs = pair_features(trigger, candidates, ruled)
     chances = [model.probabilities(features, (LINK_ROLE,))[LINK_ROLE] for _, features in pairs]
-    found = [
-        (index, span, chance)
-        for (index, span, _), chance, taken in zip(candidates, chances, taken_pairs(model, chances), strict=True)
-        if taken
-    ]
+    coordinated = conjuncts([span for _, span, _ in candidates])
+    taken = taken_pairs(model.thresholds, chances, coordinated)
+    found = [(index, span, p) for (index, span, _), p, keep in zip(candidates, chances, taken, strict=True) if keep]
     return sorted(found, key=lambda item: -item[2])
 
 
