@@ -74,10 +74,12 @@ def verbs_of(extractor: EventExtractor, gold: dict, document) -> list[Verb]:
         item = Verb(gold["id"], frozenset(w for s, e in spans for w in _words(text, s, e)))
         out.append(item)
         found = extractor.link_candidates(document, start, end)
-        offset = sentence_offset(document, start, end)
-        if found is None or offset is None:
+        if found is None:
             continue
         trigger, names, ruled = found
+        offset = sentence_offset(text, trigger.doc, start)
+        if offset is None:
+            continue
         candidates = with_unnamed(trigger, names)
         item.coordinated = conjuncts([span for _, span, _ in candidates])
         for (index, span, _), (_, features) in zip(candidates, pair_features(trigger, candidates, ruled), strict=True):

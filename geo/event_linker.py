@@ -259,11 +259,11 @@ def bare(span: Any) -> Any:
     return span.doc[span.start : end]
 
 
-def sentence_offset(document: Any, start: int, end: int) -> int | None:
-    """Where the sentence that :meth:`EventExtractor.link_candidates` parses for ``[start, end)`` begins."""
-    from .events import sentence_spans  # events imports this module
-
-    return next((s for s, e in sentence_spans(document) if s <= start and end <= e), None)
+def sentence_offset(text: str, doc: Any, start: int) -> int | None:
+    """Where in ``text`` the parsed sentence ``doc`` that holds the character ``start`` begins (the
+    parse is of ``text[s:e]``, so its text occurs there)."""
+    found = text.find(doc.text, max(0, start - len(doc.text) + 1), start + len(doc.text))
+    return None if found < 0 else found
 
 
 def locate_spans(extractor: Any, document: Any, start: int, end: int) -> list[tuple[int, int]]:
@@ -272,9 +272,11 @@ def locate_spans(extractor: Any, document: Any, start: int, end: int) -> list[tu
     ("Kodori Gorge"). For comparing the linker with Halterman (2019), whose spans need not be
     in a gazetteer; ``EventExtractor.locate`` gives the toponyms alone."""
     found = extractor.link_candidates(document, start, end)
-    offset = sentence_offset(document, start, end)
-    if found is None or offset is None or extractor.linker is None:
+    if found is None or extractor.linker is None:
         return []
     trigger, names, ruled = found
+    offset = sentence_offset(document.text, trigger.doc, start)
+    if offset is None:
+        return []
     chosen = (bare(span) for _, span, _ in linked_spans(extractor.linker, trigger, names, ruled))
     return sorted((offset + span.start_char, offset + span.end_char) for span in chosen)
