@@ -153,7 +153,7 @@ def all_rows(
     return rows
 
 
-def fit_role(rows: list[Row], role: str, c: float) -> tuple[dict[str, float], float] | None:
+def fit_role(rows: list[Row], role: str, c: float, solver: str = "lbfgs") -> tuple[dict[str, float], float] | None:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -163,7 +163,7 @@ def fit_role(rows: list[Row], role: str, c: float) -> tuple[dict[str, float], fl
         return None
     vectorizer = DictVectorizer()
     x = vectorizer.fit_transform([dict.fromkeys(r.features, 1) for r in usable])
-    model = LogisticRegression(C=c, solver="lbfgs", max_iter=2000)
+    model = LogisticRegression(C=c, solver=solver, max_iter=2000)
     model.fit(x, y)
     names = vectorizer.get_feature_names_out()
     # Weights under MIN_WEIGHT change no decision measurably and would triple the shipped file.

@@ -108,3 +108,27 @@ def test_troops_seen_at_a_place_in_a_caption_are_a_military_event(embedded_gazet
     assert (event.category, caption.toponyms[event.location].mention.text) == ("military", "Bucha")
     story = geoparser("Russian troops in Bucha. " + "Officials met to discuss the harvest of the spring. " * 6)
     assert rules(story) == []
+
+
+@pytest.mark.slow
+def test_the_linker_places_an_event_at_a_name_the_geoparser_did_not_find(embedded_gazetteer, parser_nlp):
+    """Halterman's spans need not be in a gazetteer: a run of capitalised words is a candidate too,
+    and a name is given without the designator after it, as his annotators mark it."""
+    from placemap.geo.event_linker import linked_spans, locate_spans
+    from placemap.geo.events import EventExtractor
+    from placemap.geo.pipeline import Geoparser
+
+    extractor = EventExtractor(parser_nlp, embedded_gazetteer)
+    text = "Government troops captured the Zarqawi Plateau on Sunday. Rebels shelled Kandahar province on Monday."
+    document = Geoparser(embedded_gazetteer)(text)
+
+    def located(word):
+        start = text.index(word)
+        return [text[s:e] for s, e in locate_spans(extractor, document, start, start + len(word))]
+
+    assert located("captured") == ["Zarqawi Plateau"]
+    assert located("shelled") == ["Kandahar"]
+    # With no name found in the sentence, the capitalised run is the candidate (no toponym index).
+    doc = parser_nlp("Government troops captured the Zarqawi Plateau on Sunday.")
+    found = linked_spans(extractor.linker, doc[2], [], set())
+    assert [(index, span.text) for index, span, _ in found] == [(None, "Zarqawi Plateau")]
