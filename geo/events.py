@@ -17,7 +17,7 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
@@ -186,23 +186,24 @@ class EventExtractor:
         nlp = spacy.load(name, exclude=["ner", "tagger", "attribute_ruler", "lemmatizer", "senter", "tokenizer"])
         return cls(nlp, gazetteer, **kwargs)
 
-    def __call__(self, document: Document) -> list[Event]:
+    def __call__(self, document: Document, *, parses: Mapping[tuple[int, int], Any] | None = None) -> list[Event]:
         """The events of ``document``, in text order.
 
         The parse rules find events and their places; the model, reading the rules' proposals
         beside the words around each name, scores them, and adds events of its own where its
         threshold allows (a caption; in a story, ``added_threshold``). The parse gives each
-        event its status, date and speaker.
+        event its status, date and speaker. ``parses``: the sentences :meth:`pipe` parsed already.
         """
         threshold = self.caption_threshold if self._is_caption(document.text) else self.added_threshold
-        rows, parsed, ruled = self.rows(document, every_sentence=threshold <= 1.0)
+        rows, parsed, ruled = self.rows(document, every_sentence=threshold <= 1.0, parses=parses)
         pending: list[tuple[tuple[int, int], list[_Draft]]] = []
         for row in rows:
             drafts = self._sentence_drafts(document, row, ruled.get(row.span, []), threshold)
             if drafts:
                 pending.append((row.span, drafts))
         unparsed = [span for span, _ in pending if span not in parsed]
-        parsed.update(zip(unparsed, self.nlp.pipe([document.text[s:e] for s, e in unparsed]), strict=True))
+        if unparsed:
+            parsed.update(zip(unparsed, self.nlp.pipe([document.text[s:e] for s, e in unparsed]), strict=True))
         context = _Context(document)
         drafts: list[_Draft] = []
         for span, sentence_drafts in pending:
@@ -229,29 +230,46 @@ class EventExtractor:
             drafts = _merge(document, drafts)
         return _to_events(document, drafts, self.gazetteer)
 
+    def pipe(self, documents: Sequence[Document]) -> list[list[Event]]:
+        """The events of each of ``documents``: their sentences worth parsing go through the parser
+        in one batch, which for many short texts costs much less than one call each."""
+        wanted = [self._worth_parsing(document) for document in documents]
+        texts = [document.text[s:e] for document, spans in zip(documents, wanted, strict=True) for s, e in spans]
+        parses = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
+        return [self(document, parses={span: next(parses) for span in spans})
+                for document, spans in zip(documents, wanted, strict=True)]  # fmt: skip
+
+    def _worth_parsing(self, document: Document) -> list[tuple[int, int]]:
+        caption = self._is_caption(document.text)
+        return [span for span, _ in self._select(document, self._sentences(document), caption=caption)]
+
     def _is_caption(self, text: str) -> bool:
         """A caption or headline: one sentence, at most ``caption_chars`` characters."""
         return len(text) <= self.caption_chars and len(split_sentences(text)) <= 1
 
     def rows(
-        self, document: Document, *, every_sentence: bool = True
+        self, document: Document, *, every_sentence: bool = True, parses: Mapping[tuple[int, int], Any] | None = None
     ) -> tuple[list[SentenceRow], dict[tuple[int, int], Any], dict[tuple[int, int], list[_Draft]]]:
         """The model's rows of ``document``, and the parses made for the rules and the rules'
         events, by sentence span.
 
         ``every_sentence=False`` gives rows only for the sentences the rules found events in
-        (all the model needs to score them, at a fraction of the cost).
+        (all the model needs to score them, at a fraction of the cost). ``parses``: sentences
+        parsed already, by span.
         """
         sentences = self._sentences(document)
         body = sentences[0][0][0] if sentences else 0
         context = _Context(document, body=body, caption=self._is_caption(document.text))
         selected = self._select(document, sentences, caption=context.caption)
-        parses = self.nlp.pipe([document.text[s:e] for (s, e), _ in selected], batch_size=self.batch_size)
+        if parses is None:
+            texts = [document.text[s:e] for (s, e), _ in selected]
+            docs = self.nlp.pipe(texts, batch_size=self.batch_size)
+            parses = dict(zip([span for span, _ in selected], docs, strict=True))
         parsed = {}
         rule_roles: dict[tuple[int, int | None], set[str]] = defaultdict(set)
         ruled = {}
-        for (span, indices), doc in zip(selected, parses, strict=True):
-            parsed[span] = doc
+        for span, indices in selected:
+            parsed[span] = doc = parses[span]
             ruled[span] = self._sentence_events(context, span, indices, doc)
             for draft in ruled[span]:
                 for role, index in draft.role_pairs():

@@ -94,18 +94,31 @@ class Geoparser:
             all_mentions: Iterable[list[Mention]] = self.recognizer.pipe(texts)
         else:
             all_mentions = (self.recognizer(text) for text in texts)
-        for (doc_id, text, published), mentions in zip(batch, all_mentions, strict=False):
-            yield self._document(text, mentions, doc_id, published)
+        documents = [
+            self._placed(text, tuple(self.resolver(text, mentions)), doc_id, published)
+            for (doc_id, text, published), mentions in zip(batch, all_mentions, strict=False)
+        ]
+        if self.event_extractor is None:
+            yield from documents
+        elif hasattr(self.event_extractor, "pipe"):  # one parser batch for the whole batch of texts
+            for document, events in zip(documents, self.event_extractor.pipe(documents), strict=True):
+                yield replace(document, events=tuple(events))
+        else:
+            yield from (replace(d, events=tuple(self.event_extractor(d))) for d in documents)
 
     def _document(self, text: str, mentions: list[Mention], doc_id: str | None, published: str | None) -> Document:
         return self._finish(text, tuple(self.resolver(text, mentions)), doc_id, published)
 
     def _finish(self, text: str, toponyms: tuple, doc_id: str | None, published: str | None) -> Document:
-        doc_id = doc_id if doc_id is not None else hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:12]
-        document = Document(id=doc_id, text=text, published=published, toponyms=toponyms)
+        document = self._placed(text, toponyms, doc_id, published)
         if self.event_extractor is not None:
             document = replace(document, events=tuple(self.event_extractor(document)))
         return document
+
+    @staticmethod
+    def _placed(text: str, toponyms: tuple, doc_id: str | None, published: str | None) -> Document:
+        doc_id = doc_id if doc_id is not None else hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:12]
+        return Document(id=doc_id, text=text, published=published, toponyms=toponyms)
 
 
 @dataclass(frozen=True, slots=True)

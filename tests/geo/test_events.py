@@ -336,6 +336,15 @@ def test_sentences_without_a_trigger_or_a_place_yield_nothing(extract):
     assert extract(document("")) == []
 
 
+def test_a_batch_of_documents_gets_the_events_each_gets_alone(extract):
+    documents = [
+        document("Russian artillery shelled Kharkiv overnight. Talks were held in Istanbul on Saturday."),
+        document("Moscow said the talks had been useful."),
+        document("Russian tank driving through Mariupol"),
+    ]
+    assert extract.pipe(documents) == [extract(d) for d in documents]
+
+
 def test_locate_links_a_given_verb(extract):
     doc = document("A man was arrested in Kharkiv on Monday, Moscow said.")
     start = doc.text.index("arrested")
