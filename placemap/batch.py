@@ -88,11 +88,29 @@ def parse_document(geoparser: Callable[..., Any], item: InputDocument) -> Outcom
     words = len(item.text.split())
     try:
         document = geoparser(item.text, doc_id=item.id, published=item.published, spans=item.spans)
-        line = json.dumps(document_to_json(document), ensure_ascii=False) + "\n"
-        return Outcome(item.id, line.encode("utf-8"), None, words)
+        return _written(item, document)
     except Exception as err:  # a bad document is reported and skipped, never the end of the run
         message = str(err) if isinstance(err, ValueError | PlacemapError) else f"{type(err).__name__}: {err}"
         return Outcome(item.id, None, f"{item.id}: {message}", words, text_digest(item.text))
+
+
+def parse_documents(geoparser: Callable[..., Any], items: list[InputDocument]) -> list[Outcome]:
+    """Geoparse inputs in one batch through ``geoparser.pipe`` (the NER and the event parser then
+    run once for them all); a batch that raises is done again one document at a time, so a bad
+    document costs only itself. Inputs with given spans are always done one at a time."""
+    pipe = getattr(geoparser, "pipe", None)
+    if pipe is None or len(items) < 2 or any(item.spans is not None for item in items):
+        return [parse_document(geoparser, item) for item in items]
+    try:
+        documents = list(pipe([(item.id, item.text, item.published) for item in items]))
+        return [_written(item, document) for item, document in zip(items, documents, strict=True)]
+    except Exception:  # which document failed is found by doing them one by one
+        return [parse_document(geoparser, item) for item in items]
+
+
+def _written(item: InputDocument, document: Any) -> Outcome:
+    line = json.dumps(document_to_json(document), ensure_ascii=False) + "\n"
+    return Outcome(item.id, line.encode("utf-8"), None, len(item.text.split()))
 
 
 def count_inputs(
@@ -116,6 +134,11 @@ def count_inputs(
         elif source.is_file():
             total += 1
     return total
+
+
+#: Documents geoparsed together in one process (one NER and one parser batch): a few, so that a
+#: run's output still appears as it goes.
+IN_PROCESS_BATCH = 16
 
 
 def chunks(items: Iterator[Positioned], size: int) -> Iterator[list[Positioned]]:
@@ -319,10 +342,11 @@ def geoparse_all(
 
 def _in_process(work: Iterator[Positioned], make_geoparser: Callable[[], Any]) -> Iterator[tuple[int, Outcome]]:
     geoparser = None
-    for position, item in work:
+    for chunk in chunks(work, IN_PROCESS_BATCH):
         if geoparser is None:  # built only when there is work: a finished run resumed loads nothing
             geoparser = make_geoparser()
-        yield position, parse_document(geoparser, item)
+        outcomes = parse_documents(geoparser, [item for _, item in chunk])
+        yield from zip((position for position, _ in chunk), outcomes, strict=True)
 
 
 def _in_pool(
@@ -378,5 +402,4 @@ def _exit_with_parent(parent: int) -> None:
 def _parse_chunk(items: list[InputDocument]) -> list[Outcome]:
     if "error" in _WORKER:
         raise _WORKER["error"]
-    geoparser = _WORKER["geoparser"]
-    return [parse_document(geoparser, item) for item in items]
+    return parse_documents(_WORKER["geoparser"], items)

@@ -61,7 +61,7 @@ from placemap.atomic import atomic_open
 from placemap.docformat import InputDocument
 from placemap.exc import ConfigurationError, PlacemapError
 
-from .batch import CHUNKS_PER_WORKER, BatchStats, Positioned, chunks, parse_document, run_ordered
+from .batch import CHUNKS_PER_WORKER, BatchStats, Positioned, chunks, parse_documents, run_ordered
 from .resumable import Outcome, partial_paths
 
 __all__ = ["GeoparserPlugin", "run_dask"]
@@ -220,7 +220,7 @@ def _parse_chunk(items: list[InputDocument], partition: str | None) -> list[Outc
     if plugin.error is not None:
         raise plugin.error
     with plugin.lock:
-        outcomes = [parse_document(plugin.geoparser, item) for item in items]
+        outcomes = parse_documents(plugin.geoparser, items)
     if partition is not None:
         with atomic_open(partition, "wb") as handle:
             handle.writelines(outcome.line for outcome in outcomes if outcome.line is not None)

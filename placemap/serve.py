@@ -51,7 +51,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from placemap import __version__
-from placemap.batch import _init_worker, _parse_chunk, parse_document
+from placemap.batch import _init_worker, _parse_chunk, parse_documents
 from placemap.docformat import (
     MAX_TEXT_CHARS,
     InputDocument,
@@ -221,7 +221,7 @@ class GeoparseWorkers:
 
 
 def _parse_all(geoparser: Callable[..., Document], items: list[InputDocument]) -> list[Any]:
-    return [parse_document(geoparser, item) for item in items]
+    return parse_documents(geoparser, items)
 
 
 # -- results kept for their downloads ----------------------------------------------------------
