@@ -17,6 +17,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from dateutil import parser as date_parser
@@ -157,6 +158,13 @@ def resolve_date(
         # A running total "since March 14": dated, as ACLED does, by its last day (the publication).
         value = DateValue(base.isoformat(), 2, value.first, base.isoformat())
     return value
+
+
+@lru_cache(maxsize=4096)
+def _resolved(phrase: str, published: str | date | None, anchor: str | date | None, future: bool) -> DateValue | None:
+    """:func:`resolve_date`, remembered: every event word of a sentence reads the same phrases (a
+    pure function of its arguments, so the cache cannot go stale)."""
+    return resolve_date(phrase, published, anchor=anchor, future=future)
 
 
 def _day(day: date, precision: int = 1) -> DateValue:
@@ -338,7 +346,7 @@ def event_date(
     for position, text in phrases:
         strength = 2 if position in own else 1
         if strength == 2 or outside:
-            value = resolve_date(text, published, anchor=anchor, future=future)
+            value = _resolved(text, published, anchor, future)
             if value is not None:
                 ranked.append((-strength, abs(position - near), value))
     if ranked:

@@ -65,6 +65,7 @@ _SPEAKER_AFTER = re.compile(
 _ACTOR_BEFORE = re.compile(r"\b(?:accused|accuses|blamed|blames|urged|urges)\s+$")
 #: How far back (characters) "the city" may look for the place it stands for: longer than a news story.
 ANAPHOR_REACH = 20_000
+LINK_REACH = 60  # tokens: how far from a corridor's word the start it does not name may be looked for
 _ACTOR_REACH = 40  # characters: the longest of those words and the spaces after it
 Sentence = tuple[tuple[int, int], list[int]]  # (start, end) offsets and the indices of its toponyms
 
@@ -737,8 +738,11 @@ def _flow_roles(
         draft.count = _count(trigger)
     else:
         if origin is None and destination is not None:  # "a convoy ... out to Berdyansk": it starts at the other place
+            # Only names near the event word: in a long piece with no sentence end, every name of the
+            # piece would make this quadratic.
             spare = (link(trigger, c, trigger.doc, candidates) for c in candidates
-                     if not c.anaphor and not _in_relative_clause(trigger.doc[c.token], trigger))  # fmt: skip
+                     if not c.anaphor and abs(c.token - trigger.i) <= LINK_REACH
+                     and not _in_relative_clause(trigger.doc[c.token], trigger))  # fmt: skip
             origin = _best(
                 x for x in spare
                 if x is not None and not (x.blocked or x.self_speaker or x.container) and x.role != "waypoint"
