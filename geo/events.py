@@ -282,10 +282,16 @@ class EventExtractor:
         self, document: Document, row: SentenceRow, ruled: list[_Draft], threshold: float
     ) -> list[_Draft]:
         """The rules' events of one sentence, scored, and the model's own where ``threshold`` allows."""
-        chances = [self.model.probabilities(features, PLACE_ROLES) for features in row.name_features]
         sentence_chances = self.model.probabilities(row.features, SENTENCE_ROLES)
-        # Above any probability the model adds nothing: its own drafts need not be made.
-        learned = self._learned_drafts(document, row, chances, sentence_chances) if threshold <= 1.0 else []
+        if threshold > 1.0:
+            # Above any probability the model adds nothing: it only scores the rules' places, so
+            # the other names of a long sentence need no chances (nor its own drafts).
+            used = {index for draft in ruled for _, index in draft.role_pairs()}
+            named = zip(row.names, row.name_features, strict=True)
+            by_name = {i: self.model.probabilities(features, PLACE_ROLES) for i, features in named if i in used}
+            return self._with_rules([], ruled, by_name, sentence_chances, threshold)
+        chances = [self.model.probabilities(features, PLACE_ROLES) for features in row.name_features]
+        learned = self._learned_drafts(document, row, chances, sentence_chances)
         by_name = dict(zip(row.names, chances, strict=True))
         return self._with_rules(learned, ruled, by_name, sentence_chances, threshold)
 
