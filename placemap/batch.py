@@ -136,11 +136,6 @@ def count_inputs(
     return total
 
 
-#: Documents geoparsed together in one process (one NER and one parser batch): a few, so that a
-#: run's output still appears as it goes.
-IN_PROCESS_BATCH = 16
-
-
 def chunks(items: Iterator[Positioned], size: int) -> Iterator[list[Positioned]]:
     """Consecutive items grouped so that positions ``k*size`` to ``(k+1)*size - 1`` share a chunk."""
     chunk: list[Positioned] = []
@@ -292,7 +287,7 @@ def run_batch(
 
     def engine(work: Iterator[Positioned]) -> Iterator[tuple[int, Outcome]]:
         if jobs == 1:
-            return _in_process(work, make_geoparser)
+            return _in_process(work, make_geoparser, chunk_size)
         return _in_pool(work, make_geoparser, jobs, chunk_size)
 
     return run_ordered(items, output, engine, resume=resume, progress=progress, errors=errors, total=total)
@@ -330,7 +325,9 @@ def geoparse_all(
     if jobs < 1:
         raise ConfigurationError(f"jobs must be at least 1, got {jobs}")
     work = enumerate(items)
-    outcomes = _in_process(work, make_geoparser) if jobs == 1 else _in_pool(work, make_geoparser, jobs, chunk_size)
+    outcomes = (
+        _in_process(work, make_geoparser, chunk_size) if jobs == 1 else _in_pool(work, make_geoparser, jobs, chunk_size)
+    )
     documents = []
     for _, outcome in outcomes:
         if outcome.line is None:
@@ -340,9 +337,11 @@ def geoparse_all(
     return documents
 
 
-def _in_process(work: Iterator[Positioned], make_geoparser: Callable[[], Any]) -> Iterator[tuple[int, Outcome]]:
+def _in_process(
+    work: Iterator[Positioned], make_geoparser: Callable[[], Any], chunk_size: int
+) -> Iterator[tuple[int, Outcome]]:
     geoparser = None
-    for chunk in chunks(work, IN_PROCESS_BATCH):
+    for chunk in chunks(work, chunk_size):  # one NER and one parser batch per chunk
         if geoparser is None:  # built only when there is work: a finished run resumed loads nothing
             geoparser = make_geoparser()
         outcomes = parse_documents(geoparser, [item for _, item in chunk])

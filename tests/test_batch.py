@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from placemap.batch import IN_PROCESS_BATCH, BatchStats, partial_paths, run_batch
+from placemap.batch import CHUNK_SIZE, BatchStats, partial_paths, run_batch
 from placemap.docformat import InputDocument
 from placemap.exc import ConfigurationError, GazetteerNotFound
 from placemap.geo.pipeline import GeoparserSettings, build_geoparser
@@ -113,15 +113,15 @@ def test_resuming_twice_and_resuming_a_finished_partial(make, reference, tmp_pat
             run_batch(interrupted(corpus(), after), output, make_geoparser=make, resume=True, errors=[], progress=False)
     stats = run_batch(corpus(), output, make_geoparser=make, resume=True, errors=[], progress=False)
     assert output.read_bytes() == reference
-    # A process geoparses IN_PROCESS_BATCH documents at a time: the batch an interrupt cuts is done again.
-    done = 33 // IN_PROCESS_BATCH * IN_PROCESS_BATCH
+    # A process geoparses CHUNK_SIZE documents at a time: the batch an interrupt cuts is done again.
+    done = 33 // CHUNK_SIZE * CHUNK_SIZE
     assert stats.skipped == done - (done > BAD) and stats.documents == 47 - stats.skipped
 
 
 def test_resume_refuses_a_partial_output_of_other_inputs(make, tmp_path):
     output = tmp_path / "out.jsonl"
     with pytest.raises(KeyboardInterrupt):
-        run_batch(interrupted(corpus(), IN_PROCESS_BATCH + 4), output, make_geoparser=make, errors=[], progress=False)
+        run_batch(interrupted(corpus(), CHUNK_SIZE + 4), output, make_geoparser=make, errors=[], progress=False)
     others = [InputDocument(id=f"other-{i}", text=item.text) for i, item in enumerate(corpus())]
     with pytest.raises(ConfigurationError, match="cannot resume"):
         run_batch(others, output, make_geoparser=make, resume=True, errors=[], progress=False)
@@ -214,7 +214,7 @@ def test_resume_refuses_an_input_edited_since_the_interrupted_run(make, tmp_path
     output = tmp_path / "out.jsonl"
     with pytest.raises(KeyboardInterrupt):
         # after two whole batches: a written document and the one that failed are in the partial output
-        after = 2 * IN_PROCESS_BATCH + 1
+        after = 2 * CHUNK_SIZE + 1
         run_batch(interrupted(corpus(), after), output, make_geoparser=make, errors=[], progress=False)
     items = corpus()
     items[edited] = dataclasses.replace(items[edited], text=items[edited].text + " Shelling hit Kyiv.")
