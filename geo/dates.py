@@ -14,7 +14,7 @@ DateValue(iso='2022-02-24', precision=1, first='2022-02-24', last='2022-02-24')
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -378,7 +378,7 @@ _PLAN_VERBS = frozenset(
 _DURATION_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 
 
-def _offset_clause(head: Any, is_clause_head: Any) -> tuple[Any, int] | None:
+def _offset_clause(head: Any, is_clause_head: Callable[[Any], bool]) -> tuple[Any, int] | None:
     """The clause an "N days after ..." clause is counted from, and the days to add to its date:
     "took Inda Selassie on Tuesday, a day after capturing Alamata" -> (took, -1)."""
     if head.dep_ == "advcl":  # "three days after their fighters took the stadium"
@@ -419,9 +419,7 @@ def trigger_date(
         if value is not None:
             return _day(to_date(value.first) + timedelta(days=days)), max(strength, 1)
     # "have fled since the fighting began on Nov 4": a running total since that day
-    since = {
-        t.i for c in head.children if c.dep_ == "advcl" and subordinate(c, frozenset({"since"})) for t in c.subtree
-    }
+    since = {t.i for c in head.children if c.dep_ == "advcl" and subordinate(c, _SINCE) for t in c.subtree}
     phrases = [(p, f"since {text}" if p in since and not text.lower().startswith("since") else text)
                for p, text in phrases]  # fmt: skip
     auxiliaries = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}

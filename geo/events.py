@@ -123,6 +123,15 @@ class _Context:
     event_countries: Counter[str] = field(default_factory=Counter)
 
 
+class _Plan(NamedTuple):
+    """What one document needs before parsing: whether it is a caption, where its body starts
+    (after the dateline), and the sentences worth parsing."""
+
+    caption: bool
+    body: int
+    selected: list[Sentence]
+
+
 class EventExtractor:
     """Find the events of a geoparsed :class:`~placemap.types.Document` (the ``EventExtractor`` protocol).
 
@@ -187,16 +196,20 @@ class EventExtractor:
         nlp = spacy.load(name, exclude=["ner", "tagger", "attribute_ruler", "lemmatizer", "senter", "tokenizer"])
         return cls(nlp, gazetteer, **kwargs)
 
-    def __call__(self, document: Document, *, parses: Mapping[tuple[int, int], Any] | None = None) -> list[Event]:
+    def __call__(
+        self, document: Document, *, plan: _Plan | None = None, parses: Mapping[tuple[int, int], Any] | None = None
+    ) -> list[Event]:
         """The events of ``document``, in text order.
 
         The parse rules find events and their places; the model, reading the rules' proposals
         beside the words around each name, scores them, and adds events of its own where its
         threshold allows (a caption; in a story, ``added_threshold``). The parse gives each
-        event its status, date and speaker. ``parses``: the sentences :meth:`pipe` parsed already.
+        event its status, date and speaker. ``plan`` and ``parses``: what :meth:`pipe` worked
+        out and parsed already.
         """
-        threshold = self.caption_threshold if self._is_caption(document.text) else self.added_threshold
-        rows, parsed, ruled = self.rows(document, every_sentence=threshold <= 1.0, parses=parses)
+        plan = plan if plan is not None else self._plan(document)
+        threshold = self.caption_threshold if plan.caption else self.added_threshold
+        rows, parsed, ruled = self.rows(document, every_sentence=threshold <= 1.0, plan=plan, parses=parses)
         pending: list[tuple[tuple[int, int], list[_Draft]]] = []
         for row in rows:
             drafts = self._sentence_drafts(document, row, ruled.get(row.span, []), threshold)
@@ -234,34 +247,39 @@ class EventExtractor:
     def pipe(self, documents: Sequence[Document]) -> list[list[Event]]:
         """The events of each of ``documents``: their sentences worth parsing go through the parser
         in one batch, which for many short texts costs much less than one call each."""
-        wanted = [self._worth_parsing(document) for document in documents]
-        texts = [document.text[s:e] for document, spans in zip(documents, wanted, strict=True) for s, e in spans]
+        plans = [self._plan(document) for document in documents]
+        spans = [[span for span, _ in plan.selected] for plan in plans]
+        texts = [document.text[s:e] for document, wanted in zip(documents, spans, strict=True) for s, e in wanted]
         parses = iter(self.nlp.pipe(texts, batch_size=self.batch_size))
-        return [self(document, parses={span: next(parses) for span in spans})
-                for document, spans in zip(documents, wanted, strict=True)]  # fmt: skip
+        return [self(document, plan=plan, parses={span: next(parses) for span in wanted})
+                for document, plan, wanted in zip(documents, plans, spans, strict=True)]  # fmt: skip
 
-    def _worth_parsing(self, document: Document) -> list[tuple[int, int]]:
+    def _plan(self, document: Document) -> _Plan:
+        """Whether ``document`` is a caption, where its body starts and which sentences to parse:
+        worked out once per document."""
+        sentences = self._sentences(document)
         caption = self._is_caption(document.text)
-        return [span for span, _ in self._select(document, self._sentences(document), caption=caption)]
+        body = sentences[0][0][0] if sentences else 0
+        return _Plan(caption, body, self._select(document, sentences, caption=caption))
 
     def _is_caption(self, text: str) -> bool:
         """A caption or headline: one sentence, at most ``caption_chars`` characters."""
         return len(text) <= self.caption_chars and len(split_sentences(text)) <= 1
 
     def rows(
-        self, document: Document, *, every_sentence: bool = True, parses: Mapping[tuple[int, int], Any] | None = None
-    ) -> tuple[list[SentenceRow], dict[tuple[int, int], Any], dict[tuple[int, int], list[_Draft]]]:
+        self, document: Document, *, every_sentence: bool = True, plan: _Plan | None = None,
+        parses: Mapping[tuple[int, int], Any] | None = None,
+    ) -> tuple[list[SentenceRow], dict[tuple[int, int], Any], dict[tuple[int, int], list[_Draft]]]:  # fmt: skip
         """The model's rows of ``document``, and the parses made for the rules and the rules'
         events, by sentence span.
 
         ``every_sentence=False`` gives rows only for the sentences the rules found events in
-        (all the model needs to score them, at a fraction of the cost). ``parses``: sentences
-        parsed already, by span.
+        (all the model needs to score them, at a fraction of the cost). ``plan`` and ``parses``:
+        the document's plan and its sentences parsed already, by span.
         """
-        sentences = self._sentences(document)
-        body = sentences[0][0][0] if sentences else 0
-        context = _Context(document, body=body, caption=self._is_caption(document.text))
-        selected = self._select(document, sentences, caption=context.caption)
+        plan = plan if plan is not None else self._plan(document)
+        context = _Context(document, body=plan.body, caption=plan.caption)
+        selected = plan.selected
         if parses is None:
             texts = [document.text[s:e] for (s, e), _ in selected]
             docs = self.nlp.pipe(texts, batch_size=self.batch_size)

@@ -336,21 +336,23 @@ class ContextResolver:
         return "", []
 
     @staticmethod
-    def _dateline_is_a_town(mentions: Sequence[Mention], names: list[Name]) -> None:
-        """A dateline ("GOMEL, Belarus, Feb 28 -") names the town the story was filed from, not
-        the province of the same name: its name keeps only populated places, when it has any."""
+    def _dateline_name(mentions: Sequence[Mention], names: list[Name]) -> Name | None:
+        """The name of a dateline ("GOMEL, Belarus, Feb 28 -"): the text opens with it in capitals."""
         if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():
-            return
-        first = next(name for name in names if 0 in name.mentions)
-        towns = [c for c in first.candidates if c.place.feature_class == "P"]
+            return None
+        return next(name for name in names if 0 in name.mentions)
+
+    def _dateline_is_a_town(self, mentions: Sequence[Mention], names: list[Name]) -> None:
+        """A dateline names the town the story was filed from, not the province of the same name:
+        its name keeps only populated places, when it has any."""
+        first = self._dateline_name(mentions, names)
+        towns = [c for c in first.candidates if c.place.feature_class == "P"] if first is not None else []
         if towns and len(towns) < len(first.candidates):
             first.candidates, first.choice, first.vectors = towns, 0, None
 
     def _dateline_country(self, mentions: Sequence[Mention], names: list[Name]) -> str | None:
-        if not mentions or mentions[0].start != 0 or not mentions[0].text.isupper():
-            return None
-        first = next(name for name in names if 0 in name.mentions)
-        return first.candidates[0].place.country_code if first.candidates else None
+        first = self._dateline_name(mentions, names)
+        return first.candidates[0].place.country_code if first is not None and first.candidates else None
 
     def _is_local(self, mention: Mention) -> bool:
         """Whether a name the gazetteer lacks may lie in the story's town: not an adjective

@@ -272,7 +272,7 @@ def trigger_category(token: Any, text: str) -> str | None:
     category = TRIGGER_FORMS.get(form)
     if category is None or (token.dep_ == "compound" and token.head.lower_ not in _ATTACK_HEADS):
         return None  # "drone footage", "bomb shelter" -- but "artillery duels", "drone attack"
-    if form in _CONTROL_FORMS and any(c.dep_ == "nsubj" and c.lower_ in MILITARY_NOUNS for c in token.children):
+    if form in _CONTROL_FORMS and _troops_as_subject(token):
         return "military"  # "Ukrainian forces now control 28 settlements in the region"
     needed = _REQUIRES.get(form)
     if needed is not None and not needed.search(text):
@@ -284,10 +284,10 @@ def trigger_category(token: Any, text: str) -> str | None:
         return "military" if taken and _MILITARY_RE.search(text) else None
     if form.startswith("cross") and not children & {"into", "over"}:
         return None
-    if form.startswith("cross") and any(c.dep_ == "nsubj" and c.lower_ in MILITARY_NOUNS for c in token.children):
+    if form.startswith("cross") and _troops_as_subject(token):
         return "military"  # "Turkish troops crossed into Idlib province"
     if form in _TROOP_LEAVE_FORMS:
-        if _troops_leaving(token):
+        if _troops_as_subject(token):
             return "military"  # "Eritrean troops to leave Tigray": a withdrawal
         if form == "leave":
             return None  # "let residents leave": a corridor's words, not an event of its own
@@ -307,14 +307,14 @@ _PEOPLE_VERBS = _forms("left leaving received hosts")
 _TROOP_LEAVE_FORMS = _verbs("leave left")
 
 
-def _troops_leaving(token: Any) -> bool:
-    """Troops or forces as the subject of a verb of leaving."""
+def _troops_as_subject(token: Any) -> bool:
+    """Troops or forces as the subject of ``token`` ("troops crossed", "forces control", "troops to leave")."""
     return any(c.dep_ == "nsubj" and c.lower_ in MILITARY_NOUNS for c in token.children)
 
 
 def is_withdrawal(token: Any) -> bool:
     """A withdrawal: a claim on the areas left when demanded, else a troop move."""
-    return token.lower_ in WITHDRAW_FORMS or (token.lower_ in _TROOP_LEAVE_FORMS and _troops_leaving(token))
+    return token.lower_ in WITHDRAW_FORMS or (token.lower_ in _TROOP_LEAVE_FORMS and _troops_as_subject(token))
 
 
 def _people_involved(token: Any) -> bool:

@@ -85,13 +85,12 @@ class BatchStats:
 # -- one document ------------------------------------------------------------------------
 def parse_document(geoparser: Callable[..., Any], item: InputDocument) -> Outcome:
     """Geoparse one input into its UTF-8 JSON line; any exception becomes the outcome's error."""
-    words = len(item.text.split())
     try:
         document = geoparser(item.text, doc_id=item.id, published=item.published, spans=item.spans)
         return _written(item, document)
     except Exception as err:  # a bad document is reported and skipped, never the end of the run
         message = str(err) if isinstance(err, ValueError | PlacemapError) else f"{type(err).__name__}: {err}"
-        return Outcome(item.id, None, f"{item.id}: {message}", words, text_digest(item.text))
+        return Outcome(item.id, None, f"{item.id}: {message}", len(item.text.split()), text_digest(item.text))
 
 
 def parse_documents(geoparser: Callable[..., Any], items: list[InputDocument]) -> list[Outcome]:
